@@ -1,0 +1,121 @@
+#pragma once
+/// The typed Hyperoru client.
+///
+/// Each method is one API call: it builds the request, sends it through the transport with the
+/// contract's retry rules, raises a typed error for any non-success answer, and decodes the body.
+/// Every method also hands back the raw response, so callers can show the server's data exactly.
+/// A Client is not thread-safe; use one per thread.
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "hyperoru/http.hpp"
+#include "hyperoru/models.hpp"
+#include "hyperoru/retry.hpp"
+
+namespace hyperoru {
+
+inline constexpr const char* k_default_base_url = "https://api.production.hyperoru.com";
+
+struct ClientOptions {
+    std::string base_url = k_default_base_url;  ///< scheme://host[:port][/prefix], no trailing /
+    std::optional<std::string> token;           ///< session token for Bearer calls
+    RetryPolicy retry;
+    /// Verbose log for retries and redirects (the HTTP trace itself comes from the transport).
+    std::ostream* trace = nullptr;
+};
+
+/// A successful (2xx) response as received.
+struct RawReply {
+    long status = 0;
+    std::string content_type;  ///< Content-Type header, empty when absent
+    std::string body;          ///< empty for 204 or an empty 200
+    int attempts = 1;          ///< requests sent, retries included
+};
+
+template <class T>
+struct Reply {
+    T value;
+    RawReply raw;
+};
+
+/// What the server said to a logout (§1.2). Every variant is a success for the caller.
+enum class LogoutOutcome {
+    revoked,         ///< 2xx: the server revoked the token
+    unsupported,     ///< 404 or 405: the server has no logout; the token stays valid there
+    already_invalid, ///< 401: the token was already invalid
+};
+
+struct Credentials {
+    enum class By { email, username };
+    By by = By::email;
+    std::string login;     ///< the email or the username
+    std::string password;
+};
+
+struct AccountCreate {
+    std::string name;
+    std::optional<std::string> description;
+    std::optional<std::string> llm_provider;
+    std::optional<std::string> llm_model;
+    std::optional<std::string> llm_api_key;
+    std::optional<std::string> llm_base_url;
+    /// Further fields, passed through verbatim: key and valid JSON text (exact).
+    std::vector<std::pair<std::string, std::string>> extra_fields;
+};
+
+/// One query parameter; the value is percent-encoded by the client.
+struct QueryParam {
+    std::string name;
+    std::string value;
+};
+
+class Client {
+public:
+    /// `clock` must outlive the client; it defaults to the real clock.
+    Client(ClientOptions options, std::unique_ptr<http::Transport> transport,
+           Clock& clock = system_clock_instance());
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    const ClientOptions& options() const noexcept { return m_options; }
+
+    /// GET /api/health (no token).
+    Reply<Health> health();
+    /// POST /api/users/login (no token). Throws DecodeError without a non-empty session_token.
+    Reply<LoginResult> login(const Credentials& credentials);
+    /// POST /api/users/logout. 404/405/401 are outcomes, not errors.
+    LogoutOutcome logout();
+    /// GET /api/users/profile.
+    Reply<User> profile();
+    /// GET /api/account/list[?include_hidden=true]. The list may be empty.
+    Reply<std::vector<Account>> list_accounts(bool include_hidden = false);
+    /// POST /api/account/ with `name`, the llm_* fields that are set, then extra_fields.
+    Reply<Account> create_account(const AccountCreate& request);
+    /// GET /api/crypto/price?symbol=SYMBOL.
+    Reply<Price> price(std::string_view symbol);
+
+    /// Any call: `path` starts with '/', is appended to the base URL and must already be
+    /// percent-encoded (see encode_path_segment). `body` is JSON text; when present the request
+    /// carries Content-Type: application/json. `authenticated` adds the Bearer token and throws
+    /// AuthError when there is none. Non-2xx answers throw; retries follow the contract.
+    RawReply call(std::string_view method, std::string_view path,
+                  const std::vector<QueryParam>& query = {},
+                  const std::optional<std::string>& body = std::nullopt,
+                  bool authenticated = true);
+
+private:
+    ClientOptions m_options;
+    std::unique_ptr<http::Transport> m_transport;
+    Clock& m_clock;
+};
+
+/// RFC 3986 percent-encoding of one path segment or query value (unreserved characters kept).
+std::string percent_encode(std::string_view text);
+
+}  // namespace hyperoru

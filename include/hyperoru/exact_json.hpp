@@ -1,0 +1,117 @@
+#pragma once
+/// Exact JSON: a small ordered document model that keeps every number's original text, its
+/// printers (indented, compact, NDJSON) and a writer for request bodies.
+///
+/// Server data shown to the user goes through here, so key order and number text are exactly
+/// as received (`0.00000012` never becomes `1.2e-07`). Parsing uses nlohmann/json's SAX
+/// interface, which hands over the original lexeme of floating-point numbers.
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace hyperoru::json {
+
+struct Limits {
+    /// Deeper nesting is a DecodeError, never a stack overflow. Parsing and printing do not
+    /// recurse; destroying a Value does, so this cap is also what keeps destruction safe.
+    std::size_t max_depth = 512;
+};
+
+/// One JSON value. Objects keep member order and duplicate keys as received.
+/// A plain value type: copies are deep; no shared state, so distinct Values may be used from
+/// different threads.
+class Value {
+public:
+    enum class Kind { null, boolean, number, string, array, object };
+
+    Value() = default;
+    static Value null();
+    static Value boolean(bool b);
+    static Value number(std::string lexeme);  ///< lexeme must be a valid JSON number
+    static Value string(std::string text);    ///< decoded UTF-8 content, unescaped
+    static Value array(std::vector<Value> items = {});
+    static Value object(std::vector<std::pair<std::string, Value>> members = {});
+
+    Kind kind() const noexcept { return m_kind; }
+    bool is_null() const noexcept { return m_kind == Kind::null; }
+    bool is_bool() const noexcept { return m_kind == Kind::boolean; }
+    bool is_number() const noexcept { return m_kind == Kind::number; }
+    bool is_string() const noexcept { return m_kind == Kind::string; }
+    bool is_array() const noexcept { return m_kind == Kind::array; }
+    bool is_object() const noexcept { return m_kind == Kind::object; }
+
+    /// Number lexeme, string content, "true"/"false", or "null". Empty for arrays/objects.
+    const std::string& text() const noexcept { return m_text; }
+    const std::vector<Value>& items() const noexcept { return m_items; }
+    std::vector<Value>& items() noexcept { return m_items; }
+    const std::vector<std::pair<std::string, Value>>& members() const noexcept { return m_members; }
+    std::vector<std::pair<std::string, Value>>& members() noexcept { return m_members; }
+
+    /// First member named `key` of an object; nullptr if absent or not an object.
+    const Value* find(std::string_view key) const noexcept;
+
+private:
+    static Value scalar(Kind kind, std::string text);
+
+    Kind m_kind = Kind::null;
+    std::string m_text = "null";
+    std::vector<Value> m_items;
+    std::vector<std::pair<std::string, Value>> m_members;
+};
+
+/// Parses JSON text (RFC 8259; no comments). Throws hyperoru::DecodeError on empty input,
+/// invalid JSON, invalid UTF-8, trailing garbage or nesting deeper than limits.max_depth; the
+/// message reads "invalid JSON at byte N (line L, column C): <reason>" and never echoes the
+/// input. Numbers keep their text, including ones a double cannot hold (`1e400`, `-0`).
+Value parse(std::string_view text, const Limits& limits = {});
+
+/// True when `text` is one complete, valid JSON value (surrounding whitespace allowed).
+bool is_valid(std::string_view text, const Limits& limits = {});
+
+struct PrintOptions {
+    bool pretty = true;  ///< indented with 2 spaces, like `jq .`; false: compact, no spaces
+    /// String values of object members with these keys are printed as "********"
+    /// (api_key, llm_api_key, session_token: §5.25). Empty or null values are left alone.
+    std::vector<std::string> mask_keys;
+};
+
+/// The keys the client masks whenever it prints server data.
+const std::vector<std::string>& default_mask_keys();
+
+/// Writes `value` as JSON; numbers use their original lexeme; strings are escaped the way
+/// nlohmann/json's dump() escapes them (non-ASCII UTF-8 kept as is, other control characters
+/// as \u00xx). Bytes that are not valid UTF-8 (only possible in Values built by the program)
+/// are written as U+FFFD, so the output is always valid JSON. No trailing newline.
+/// Output goes to `out` in large blocks; the stream is not flushed.
+void write(std::ostream& out, const Value& value, const PrintOptions& options = {});
+std::string to_string(const Value& value, const PrintOptions& options = {});
+
+/// NDJSON: an array prints one compact element per line; any other value prints as one compact
+/// line. Every line ends with '\n'. An empty array prints nothing.
+void write_ndjson(std::ostream& out, const Value& value, const std::vector<std::string>& mask_keys = {});
+
+/// `s` as a JSON string literal, quotes included.
+std::string quote(std::string_view s);
+
+/// Builds a JSON object body member by member, keeping each value's text exactly as given.
+/// Adding a key that is already present replaces that member's value in place: the member
+/// keeps its original position and the body never carries a duplicate key.
+class ObjectWriter {
+public:
+    ObjectWriter& add_string(std::string_view key, std::string_view value);
+    /// `json_text` must be valid JSON; it is re-emitted compactly with its number text intact.
+    /// Throws hyperoru::UsageError if it is not valid JSON.
+    ObjectWriter& add_json(std::string_view key, std::string_view json_text);
+    ObjectWriter& add_value(std::string_view key, const Value& value);
+    bool has(std::string_view key) const;
+    /// Compact object text, members in insertion order.
+    std::string str() const;
+
+private:
+    std::vector<std::pair<std::string, std::string>> m_members;  // key, compact value text
+};
+
+}  // namespace hyperoru::json

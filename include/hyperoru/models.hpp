@@ -1,0 +1,72 @@
+#pragma once
+/// Typed models of the Hyperoru API, decoded with nlohmann/json (free from_json functions in
+/// src/models.cpp). Decoding is tolerant: unknown fields are ignored, absent and null optional
+/// fields are the same, ids may be JSON integers or strings, numbers may arrive as numeric
+/// strings (§5). Numbers are doubles here, for computation; the CLI prints server data from the
+/// exact text instead (hyperoru/exact_json.hpp).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace hyperoru {
+
+/// An identifier kept as its exact JSON text: the digits of an integer or a string's content
+/// (§1.4). Never converted to floating point.
+struct Id {
+    std::string text;
+    /// True when the id is decimal digits without a leading zero: sent as a JSON number.
+    bool is_numeric() const;
+    bool operator==(const Id&) const = default;
+};
+
+struct User {
+    std::optional<Id> id;
+    std::optional<std::string> username;
+    std::optional<std::string> email;
+    std::optional<bool> is_active;
+};
+
+struct Account {
+    std::optional<Id> id;  ///< `id`, else `account_id`
+    std::optional<Id> user_id;
+    std::optional<std::string> name;
+    std::optional<std::string> account_type;
+    std::optional<std::string> model;     ///< `llm_model`, else `model`
+    std::optional<std::string> base_url;  ///< `llm_base_url`, else `base_url`
+    std::optional<double> initial_capital;
+    std::optional<double> current_cash;
+    std::optional<double> frozen_cash;
+    std::optional<bool> is_active;
+    std::optional<bool> show_on_dashboard;
+    std::optional<bool> hyperliquid_enabled;
+    std::optional<std::string> hyperliquid_environment;
+    std::optional<double> default_leverage;
+    std::optional<double> max_leverage;
+    std::optional<Id> avatar_preset_id;
+};
+
+struct LoginResult {
+    std::string session_token;              ///< required, non-empty
+    std::optional<std::string> expires_at;  ///< as received
+    std::optional<User> user;
+};
+
+struct Health {
+    std::optional<std::string> status;
+};
+
+struct Price {
+    std::optional<std::string> symbol;
+    std::optional<double> price;  ///< a number or a numeric string
+};
+
+void from_json(const nlohmann::json& j, Id& id);
+void from_json(const nlohmann::json& j, User& user);
+void from_json(const nlohmann::json& j, Account& account);
+void from_json(const nlohmann::json& j, LoginResult& result);
+void from_json(const nlohmann::json& j, Health& health);
+void from_json(const nlohmann::json& j, Price& price);
+
+}  // namespace hyperoru

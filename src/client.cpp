@@ -1,0 +1,274 @@
+// The typed client: request building, the retry loop (§1.9), redirects (§1.1), typed errors.
+#include "hyperoru/client.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+#include "decode.hpp"
+#include "error_body.hpp"
+#include "http/url.hpp"
+#include "hyperoru/errors.hpp"
+#include "hyperoru/exact_json.hpp"
+
+namespace hyperoru {
+
+std::string percent_encode(std::string_view text) {
+    static constexpr char k_hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                                (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        if (unreserved) {
+            out.push_back(ch);
+        } else {
+            out.push_back('%');
+            out.push_back(k_hex[c >> 4]);
+            out.push_back(k_hex[c & 0x0F]);
+        }
+    }
+    return out;
+}
+
+namespace {
+
+// §1.7 names 200, 201, 202 and 204; any other 2xx is taken as success too (tolerant reader).
+bool is_success(long status) { return status >= 200 && status < 300; }
+
+bool has_cr_or_lf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+std::string format_seconds(std::chrono::milliseconds delay) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3f", static_cast<double>(delay.count()) / 1000.0);
+    return buffer;
+}
+
+std::string describe_status(const http::Response& response) {
+    std::string text = "HTTP " + std::to_string(response.status);
+    if (!response.reason.empty()) text += " " + response.reason;
+    return text;
+}
+
+[[noreturn]] void throw_status(const http::Response& response, int attempts) {
+    ErrorBody body = read_error_body(response.status, response.reason, response.body);
+    if (response.status == 401) throw AuthError(response.status, std::move(body), attempts);
+    throw ApiError(response.status, std::move(body), attempts);
+}
+
+template <class T>
+T decode(const RawReply& raw) {
+    // §1.11: an empty 2xx body and a 2xx body that is not JSON are successes with nothing to
+    // decode. A body that claims to be JSON but is malformed is a DecodeError.
+    if (raw.body.empty() || !is_json_content_type(raw.content_type)) return T{};
+    const nlohmann::json document = parse_json(raw.body);
+    try {
+        return document.get<T>();
+    } catch (const nlohmann::json::exception&) {
+        return T{};  // a shape the model does not know: the raw body still has everything
+    }
+}
+
+}  // namespace
+
+Client::Client(ClientOptions options, std::unique_ptr<http::Transport> transport, Clock& clock)
+    : m_options(std::move(options)), m_transport(std::move(transport)), m_clock(clock) {
+    while (!m_options.base_url.empty() && m_options.base_url.back() == '/') m_options.base_url.pop_back();
+}
+
+Client::~Client() = default;
+
+RawReply Client::call(std::string_view method, std::string_view path, const std::vector<QueryParam>& query,
+                      const std::optional<std::string>& body, bool authenticated) {
+    http::Request request;
+    request.method = std::string(method);
+    request.url = m_options.base_url + std::string(path);
+    char separator = '?';
+    for (const auto& param : query) {
+        request.url += separator;
+        request.url += percent_encode(param.name) + "=" + percent_encode(param.value);
+        separator = '&';
+    }
+    request.headers.push_back({"Accept", "application/json"});
+    if (authenticated) {
+        if (!m_options.token || m_options.token->empty()) {
+            throw AuthError(0, ErrorBody{"not logged in", std::nullopt, std::nullopt, std::nullopt});
+        }
+        if (has_cr_or_lf(*m_options.token)) throw UsageError("the session token contains CR or LF");
+        request.headers.push_back({"Authorization", "Bearer " + *m_options.token});
+    }
+    if (body) {
+        request.headers.push_back({"Content-Type", "application/json"});
+        request.body = *body;
+    }
+    if (has_cr_or_lf(request.url)) throw UsageError("the request URL contains CR or LF");
+
+    const auto log = [this](const std::string& line) {
+        if (m_options.trace != nullptr) *m_options.trace << "* " << line << '\n' << std::flush;
+    };
+    bool redirected = false;
+    int attempts = 0;
+    int retries = 0;
+    for (;;) {
+        ++attempts;
+        http::Outcome outcome = m_transport->perform(request);
+        if (auto* failure = std::get_if<http::Failure>(&outcome)) {
+            if (failure->kind == http::FailureKind::aborted && interrupt_flag().load()) throw Interrupted();
+            if (retries < m_options.retry.max_retries && is_retryable_failure(request.method, *failure)) {
+                ++retries;
+                const auto delay = backoff_delay(m_options.retry, retries, m_clock.random_unit());
+                log("retry " + std::to_string(retries) + " of " + std::to_string(m_options.retry.max_retries) +
+                    " in " + format_seconds(delay) + " s: " + failure->message);
+                m_clock.sleep(delay);
+                continue;
+            }
+            throw TransportError(failure->kind, failure->message, attempts);
+        }
+        auto& response = std::get<http::Response>(outcome);
+        if (is_success(response.status)) {
+            RawReply reply;
+            reply.status = response.status;
+            reply.content_type = http::find_header(response.headers, "Content-Type").value_or("");
+            reply.body = std::move(response.body);
+            reply.attempts = attempts;
+            return reply;
+        }
+        if (response.status >= 300 && response.status < 400) {
+            // §1.1: only a 307/308 to the same scheme, host and port is followed, once.
+            const auto location = http::find_header(response.headers, "Location");
+            const std::string target = location ? http::resolve_location(request.url, *location) : std::string();
+            const bool same_origin = location && http::origin_of(target) && http::origin_of(target) == http::origin_of(request.url);
+            if ((response.status == 307 || response.status == 308) && same_origin && !redirected) {
+                redirected = true;
+                log("following " + describe_status(response) + " to " + target);
+                request.url = target;
+                continue;
+            }
+            ErrorBody error;
+            error.message = describe_status(response) + (location ? " redirect to " + target : " redirect") +
+                            " not followed" + (location && !same_origin ? " (another host: the token is never sent there)" : "");
+            throw ApiError(response.status, std::move(error), attempts);
+        }
+        if (retries < m_options.retry.max_retries && is_retryable_status(request.method, response.status)) {
+            std::chrono::milliseconds delay{};
+            const auto retry_after_header = http::find_header(response.headers, "Retry-After");
+            const auto retry_after = retry_after_header ? parse_retry_after(*retry_after_header, m_clock.now())
+                                                        : std::nullopt;
+            if (retry_after) {
+                if (*retry_after > m_options.retry.max_retry_after) {
+                    // §1.9: asked to wait longer than the client is willing to: stop now.
+                    ErrorBody error = read_error_body(response.status, response.reason, response.body);
+                    const auto seconds = std::chrono::ceil<std::chrono::seconds>(*retry_after);
+                    error.message += " (the server asked to retry after " + std::to_string(seconds.count()) +
+                                     " s, longer than the " +
+                                     std::to_string(m_options.retry.max_retry_after.count()) + " s the client waits)";
+                    ApiError e(response.status, std::move(error), attempts);  // 429 or 5xx only
+                    e.refused_retry_after = seconds;
+                    throw e;
+                }
+                delay = *retry_after;
+            } else {
+                delay = backoff_delay(m_options.retry, retries + 1, m_clock.random_unit());
+            }
+            ++retries;
+            log("retry " + std::to_string(retries) + " of " + std::to_string(m_options.retry.max_retries) + " in " +
+                format_seconds(delay) + " s: " + describe_status(response) +
+                (retry_after ? " (Retry-After: " + *retry_after_header + ")" : ""));
+            m_clock.sleep(delay);
+            continue;
+        }
+        throw_status(response, attempts);
+    }
+}
+
+Reply<Health> Client::health() {
+    RawReply raw = call("GET", "/api/health", {}, std::nullopt, false);
+    return {decode<Health>(raw), std::move(raw)};
+}
+
+Reply<LoginResult> Client::login(const Credentials& credentials) {
+    json::ObjectWriter body;
+    body.add_string(credentials.by == Credentials::By::email ? "email" : "username", credentials.login);
+    body.add_string("password", credentials.password);
+    RawReply raw = call("POST", "/api/users/login", {}, body.str(), false);
+    // The token is required (§5.2): unlike other calls, an undecodable answer is an error.
+    if (raw.body.empty()) throw DecodeError("the login response is empty: no session_token");
+    return {parse_json(raw.body).get<LoginResult>(), std::move(raw)};
+}
+
+LogoutOutcome Client::logout() {
+    try {
+        call("POST", "/api/users/logout");
+        return LogoutOutcome::revoked;
+    } catch (const AuthError& e) {
+        if (e.status() == 401) return LogoutOutcome::already_invalid;
+        throw;
+    } catch (const ApiError& e) {
+        if (e.status() == 404 || e.status() == 405) return LogoutOutcome::unsupported;
+        throw;
+    }
+}
+
+Reply<User> Client::profile() {
+    RawReply raw = call("GET", "/api/users/profile");
+    return {decode<User>(raw), std::move(raw)};
+}
+
+namespace {
+/// A list is a bare array or an envelope holding it under items, data or results (§1.10).
+struct AccountList {
+    std::vector<Account> accounts;
+};
+void from_json(const nlohmann::json& j, AccountList& list) {
+    const nlohmann::json* items = &j;
+    if (j.is_object()) {
+        items = nullptr;
+        for (const char* key : {"items", "data", "results"}) {
+            const auto it = j.find(key);
+            if (it != j.end() && it->is_array()) {
+                items = &*it;
+                break;
+            }
+        }
+    }
+    if (items == nullptr || !items->is_array()) return;
+    for (const auto& item : *items) {
+        if (item.is_object()) list.accounts.push_back(item.get<Account>());
+    }
+}
+}  // namespace
+
+Reply<std::vector<Account>> Client::list_accounts(bool include_hidden) {
+    std::vector<QueryParam> query;
+    if (include_hidden) query.push_back({"include_hidden", "true"});
+    RawReply raw = call("GET", "/api/account/list", query);
+    return {decode<AccountList>(raw).accounts, std::move(raw)};
+}
+
+Reply<Account> Client::create_account(const AccountCreate& request) {
+    if (request.name.empty()) throw UsageError("an account needs a name");
+    json::ObjectWriter body;
+    body.add_string("name", request.name);
+    const std::pair<const char*, const std::optional<std::string>*> fields[] = {
+        {"description", &request.description}, {"llm_provider", &request.llm_provider},
+        {"llm_model", &request.llm_model},     {"llm_api_key", &request.llm_api_key},
+        {"llm_base_url", &request.llm_base_url}};
+    for (const auto& [key, value] : fields) {
+        if (*value) body.add_string(key, **value);
+    }
+    for (const auto& [key, json_text] : request.extra_fields) {
+        if (body.has(key)) throw UsageError("field '" + key + "' is given twice");
+        body.add_json(key, json_text);
+    }
+    RawReply raw = call("POST", "/api/account/", {}, body.str());
+    return {decode<Account>(raw), std::move(raw)};
+}
+
+Reply<Price> Client::price(std::string_view symbol) {
+    if (symbol.empty()) throw UsageError("a symbol is required");
+    RawReply raw = call("GET", "/api/crypto/price", {{"symbol", std::string(symbol)}});
+    return {decode<Price>(raw), std::move(raw)};
+}
+
+}  // namespace hyperoru

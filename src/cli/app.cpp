@@ -1,0 +1,175 @@
+// The CLI11 app: global options, the command tree, and the one place where errors become exit
+// codes.
+#include "cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <iostream>
+
+#include "cli/commands/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/output.hpp"
+#include "hyperoru/errors.hpp"
+#include "hyperoru/version.hpp"
+
+namespace hyperoru::cli {
+
+std::string example(const char* line) { return std::string("\nExample:\n  ") + line + "\n"; }
+
+namespace {
+
+constexpr const char* k_footer = R"(
+Examples:
+  hyperoru login --email you@example.com
+  hyperoru account list
+  hyperoru price BTC | jq .price
+
+Environment:
+  HYPERORU_TOKEN       session token to use instead of the config file's
+  HYPERORU_BASE_URL    API base URL (default https://api.production.hyperoru.com)
+  HYPERORU_CONTEXT     context to use (default: the config file's current_context, else default)
+  HYPERORU_CONFIG_DIR  directory of config.json (default $XDG_CONFIG_HOME/hyperoru or ~/.config/hyperoru)
+  NO_COLOR             disables colour
+  Precedence: flag > environment > config file > default.
+
+Exit codes:
+  0 success  1 other error  2 usage  3 request rejected (400, 409, 422, other 4xx)
+  4 not authenticated (no token, 401)  5 forbidden (403)  6 not found (404)
+  7 rate limited (429 after retries)  8 server error (5xx after retries)
+  9 network, TLS or timeout  10 invalid response  130 interrupted
+)";
+
+void add_global_options(CLI::App& app, GlobalOptions& o) {
+    app.add_option("--base-url", o.base_url, "API base URL (default https://api.production.hyperoru.com)")
+        ->type_name("URL");
+    app.add_option("--context", o.context, "named base URL + token from the config file (default: default)")
+        ->type_name("NAME");
+    app.add_option("-o,--output", o.output, "output format: auto (table on a terminal, else json), json, ndjson, table, raw")
+        ->check(CLI::IsMember({"auto", "json", "ndjson", "table", "raw"}))
+        ->type_name("FORMAT");
+    app.add_option("--timeout", o.timeout_seconds, "seconds for a whole request (default 30)")
+        ->check(CLI::PositiveNumber)
+        ->type_name("SECONDS");
+    app.add_option("--connect-timeout", o.connect_timeout_seconds, "seconds to connect (default 10)")
+        ->check(CLI::PositiveNumber)
+        ->type_name("SECONDS");
+    app.add_option("--retries", o.retries, "retries of transient failures (default 3; 0 disables)")
+        ->check(CLI::Range(0, 100))
+        ->type_name("N");
+    app.add_flag("-v,--verbose", o.verbose, "print requests, responses and retries on stderr (secrets redacted)");
+    app.add_option("--cacert", o.cacert, "CA bundle to verify the server's TLS certificate")
+        ->check(CLI::ExistingFile)
+        ->type_name("FILE");
+    app.add_flag("--insecure", o.insecure, "do not verify TLS certificates (warns on every run)");
+    app.add_flag("--allow-http", o.allow_http, "allow plain http to a non-loopback host (warns)");
+}
+
+int exit_code_for_status(long status) {
+    if (status == 401) return k_exit_auth;
+    if (status == 403) return k_exit_forbidden;
+    if (status == 404) return k_exit_not_found;
+    if (status == 429) return k_exit_rate_limited;
+    if (status >= 500) return k_exit_server;
+    if (status >= 400) return k_exit_rejected;
+    return k_exit_error;
+}
+
+ErrorReport report_for(const ApiError& e) {
+    ErrorReport r;
+    r.message = e.body().message;
+    r.status = e.status();
+    r.code = e.body().code;
+    r.request_id = e.body().request_id;
+    r.details = e.body().details;
+    r.exit_code = exit_code_for_status(e.status());
+    return r;
+}
+
+std::string not_logged_in_message(Context& context) {
+    std::string message;
+    try {
+        const Settings& s = context.settings();
+        if (s.token_for_other_server) {
+            return "the token of context \"" + s.context + "\" was issued by " + *s.token_for_other_server +
+                   " and is never sent to " + s.base_url + "; run 'hyperoru login' for this server or use --context";
+        }
+        message = "not logged in (context \"" + s.context + "\")";
+    } catch (const Error&) {
+        message = "not logged in";
+    }
+    return message + "; run 'hyperoru login' or set HYPERORU_TOKEN";
+}
+
+int report(Context& context, ErrorReport r) {
+    const bool as_json = context.options().output == "json" || context.options().output == "ndjson";
+    print_error(context.err(), as_json, context.options().verbose, r);
+    return r.exit_code;
+}
+
+int run_action(Context& context, const Action& action) {
+    try {
+        return action(context);
+    } catch (const AuthError& e) {
+        ErrorReport r = report_for(e);
+        r.exit_code = k_exit_auth;
+        if (e.status() == 0) {
+            r.message = not_logged_in_message(context);
+        } else {
+            r.message += "; run 'hyperoru login'";
+        }
+        return report(context, r);
+    } catch (const ApiError& e) {
+        return report(context, report_for(e));
+    } catch (const Interrupted&) {
+        return report(context, {"interrupted", 0, {}, {}, {}, k_exit_interrupted});
+    } catch (const TransportError& e) {
+        return report(context, {e.what(), 0, {}, {}, {}, k_exit_network});
+    } catch (const DecodeError& e) {
+        return report(context, {std::string("invalid response: ") + e.what(), 0, {}, {}, {}, k_exit_invalid_response});
+    } catch (const UsageError& e) {
+        return report(context, {e.what(), 0, {}, {}, {}, k_exit_usage});
+    } catch (const std::exception& e) {
+        return report(context, {e.what(), 0, {}, {}, {}, k_exit_error});
+    }
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, Io& io) {
+    GlobalOptions options;
+    Action action;
+    CLI::App app{"hyperoru: the command-line client for the Hyperoru AI trading API", "hyperoru"};
+    app.set_version_flag("--version", std::string("hyperoru ") + k_version);
+    app.footer(k_footer);
+    app.require_subcommand(1);
+    app.fallthrough();
+    add_global_options(app, options);
+    register_basic(app, action);
+    register_auth(app, action);
+    register_account(app, action);
+
+    try {
+        std::vector<std::string> reversed(args.rbegin(), args.rend());
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e, *io.out, *io.err);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e, *io.out, *io.err);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e, *io.out, *io.err);
+    } catch (const CLI::ParseError& e) {
+        *io.err << "hyperoru: error: " << e.what() << "\nRun 'hyperoru --help' for usage.\n";
+        return k_exit_usage;
+    }
+    if (!action) {
+        *io.err << "hyperoru: error: a subcommand is required\nRun 'hyperoru --help' for usage.\n";
+        return k_exit_usage;
+    }
+    Context context(io, options);
+    const int code = run_action(context, action);
+    io.out->flush();
+    return code;
+}
+
+}  // namespace hyperoru::cli

@@ -1,0 +1,56 @@
+#pragma once
+// The command-line front end. main() builds an Io for the real process and calls run(); tests
+// build an Io with string streams, a fake transport and a fake clock.
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hyperoru/config.hpp"
+#include "hyperoru/http.hpp"
+#include "hyperoru/retry.hpp"
+
+namespace hyperoru::cli {
+
+/// Everything a command touches outside the process: streams, terminal, environment, network,
+/// time. Injected so every command can be tested without a terminal or a server.
+struct Io {
+    std::istream* in = nullptr;
+    std::ostream* out = nullptr;
+    std::ostream* err = nullptr;
+    bool stdin_is_tty = false;
+    bool stdout_is_tty = false;
+    EnvLookup env;
+    /// Shows `prompt` on the terminal and reads one line (without its newline); `echo` false
+    /// hides what is typed. nullopt at end of input.
+    std::function<std::optional<std::string>(const std::string& prompt, bool echo)> prompt;
+    std::function<std::unique_ptr<http::Transport>(const http::TransportOptions&)> make_transport;
+    Clock* clock = nullptr;
+};
+
+/// The Io of this process: std::cin/cout/cerr, isatty, getenv, /dev/tty prompts, libcurl.
+Io process_io();
+
+/// Parses `args` (without the program name), runs the command, and returns the exit code.
+/// Never throws: every error is reported on io.err and mapped to the documented exit codes.
+int run(const std::vector<std::string>& args, Io& io);
+
+/// Documented exit codes.
+enum ExitCode : int {
+    k_exit_ok = 0,
+    k_exit_error = 1,
+    k_exit_usage = 2,
+    k_exit_rejected = 3,
+    k_exit_auth = 4,
+    k_exit_forbidden = 5,
+    k_exit_not_found = 6,
+    k_exit_rate_limited = 7,
+    k_exit_server = 8,
+    k_exit_network = 9,
+    k_exit_invalid_response = 10,
+    k_exit_interrupted = 130,
+};
+
+}  // namespace hyperoru::cli

@@ -1,0 +1,319 @@
+// login, logout, auth status, auth token: the session token's life in the config file.
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <istream>
+#include <iterator>
+#include <memory>
+
+#include "cli/commands/commands.hpp"
+#include "cli/output.hpp"
+#include "hyperoru/errors.hpp"
+
+namespace hyperoru::cli {
+
+namespace {
+
+using std::chrono::system_clock;
+using SysSeconds = std::chrono::sys_seconds;
+
+constexpr int k_default_token_days = 180;  // §1.2: assumed lifetime when the server sends none
+constexpr int k_warn_days = 14;
+
+std::string iso_utc(system_clock::time_point t) {
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
+    const auto days = std::chrono::floor<std::chrono::days>(seconds);
+    const std::chrono::year_month_day ymd{days};
+    const std::chrono::hh_mm_ss hms{seconds - days};
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()));
+    return buffer;
+}
+
+bool read_int(std::string_view& s, std::size_t digits, int& out) {
+    if (s.size() < digits) return false;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + digits, out);
+    if (ec != std::errc{} || end != s.data() + digits) return false;
+    s.remove_prefix(digits);
+    return true;
+}
+
+bool eat(std::string_view& s, char c) {
+    if (s.empty() || s.front() != c) return false;
+    s.remove_prefix(1);
+    return true;
+}
+
+/// ISO 8601 date or date-time: YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]]][Z|+HH:MM|-HH:MM|+HHMM].
+std::optional<SysSeconds> parse_iso(std::string_view s) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    if (!read_int(s, 4, y) || !eat(s, '-') || !read_int(s, 2, mo) || !eat(s, '-') || !read_int(s, 2, d)) {
+        return std::nullopt;
+    }
+    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+                                          std::chrono::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) return std::nullopt;
+    if (!s.empty() && (s.front() == 'T' || s.front() == 't' || s.front() == ' ')) {
+        s.remove_prefix(1);
+        if (!read_int(s, 2, h) || !eat(s, ':') || !read_int(s, 2, mi)) return std::nullopt;
+        if (eat(s, ':')) {
+            if (!read_int(s, 2, sec)) return std::nullopt;
+            if (eat(s, '.') || eat(s, ',')) {
+                while (!s.empty() && s.front() >= '0' && s.front() <= '9') s.remove_prefix(1);
+            }
+        }
+        if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
+    }
+    int offset_minutes = 0;
+    if (eat(s, 'Z') || eat(s, 'z')) {
+    } else if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
+        const int sign = s.front() == '-' ? -1 : 1;
+        s.remove_prefix(1);
+        int oh = 0, om = 0;
+        if (!read_int(s, 2, oh)) return std::nullopt;
+        eat(s, ':');
+        if (!s.empty() && !read_int(s, 2, om)) return std::nullopt;
+        offset_minutes = sign * (oh * 60 + om);
+    }
+    if (!s.empty()) return std::nullopt;
+    return SysSeconds{std::chrono::sys_days{ymd}} + std::chrono::hours{h} + std::chrono::minutes{mi} +
+           std::chrono::seconds{sec} - std::chrono::minutes{offset_minutes};
+}
+
+std::string strip_newline(std::string s) {
+    if (!s.empty() && s.back() == '\n') s.pop_back();
+    if (!s.empty() && s.back() == '\r') s.pop_back();
+    return s;
+}
+
+// ---------------------------------------------------------------------------------------- login
+
+struct LoginOptions {
+    std::optional<std::string> email;
+    std::optional<std::string> username;
+    bool password_stdin = false;
+};
+
+int run_login(Context& context, const LoginOptions& options) {
+    Io& io = context.io();
+    // Read the config first: a corrupt file stops us before a token is created and then lost.
+    const Settings& settings = context.settings();
+
+    Credentials credentials;
+    if (options.username) {
+        credentials.by = Credentials::By::username;
+        credentials.login = *options.username;
+    } else if (options.email) {
+        credentials.login = *options.email;
+    } else if (io.stdin_is_tty && !options.password_stdin) {
+        credentials.login = io.prompt("Email: ", true).value_or("");
+    } else {
+        throw UsageError("--email or --username is required when not on a terminal");
+    }
+    if (credentials.login.empty()) throw UsageError("an email or username is required");
+
+    if (options.password_stdin) {
+        credentials.password = strip_newline(std::string(std::istreambuf_iterator<char>(*io.in), {}));
+        if (credentials.password.empty()) throw UsageError("--password-stdin: no password on standard input");
+    } else if (io.stdin_is_tty) {
+        credentials.password = io.prompt("Password: ", false).value_or("");
+        if (credentials.password.empty()) throw UsageError("a password is required");
+    } else {
+        throw UsageError("no password: pipe it with --password-stdin (stdin is not a terminal)");
+    }
+
+    const auto result = context.client({credentials.password}).login(credentials).value;
+    const std::string issued_at = iso_utc(context.now());
+    context.store().update([&](Config& config) {
+        ContextConfig& entry = config.contexts[settings.context];
+        entry.base_url = settings.base_url;
+        entry.session_token = result.session_token;
+        entry.expires_at = result.expires_at;
+        entry.issued_at = issued_at;
+        const bool by_email = credentials.by == Credentials::By::email;
+        entry.email = result.user && result.user->email ? result.user->email
+                      : by_email                        ? std::optional<std::string>(credentials.login)
+                                                        : std::nullopt;
+        entry.username = result.user && result.user->username ? result.user->username
+                         : !by_email                          ? std::optional<std::string>(credentials.login)
+                                                              : std::nullopt;
+        if (!config.current_context) config.current_context = "default";
+    });
+
+    const std::string who = result.user && result.user->username ? *result.user->username : credentials.login;
+    context.err() << "Logged in to " << settings.base_url << " as " << sanitize_for_terminal(who) << ".\n"
+                  << "Token saved to " << context.store().file().string() << " (context \"" << settings.context
+                  << "\").\n";
+    return k_exit_ok;
+}
+
+// --------------------------------------------------------------------------------------- logout
+
+int run_logout(Context& context) {
+    const Settings& settings = context.settings();
+    std::ostream& err = context.err();
+    const bool stored = settings.stored.session_token.has_value();
+    if (!settings.token && !stored) {
+        err << "Not logged in (context \"" << settings.context << "\"): nothing to do.\n";
+        return k_exit_ok;
+    }
+    std::exception_ptr failure;
+    if (settings.token) {
+        try {
+            switch (context.client().logout()) {
+                case LogoutOutcome::revoked: err << "The server revoked the token.\n"; break;
+                case LogoutOutcome::unsupported:
+                    err << "This server has no logout: the token stays valid on the server until it expires "
+                           "or the password is changed.\n";
+                    break;
+                case LogoutOutcome::already_invalid: err << "The token was already invalid on the server.\n"; break;
+            }
+        } catch (const Error&) {
+            // §1.2: whatever the server answers, the local copy goes. The error is reported
+            // afterwards and decides the exit code: the token may still be valid on the server.
+            failure = std::current_exception();
+        }
+    } else {
+        err << "The stored token belongs to " << *settings.token_for_other_server
+            << "; it was not sent to " << settings.base_url << ".\n";
+    }
+    if (stored) {
+        context.store().update([&](Config& config) {
+            auto it = config.contexts.find(settings.context);
+            if (it == config.contexts.end()) return;
+            it->second.session_token.reset();
+            it->second.expires_at.reset();
+            it->second.issued_at.reset();
+        });
+        err << "Removed the token from " << context.store().file().string() << " (context \"" << settings.context
+            << "\").\n";
+    }
+    if (settings.token_origin == Origin::environment) {
+        err << "The token came from HYPERORU_TOKEN: unset it to stop using it.\n";
+    }
+    if (failure) std::rethrow_exception(failure);
+    return k_exit_ok;
+}
+
+// ---------------------------------------------------------------------------------- auth status
+
+int run_status(Context& context) {
+    const Settings& s = context.settings();
+    if (!s.token) throw AuthError(0, ErrorBody{"not logged in", std::nullopt, std::nullopt, std::nullopt});
+
+    std::optional<SysSeconds> expires;
+    std::string expires_origin;
+    if (s.token_origin == Origin::config) {
+        if (s.stored.expires_at) {
+            expires = parse_iso(*s.stored.expires_at);
+            expires_origin = "server";
+        } else if (s.stored.issued_at) {
+            if (const auto issued = parse_iso(*s.stored.issued_at)) {
+                expires = *issued + std::chrono::days{k_default_token_days};
+                expires_origin = "assumed";
+            }
+        }
+    }
+    std::optional<long> days_left;
+    if (expires) {
+        const auto left = *expires - std::chrono::floor<std::chrono::seconds>(context.now());
+        days_left = static_cast<long>(std::chrono::floor<std::chrono::days>(left).count());
+    }
+    const std::string token_place = s.token_origin == Origin::environment ? "HYPERORU_TOKEN environment variable"
+                                                                          : s.config_file.string();
+
+    json::ObjectWriter json;
+    json.add_string("context", s.context);
+    json.add_string("base_url", s.base_url);
+    json.add_json("logged_in", "true");
+    if (s.stored.username && s.token_origin == Origin::config) json.add_string("username", *s.stored.username);
+    if (s.stored.email && s.token_origin == Origin::config) json.add_string("email", *s.stored.email);
+    json.add_string("token_source", s.token_origin == Origin::environment ? "environment" : "config");
+    json.add_string("token_location", token_place);
+    if (expires) {
+        json.add_string("expires_at", iso_utc(*expires));
+        json.add_string("expires_source", expires_origin);
+        json.add_json("days_left", std::to_string(*days_left));
+    }
+    RawReply reply;
+    reply.content_type = "application/json";
+    reply.body = json.str();
+
+    if (context.format() == Format::table) {
+        std::string who = "unknown (token from the environment)";
+        if (s.token_origin == Origin::config) {
+            who = s.stored.username.value_or("-");
+            if (s.stored.email) who += " (" + *s.stored.email + ")";
+        }
+        std::ostream& out = context.out();
+        out << "Context:   " << sanitize_for_terminal(s.context) << '\n'
+            << "Base URL:  " << sanitize_for_terminal(s.base_url) << '\n'
+            << "User:      " << sanitize_for_terminal(who) << '\n'
+            << "Token:     " << (s.token_origin == Origin::environment ? "from the " : "stored in ") << token_place << '\n';
+        if (expires) {
+            out << "Expires:   " << iso_utc(*expires) << " (" << *days_left << " days left"
+                << (expires_origin == "assumed" ? ", assumed: 180 days after login" : "") << ")\n";
+        } else {
+            out << "Expires:   unknown\n";
+        }
+    } else {
+        print_reply(context, reply, {});
+    }
+    if (days_left && *days_left < 0) {
+        throw AuthError(0, ErrorBody{"the token expired on " + iso_utc(*expires), std::nullopt, std::nullopt, std::nullopt});
+    }
+    if (days_left && *days_left < k_warn_days) {
+        context.err() << "hyperoru: warning: the token expires in " << *days_left
+                      << " days; run 'hyperoru login' to renew it\n";
+    }
+    return k_exit_ok;
+}
+
+int run_token(Context& context) {
+    const Settings& s = context.settings();
+    if (!s.token) throw AuthError(0, ErrorBody{"not logged in", std::nullopt, std::nullopt, std::nullopt});
+    context.out() << *s.token << '\n';
+    return k_exit_ok;
+}
+
+}  // namespace
+
+void register_auth(CLI::App& app, Action& action) {
+    auto login_options = std::make_shared<LoginOptions>();
+    auto* login = app.add_subcommand("login", "Log in and save the session token (POST /api/users/login)");
+    auto* email = login->add_option("--email", login_options->email, "log in by email (the default method)")
+                      ->type_name("EMAIL");
+    auto* username = login->add_option("--username", login_options->username, "log in by username instead")
+                         ->type_name("USERNAME");
+    email->excludes(username);
+    login->add_flag("--password-stdin", login_options->password_stdin,
+                    "read the password from standard input (for scripts)");
+    login->footer(example("echo \"$PASSWORD\" | hyperoru login --email you@example.com --password-stdin") +
+                  "\nOn a terminal, missing values are prompted for (the password without echo).\n"
+                  "No option takes a password or token on the command line.\n");
+    login->callback([&action, login_options] {
+        action = [login_options](Context& c) { return run_login(c, *login_options); };
+    });
+
+    auto* logout = app.add_subcommand("logout", "Revoke the session token on the server and delete it locally");
+    logout->footer(example("hyperoru logout"));
+    logout->callback([&action] { action = run_logout; });
+
+    auto* auth = app.add_subcommand("auth", "Show the login state or the token");
+    auth->require_subcommand(1);
+    auth->footer(example("hyperoru auth status"));
+    auto* status = auth->add_subcommand("status", "Context, server, user, token location and expiry (exit 4 when not logged in)");
+    status->footer(example("hyperoru auth status -o json"));
+    status->callback([&action] { action = run_status; });
+    auto* token = auth->add_subcommand("token", "Print the session token, and nothing else");
+    token->footer(example("curl -H \"Authorization: Bearer $(hyperoru auth token)\" ..."));
+    token->callback([&action] { action = run_token; });
+}
+
+}  // namespace hyperoru::cli

@@ -1,0 +1,23 @@
+#pragma once
+// One register function per noun. Each adds its subcommands to the app; when one of them is
+// selected on the command line, its callback stores the action to run in `action`.
+#include <functional>
+
+#include "cli/context.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace hyperoru::cli {
+
+using Action = std::function<int(Context&)>;
+
+void register_basic(CLI::App& app, Action& action);    // health, profile, price
+void register_auth(CLI::App& app, Action& action);     // login, logout, auth status|token
+void register_account(CLI::App& app, Action& action);  // account list|create
+
+/// "Example:\n  <line>" for a subcommand's --help footer.
+std::string example(const char* line);
+
+}  // namespace hyperoru::cli

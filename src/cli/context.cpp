@@ -1,0 +1,136 @@
+#include "cli/context.hpp"
+
+#include <cmath>
+#include <ostream>
+
+#include "http/url.hpp"
+#include "hyperoru/errors.hpp"
+#include "hyperoru/version.hpp"
+
+namespace hyperoru::cli {
+
+const char* to_string(Origin origin) {
+    switch (origin) {
+        case Origin::flag: return "flag";
+        case Origin::environment: return "environment";
+        case Origin::config: return "config file";
+        case Origin::fallback: return "default";
+    }
+    return "default";
+}
+
+Context::Context(Io& io, const GlobalOptions& options) : m_io(io), m_options(options) {}
+
+Format Context::format() const {
+    const std::string& o = m_options.output;
+    if (o == "json") return Format::json;
+    if (o == "ndjson") return Format::ndjson;
+    if (o == "table") return Format::table;
+    if (o == "raw") return Format::raw;
+    return m_io.stdout_is_tty ? Format::table : Format::json;  // auto
+}
+
+ConfigStore& Context::store() {
+    if (!m_store) m_store = std::make_unique<ConfigStore>(config_directory(m_io.env));
+    return *m_store;
+}
+
+namespace {
+std::optional<std::string> non_empty(std::optional<std::string> value) {
+    if (value && value->empty()) return std::nullopt;
+    return value;
+}
+
+std::string strip_trailing_slashes(std::string url) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+
+bool is_loopback(const std::string& host) {
+    return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+}
+}  // namespace
+
+const Settings& Context::settings() {
+    if (m_settings) return *m_settings;
+    Settings s;
+    const Config config = store().load();
+    s.config_file = store().file();
+
+    if (m_options.context) {
+        s.context = *m_options.context, s.context_origin = Origin::flag;
+    } else if (auto env = non_empty(m_io.env("HYPERORU_CONTEXT"))) {
+        s.context = *env, s.context_origin = Origin::environment;
+    } else if (config.current_context && !config.current_context->empty()) {
+        s.context = *config.current_context, s.context_origin = Origin::config;
+    } else {
+        s.context = "default";
+    }
+    if (const auto it = config.contexts.find(s.context); it != config.contexts.end()) s.stored = it->second;
+
+    if (m_options.base_url) {
+        s.base_url = *m_options.base_url, s.base_url_origin = Origin::flag;
+    } else if (auto env = non_empty(m_io.env("HYPERORU_BASE_URL"))) {
+        s.base_url = *env, s.base_url_origin = Origin::environment;
+    } else if (s.stored.base_url && !s.stored.base_url->empty()) {
+        s.base_url = *s.stored.base_url, s.base_url_origin = Origin::config;
+    } else {
+        s.base_url = k_default_base_url;
+    }
+    s.base_url = strip_trailing_slashes(s.base_url);
+
+    if (auto env = non_empty(m_io.env("HYPERORU_TOKEN"))) {
+        s.token = env, s.token_origin = Origin::environment;
+    } else if (s.stored.session_token && !s.stored.session_token->empty()) {
+        // A stored token belongs to the server it was issued by: it is never sent elsewhere,
+        // even when --base-url or HYPERORU_BASE_URL points somewhere else for this run.
+        const std::string owner = strip_trailing_slashes(s.stored.base_url.value_or(k_default_base_url));
+        if (http::origin_of(owner) == http::origin_of(s.base_url) && http::origin_of(owner)) {
+            s.token = s.stored.session_token, s.token_origin = Origin::config;
+        } else {
+            s.token_for_other_server = owner;
+        }
+    }
+    m_settings = std::move(s);
+    return *m_settings;
+}
+
+Client& Context::client(const std::vector<std::string>& secrets) {
+    if (m_client) return *m_client;
+    const Settings& s = settings();
+    const auto origin = http::origin_of(s.base_url);
+    if (!origin) throw UsageError("invalid base URL '" + s.base_url + "': expected https://host[:port]");
+    if (origin->scheme == "http" && !is_loopback(origin->host)) {
+        if (!m_options.allow_http) {
+            throw UsageError("refusing plain http to " + origin->host +
+                             ": the token would travel unencrypted (use https, or --allow-http)");
+        }
+        err() << "hyperoru: warning: --allow-http: requests to " << origin->host
+              << " are not encrypted\n";
+    }
+    if (m_options.insecure) {
+        err() << "hyperoru: warning: --insecure: TLS certificates are not verified; anyone on the "
+                 "network path can read the token\n";
+    }
+
+    http::TransportOptions transport;
+    transport.timeout = std::chrono::milliseconds(std::llround(m_options.timeout_seconds * 1000));
+    transport.connect_timeout = std::chrono::milliseconds(std::llround(m_options.connect_timeout_seconds * 1000));
+    transport.cacert = m_options.cacert;
+    transport.insecure = m_options.insecure;
+    transport.user_agent = std::string("hyperoru/") + k_version;
+    transport.trace = m_options.verbose ? m_io.err : nullptr;
+    transport.secrets = secrets;
+    if (s.token) transport.secrets.push_back(*s.token);
+    transport.interrupted = &interrupt_flag();
+
+    ClientOptions options;
+    options.base_url = s.base_url;
+    options.token = s.token;
+    options.retry.max_retries = m_options.retries;
+    options.trace = m_options.verbose ? m_io.err : nullptr;
+    m_client = std::make_unique<Client>(std::move(options), m_io.make_transport(transport), *m_io.clock);
+    return *m_client;
+}
+
+}  // namespace hyperoru::cli

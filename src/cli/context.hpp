@@ -1,0 +1,80 @@
+#pragma once
+// What every command gets: the global options, the resolved settings (flag > environment >
+// config file > default), the config store, a client built on demand, and the output format.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/app.hpp"
+#include "hyperoru/client.hpp"
+#include "hyperoru/config.hpp"
+
+namespace hyperoru::cli {
+
+enum class Format { json, ndjson, table, raw };
+
+/// Global options as parsed from the command line (unset optionals: not given).
+struct GlobalOptions {
+    std::optional<std::string> base_url;
+    std::optional<std::string> context;
+    std::string output = "auto";
+    double timeout_seconds = 30;
+    double connect_timeout_seconds = 10;
+    int retries = 3;
+    bool verbose = false;
+    std::string cacert;
+    bool insecure = false;
+    bool allow_http = false;
+};
+
+/// Where a setting came from, for messages and `auth status`.
+enum class Origin { flag, environment, config, fallback };
+
+struct Settings {
+    std::filesystem::path config_file;
+    std::string context;
+    Origin context_origin = Origin::fallback;
+    std::string base_url;
+    Origin base_url_origin = Origin::fallback;
+    ContextConfig stored;                 ///< the context's entry in the config file (may be empty)
+    std::optional<std::string> token;     ///< the token to send, if any
+    Origin token_origin = Origin::fallback;
+    /// Set when the config holds a token for another server than base_url: it is not sent.
+    std::optional<std::string> token_for_other_server;
+};
+
+class Context {
+public:
+    Context(Io& io, const GlobalOptions& options);
+
+    Io& io() noexcept { return m_io; }
+    std::ostream& out() noexcept { return *m_io.out; }
+    std::ostream& err() noexcept { return *m_io.err; }
+    const GlobalOptions& options() const noexcept { return m_options; }
+    Format format() const;
+
+    /// Reads the config file on first use. Throws ConfigError for a corrupt file.
+    const Settings& settings();
+    ConfigStore& store();
+
+    /// The client for this invocation, created on first use. `secrets` are values the verbose
+    /// trace must never show (the token is always among them).
+    Client& client(const std::vector<std::string>& secrets = {});
+
+    std::chrono::system_clock::time_point now() { return m_io.clock->now(); }
+
+private:
+    Io& m_io;
+    const GlobalOptions& m_options;
+    std::optional<Settings> m_settings;
+    std::unique_ptr<ConfigStore> m_store;
+    std::unique_ptr<Client> m_client;
+};
+
+/// "flag", "environment", "config file", "default".
+const char* to_string(Origin origin);
+
+}  // namespace hyperoru::cli

@@ -1,0 +1,150 @@
+#include "cli/output.hpp"
+
+#include <algorithm>
+
+#include "decode.hpp"
+
+namespace hyperoru::cli {
+
+namespace {
+
+bool is_secret_key(const std::string& key) {
+    const auto& keys = json::default_mask_keys();
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+void print_text_body(std::ostream& out, const std::string& body) {
+    out << body;
+    if (!body.empty() && body.back() != '\n') out << '\n';
+}
+
+const json::Value* list_items(const json::Value& value) {
+    if (value.is_array()) return &value;
+    if (value.is_object()) {
+        for (const char* key : {"items", "data", "results"}) {
+            if (const json::Value* items = value.find(key); items != nullptr && items->is_array()) return items;
+        }
+    }
+    return nullptr;
+}
+
+void print_table(std::ostream& out, json::Value value, const TableView& view) {
+    mask_secrets(value);
+    if (view.kind == TableView::Kind::rows) {
+        if (const json::Value* rows = list_items(value)) {
+            if (rows->items().empty()) {
+                out << view.empty_message << '\n';
+                return;
+            }
+            write_table(out, *rows, view.columns.empty() ? columns_from_rows(*rows) : view.columns);
+            return;
+        }
+        if (value.is_object()) {  // a single item shows as a one-row table
+            const json::Value rows = json::Value::array({std::move(value)});
+            write_table(out, rows, view.columns.empty() ? columns_from_rows(rows) : view.columns);
+            return;
+        }
+    }
+    write_key_values(out, value);
+}
+
+}  // namespace
+
+void mask_secrets(json::Value& value) {
+    if (value.is_array()) {
+        for (auto& item : value.items()) mask_secrets(item);
+    } else if (value.is_object()) {
+        for (auto& [key, member] : value.members()) {
+            if (member.is_string() && !member.text().empty() && is_secret_key(key)) {
+                member = json::Value::string("********");
+            } else {
+                mask_secrets(member);
+            }
+        }
+    }
+}
+
+json::Value body_value(const RawReply& reply) {
+    if (!is_json_content_type(reply.content_type)) return json::Value::string(reply.body);
+    return json::parse(reply.body);
+}
+
+void print_reply(Context& context, const RawReply& reply, const TableView& view) {
+    std::ostream& out = context.out();
+    const Format format = context.format();
+    if (format == Format::raw) {
+        out << reply.body;
+        return;
+    }
+    if (reply.body.empty()) return;
+    if (!is_json_content_type(reply.content_type)) {
+        print_text_body(out, reply.body);
+        return;
+    }
+    json::Value value = json::parse(reply.body);
+    json::PrintOptions options;
+    options.mask_keys = json::default_mask_keys();
+    switch (format) {
+        case Format::json:
+            json::write(out, value, options);
+            out << '\n';
+            break;
+        case Format::ndjson: json::write_ndjson(out, value, options.mask_keys); break;
+        case Format::table: print_table(out, std::move(value), view); break;
+        case Format::raw: break;
+    }
+}
+
+void print_replies(Context& context, const std::vector<RawReply>& replies, const TableView& view) {
+    if (replies.size() == 1) {
+        print_reply(context, replies.front(), view);
+        return;
+    }
+    std::ostream& out = context.out();
+    const Format format = context.format();
+    if (format == Format::raw) {
+        for (const auto& reply : replies) print_text_body(out, reply.body);
+        return;
+    }
+    json::Value all = json::Value::array();
+    for (const auto& reply : replies) all.items().push_back(body_value(reply));
+    json::PrintOptions options;
+    options.mask_keys = json::default_mask_keys();
+    switch (format) {
+        case Format::json:
+            json::write(out, all, options);
+            out << '\n';
+            break;
+        case Format::ndjson: json::write_ndjson(out, all, options.mask_keys); break;
+        case Format::table: print_table(out, std::move(all), view); break;
+        case Format::raw: break;
+    }
+}
+
+void print_error(std::ostream& err, bool as_json, bool verbose, const ErrorReport& report) {
+    if (as_json) {
+        json::ObjectWriter object;
+        object.add_string("error", report.message);
+        if (report.status != 0) object.add_json("status", std::to_string(report.status));
+        if (report.code) object.add_string("code", *report.code);
+        if (report.request_id) object.add_string("request_id", *report.request_id);
+        if (report.details && verbose) object.add_json("details", *report.details);
+        object.add_json("exit_code", std::to_string(report.exit_code));
+        err << object.str() << '\n';
+        return;
+    }
+    err << "hyperoru: error: " << sanitize_for_terminal(report.message);
+    std::vector<std::string> parts;
+    if (report.status != 0) parts.push_back("HTTP " + std::to_string(report.status));
+    if (report.code) parts.push_back("code " + sanitize_for_terminal(*report.code));
+    if (report.request_id) parts.push_back("request_id " + sanitize_for_terminal(*report.request_id));
+    if (!parts.empty()) {
+        err << " (";
+        for (std::size_t i = 0; i < parts.size(); ++i) err << (i ? ", " : "") << parts[i];
+        err << ')';
+    }
+    err << '\n';
+    if (verbose && report.details) err << "hyperoru: details: " << sanitize_for_terminal(*report.details) << '\n';
+}
+
+}  // namespace hyperoru::cli

@@ -1,0 +1,51 @@
+#pragma once
+// Printing results (stdout) and errors (stderr) in the chosen format.
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cli/context.hpp"
+#include "cli/table.hpp"
+#include "hyperoru/client.hpp"
+#include "hyperoru/exact_json.hpp"
+
+namespace hyperoru::cli {
+
+/// How a result looks in table format. JSON formats always print the server's data as is.
+struct TableView {
+    enum class Kind { key_values, rows } kind = Kind::key_values;
+    std::vector<Column> columns;  ///< rows: the columns; empty means derived from the rows
+    std::string empty_message;    ///< rows: printed instead of an empty table
+};
+
+/// Prints one response body: raw bytes, JSON re-printed exactly, NDJSON, or a table.
+/// A non-JSON 2xx body is printed as text (§1.11); an empty body prints nothing.
+/// Throws DecodeError when a JSON body is malformed.
+void print_reply(Context& context, const RawReply& reply, const TableView& view);
+
+/// Prints several responses as one JSON array (table: one row each; raw: bodies one per line).
+void print_replies(Context& context, const std::vector<RawReply>& replies, const TableView& view);
+
+/// Parses a JSON body exactly or returns a string value holding a non-JSON body.
+json::Value body_value(const RawReply& reply);
+
+/// Replaces the string values of secret keys (json::default_mask_keys) everywhere in `value`.
+void mask_secrets(json::Value& value);
+
+/// The fields of an error report.
+struct ErrorReport {
+    std::string message;
+    long status = 0;  ///< 0: no HTTP status
+    std::optional<std::string> code;
+    std::optional<std::string> request_id;
+    std::optional<std::string> details;
+    int exit_code = 1;
+};
+
+/// One line on stderr: "hyperoru: error: <message> (HTTP <status>, code <c>, request_id <id>)";
+/// with -o json, one JSON object instead. Server text is neutralised for the terminal.
+void print_error(std::ostream& err, bool as_json, bool verbose, const ErrorReport& report);
+
+}  // namespace hyperoru::cli

@@ -1,0 +1,87 @@
+#include "cli/terminal.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "hyperoru/errors.hpp"
+#include "hyperoru/retry.hpp"
+
+namespace hyperoru::cli {
+
+namespace {
+
+class Fd {
+public:
+    explicit Fd(int fd) : m_fd(fd) {}
+    ~Fd() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const noexcept { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+/// Turns echo off for its lifetime.
+class NoEcho {
+public:
+    explicit NoEcho(int fd) : m_fd(fd) {
+        if (::tcgetattr(fd, &m_saved) == 0) {
+            termios quiet = m_saved;
+            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            quiet.c_lflag |= ECHONL;
+            m_active = ::tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+        }
+    }
+    ~NoEcho() {
+        if (m_active) ::tcsetattr(m_fd, TCSAFLUSH, &m_saved);
+    }
+    NoEcho(const NoEcho&) = delete;
+    NoEcho& operator=(const NoEcho&) = delete;
+
+private:
+    int m_fd;
+    termios m_saved{};
+    bool m_active = false;
+};
+
+void write_all(int fd, const std::string& text) {
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace
+
+std::optional<std::string> prompt_line(const std::string& prompt, bool echo) {
+    Fd tty(::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY));
+    const int in = tty.get() >= 0 ? tty.get() : STDIN_FILENO;
+    const int out = tty.get() >= 0 ? tty.get() : STDERR_FILENO;
+    write_all(out, prompt);
+    std::optional<NoEcho> no_echo;
+    if (!echo) no_echo.emplace(in);
+    std::string line;
+    for (;;) {
+        char c = 0;
+        const ssize_t n = ::read(in, &c, 1);
+        if (n < 0 && errno == EINTR) {
+            if (interrupt_flag().load()) throw Interrupted();
+            continue;
+        }
+        if (n <= 0) return line.empty() ? std::nullopt : std::optional<std::string>(line);
+        if (c == '\n') break;
+        line.push_back(c);
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+}  // namespace hyperoru::cli

@@ -1,0 +1,43 @@
+#pragma once
+// In-memory transport and clock for unit tests: scripted outcomes, recorded requests, and a clock
+// that records sleeps instead of sleeping.
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hyperoru/http.hpp"
+#include "hyperoru/retry.hpp"
+
+namespace hyperoru::test {
+
+/// Shared between the test and the transport (the client owns the transport).
+struct FakeServer {
+    std::deque<http::Outcome> outcomes;   ///< served in order; running out fails the test
+    std::vector<http::Request> requests;  ///< every request performed, in order
+
+    /// Queues a response with the given status, body and headers.
+    void respond(long status, std::string body = {}, http::Headers headers = {});
+    void fail(http::FailureKind kind, bool request_sent, std::string message = "simulated");
+};
+
+/// A transport that serves from `server`. Throws std::logic_error when a request arrives and
+/// no outcome is queued (a test that sends more than it expects fails loudly).
+std::unique_ptr<http::Transport> make_fake_transport(std::shared_ptr<FakeServer> server);
+
+class FakeClock : public Clock {
+public:
+    std::chrono::system_clock::time_point current{std::chrono::sys_days{std::chrono::year{2026} / 11 / 25}};
+    double random = 0.5;
+    std::vector<std::chrono::milliseconds> sleeps;
+
+    std::chrono::system_clock::time_point now() override { return current; }
+    void sleep(std::chrono::milliseconds d) override {
+        sleeps.push_back(d);
+        current += d;
+    }
+    double random_unit() override { return random; }
+};
+
+}  // namespace hyperoru::test

@@ -1,0 +1,507 @@
+// The CLI in-process: parsing, settings precedence, output formats, error lines and exit codes.
+// A fake transport stands in for the network and a fake clock for time; the config directory is
+// a fresh temporary directory.
+#include <catch2/catch.hpp>
+
+#include <deque>
+#include <fstream>
+#include <sstream>
+
+#include "cli/app.hpp"
+#include "hyperoru/config.hpp"
+#include "support/fake_transport.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace hyperoru;
+using hyperoru::test::FakeClock;
+using hyperoru::test::FakeServer;
+
+namespace {
+
+const http::Headers k_json{{"Content-Type", "application/json"}};
+
+struct Cli {
+    std::shared_ptr<FakeServer> server = std::make_shared<FakeServer>();
+    FakeClock clock;
+    test::TempDir dir;
+    std::map<std::string, std::string> env;
+    bool stdin_tty = false;
+    bool stdout_tty = false;
+    std::deque<std::string> answers;                   // what the "user" types at prompts
+    std::vector<std::pair<std::string, bool>> prompts;  // prompt text, echo
+    std::optional<http::TransportOptions> transport_options;
+    std::string out, err;
+
+    Cli() { env["HYPERORU_CONFIG_DIR"] = dir.path().string(); }
+
+    int run(std::vector<std::string> args, const std::string& stdin_text = "") {
+        std::istringstream in(stdin_text);
+        std::ostringstream out_stream, err_stream;
+        cli::Io io;
+        io.in = &in;
+        io.out = &out_stream;
+        io.err = &err_stream;
+        io.stdin_is_tty = stdin_tty;
+        io.stdout_is_tty = stdout_tty;
+        io.env = [this](const char* name) -> std::optional<std::string> {
+            const auto it = env.find(name);
+            if (it == env.end()) return std::nullopt;
+            return it->second;
+        };
+        io.prompt = [this](const std::string& text, bool echo) -> std::optional<std::string> {
+            prompts.emplace_back(text, echo);
+            if (answers.empty()) return std::nullopt;
+            std::string answer = answers.front();
+            answers.pop_front();
+            return answer;
+        };
+        io.make_transport = [this](const http::TransportOptions& options) {
+            transport_options = options;
+            return test::make_fake_transport(server);
+        };
+        io.clock = &clock;
+        const int code = cli::run(args, io);
+        out = out_stream.str();
+        err = err_stream.str();
+        return code;
+    }
+
+    void login_state(const std::string& base_url = "https://api.production.hyperoru.com",
+                     std::optional<std::string> expires_at = std::string("2027-05-24T00:00:00Z")) {
+        ConfigStore(dir.path()).update([&](Config& c) {
+            c.current_context = "default";
+            auto& ctx = c.contexts["default"];
+            ctx.base_url = base_url;
+            ctx.session_token = "tok_stored";
+            ctx.email = "trader@example.com";
+            ctx.username = "trader1";
+            ctx.expires_at = expires_at;
+            ctx.issued_at = "2026-11-20T00:00:00Z";
+        });
+    }
+
+    Config config() const { return ConfigStore(dir.path()).load(); }
+    const http::Request& request(std::size_t i = 0) const { return server->requests.at(i); }
+};
+
+}  // namespace
+
+TEST_CASE("cli: --version and --help", "[cli]") {
+    Cli cli;
+    CHECK(cli.run({"--version"}) == 0);
+    CHECK(cli.out == "hyperoru 0.1.0\n");
+    CHECK(cli.run({"--help"}) == 0);
+    CHECK_THAT(cli.out, Catch::Contains("Exit codes:") && Catch::Contains("9 network, TLS or timeout") &&
+                            Catch::Contains("HYPERORU_TOKEN"));
+    for (const auto& sub : std::vector<std::vector<std::string>>{{"health"}, {"login"}, {"logout"}, {"auth", "status"},
+                                                                {"auth", "token"}, {"profile"}, {"account", "list"},
+                                                                {"account", "create"}, {"price"}}) {
+        auto args = sub;
+        args.push_back("--help");
+        INFO(sub.front());
+        CHECK(cli.run(args) == 0);
+        CHECK_THAT(cli.out, Catch::Contains("\nExample:\n  ") && Catch::Contains("hyperoru " + sub.front()));
+    }
+    CHECK(cli.server->requests.empty());
+}
+
+TEST_CASE("cli: usage errors exit 2 without a request", "[cli]") {
+    Cli cli;
+    CHECK(cli.run({}) == 2);
+    CHECK(cli.run({"frobnicate"}) == 2);
+    CHECK(cli.run({"-o", "yaml", "health"}) == 2);
+    CHECK(cli.run({"--retries", "-1", "health"}) == 2);
+    CHECK(cli.run({"price"}) == 2);
+    CHECK(cli.run({"account", "create"}) == 2);
+    CHECK(cli.run({"login", "--email", "a@b.c", "--username", "u", "--password-stdin"}, "pw\n") == 2);
+    CHECK(cli.run({"login", "--password", "pw"}) == 2);
+    CHECK_THAT(cli.err, Catch::StartsWith("hyperoru: error: "));
+    CHECK(cli.server->requests.empty());
+}
+
+TEST_CASE("cli: health prints the body exactly, as JSON off a terminal", "[cli]") {
+    Cli cli;
+    cli.server->respond(200, R"({"status":"healthy","uptime":1.50})", k_json);
+    CHECK(cli.run({"health"}) == 0);
+    CHECK(cli.out == "{\n  \"status\": \"healthy\",\n  \"uptime\": 1.50\n}\n");
+    CHECK(cli.err.empty());
+    CHECK(cli.request().url == "https://api.production.hyperoru.com/api/health");
+    CHECK_FALSE(http::find_header(cli.request().headers, "Authorization"));
+}
+
+TEST_CASE("cli: output formats", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    const std::string body = R"([{"id":1,"name":"Main","model":"gpt-4o","api_key":"sk-live"},{"id":2,"name":"B\u001b[31m"}])";
+    SECTION("raw: bytes unchanged") {
+        cli.server->respond(200, body, k_json);
+        CHECK(cli.run({"account", "list", "-o", "raw"}) == 0);
+        CHECK(cli.out == body);
+    }
+    SECTION("ndjson: one element per line, secrets masked") {
+        cli.server->respond(200, body, k_json);
+        CHECK(cli.run({"-o", "ndjson", "account", "list"}) == 0);
+        CHECK(cli.out == "{\"id\":1,\"name\":\"Main\",\"model\":\"gpt-4o\",\"api_key\":\"********\"}\n"
+                         "{\"id\":2,\"name\":\"B\\u001b[31m\"}\n");
+    }
+    SECTION("table on a terminal (auto), control characters neutralised") {
+        cli.stdout_tty = true;
+        cli.server->respond(200, body, k_json);
+        CHECK(cli.run({"account", "list"}) == 0);
+        CHECK(cli.out ==
+              "ID  NAME       MODEL   TYPE  CAPITAL  CASH  ACTIVE  DASHBOARD\n"
+              "1   Main       gpt-4o  -     -        -     -       -\n"
+              "2   B\\x1B[31m  -       -     -        -     -       -\n");
+    }
+    SECTION("empty list") {
+        cli.server->respond(200, "[]", k_json);
+        CHECK(cli.run({"account", "list"}) == 0);
+        CHECK(cli.out == "[]\n");
+        cli.stdout_tty = true;
+        cli.server->respond(200, "[]", k_json);
+        CHECK(cli.run({"account", "list"}) == 0);
+        CHECK(cli.out == "No accounts.\n");
+    }
+    SECTION("a non-JSON 2xx body is printed as text") {
+        cli.server->respond(200, "pong", {{"Content-Type", "text/plain"}});
+        CHECK(cli.run({"health"}) == 0);
+        CHECK(cli.out == "pong\n");
+    }
+    SECTION("malformed JSON is an invalid response") {
+        cli.server->respond(200, R"({"status": )", k_json);
+        CHECK(cli.run({"health"}) == 10);
+        CHECK(cli.out.empty());
+        CHECK_THAT(cli.err, Catch::StartsWith("hyperoru: error: invalid response: invalid JSON"));
+    }
+}
+
+TEST_CASE("cli: price of several symbols is one JSON array, numbers exact", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    cli.server->respond(200, R"({"symbol": "BTC", "price": 67012.50})", k_json);
+    cli.server->respond(200, R"({"symbol": "PEPE", "price": 0.00000012})", k_json);
+    CHECK(cli.run({"price", "BTC", "PEPE"}) == 0);
+    CHECK(cli.out == "[\n  {\n    \"symbol\": \"BTC\",\n    \"price\": 67012.50\n  },\n"
+                     "  {\n    \"symbol\": \"PEPE\",\n    \"price\": 0.00000012\n  }\n]\n");
+    CHECK(cli.request(0).url == "https://api.production.hyperoru.com/api/crypto/price?symbol=BTC");
+    CHECK(cli.request(1).url == "https://api.production.hyperoru.com/api/crypto/price?symbol=PEPE");
+    CHECK(http::find_header(cli.request(1).headers, "Authorization") == "Bearer tok_stored");
+
+    cli.server->respond(200, R"({"symbol": "BTC", "price": 67012.50})", k_json);
+    cli.stdout_tty = true;
+    CHECK(cli.run({"price", "BTC"}) == 0);
+    CHECK(cli.out == "SYMBOL  PRICE     TIMESTAMP\nBTC     67012.50  -\n");
+}
+
+TEST_CASE("cli: error lines and exit codes per status", "[cli]") {
+    const std::vector<std::pair<long, int>> cases = {{400, 3}, {409, 3}, {422, 3}, {418, 3}, {401, 4}, {403, 5},
+                                                     {404, 6}, {429, 7}, {500, 8}, {503, 8}};
+    for (const auto& [status, code] : cases) {
+        Cli cli;
+        cli.login_state();
+        for (int i = 0; i < 4; ++i) {
+            cli.server->respond(status, R"({"error":"Account not found","code":"ACCOUNT_NOT_FOUND","request_id":"req_01J7"})", k_json);
+        }
+        INFO(status);
+        CHECK(cli.run({"profile"}) == code);
+        CHECK(cli.out.empty());
+        const std::string hint = status == 401 ? "; run 'hyperoru login'" : "";
+        CHECK(cli.err == "hyperoru: error: Account not found" + hint + " (HTTP " + std::to_string(status) +
+                             ", code ACCOUNT_NOT_FOUND, request_id req_01J7)\n");
+    }
+}
+
+TEST_CASE("cli: -o json errors are one JSON object on stderr", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    cli.server->respond(404, R"({"detail":"Not found"})", k_json);
+    CHECK(cli.run({"-o", "json", "profile"}) == 6);
+    CHECK(cli.err == "{\"error\":\"Not found\",\"status\":404,\"exit_code\":6}\n");
+}
+
+TEST_CASE("cli: verbose shows error details and retries", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    cli.clock.random = 0;
+    cli.server->respond(503, R"({"code":"X","details":{"why":"maintenance"},"message":"down"})", k_json);
+    cli.server->respond(503, R"({"code":"X","details":{"why":"maintenance"},"message":"down"})", k_json);
+    CHECK(cli.run({"-v", "--retries", "1", "profile"}) == 8);
+    CHECK(cli.err == "* retry 1 of 1 in 1.000 s: HTTP 503\n"
+                     "hyperoru: error: down (HTTP 503, code X)\n"
+                     "hyperoru: details: {\"why\":\"maintenance\"}\n");
+    REQUIRE(cli.transport_options);
+    CHECK(cli.transport_options->trace != nullptr);
+    CHECK(cli.transport_options->secrets == std::vector<std::string>{"tok_stored"});
+}
+
+TEST_CASE("cli: transport options from global flags", "[cli]") {
+    Cli cli;
+    cli.server->respond(200, "{}", k_json);
+    const auto ca = cli.dir.path() / "ca.pem";
+    std::ofstream(ca) << "x";
+    CHECK(cli.run({"--timeout", "2.5", "--connect-timeout", "1", "--cacert", ca.string(), "health"}) == 0);
+    REQUIRE(cli.transport_options);
+    CHECK(cli.transport_options->timeout == std::chrono::milliseconds{2500});
+    CHECK(cli.transport_options->connect_timeout == std::chrono::milliseconds{1000});
+    CHECK(cli.transport_options->cacert == ca.string());
+    CHECK_FALSE(cli.transport_options->insecure);
+    CHECK(cli.transport_options->user_agent == "hyperoru/0.1.0");
+
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"--insecure", "health"}) == 0);
+    CHECK(cli.transport_options->insecure);
+    CHECK_THAT(cli.err, Catch::StartsWith("hyperoru: warning: --insecure"));
+}
+
+TEST_CASE("cli: base URL and context precedence: flag > environment > config > default", "[cli]") {
+    Cli cli;
+    cli.login_state("https://stored.example");
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"health"}) == 0);
+    CHECK(cli.request(0).url == "https://stored.example/api/health");
+
+    cli.env["HYPERORU_BASE_URL"] = "https://env.example/";
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"health"}) == 0);
+    CHECK(cli.request(1).url == "https://env.example/api/health");
+
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"--base-url", "https://flag.example", "health"}) == 0);
+    CHECK(cli.request(2).url == "https://flag.example/api/health");
+
+    cli.env.erase("HYPERORU_BASE_URL");
+    cli.env["HYPERORU_CONTEXT"] = "other";
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"health"}) == 0);
+    CHECK(cli.request(3).url == "https://api.production.hyperoru.com/api/health");
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"--context", "default", "health"}) == 0);
+    CHECK(cli.request(4).url == "https://stored.example/api/health");
+}
+
+TEST_CASE("cli: HYPERORU_TOKEN wins over the config file", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    cli.env["HYPERORU_TOKEN"] = "tok_env";
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"profile"}) == 0);
+    CHECK(http::find_header(cli.request().headers, "Authorization") == "Bearer tok_env");
+}
+
+TEST_CASE("cli: a stored token is never sent to another server", "[cli]") {
+    Cli cli;
+    cli.login_state("https://api.production.hyperoru.com");
+    CHECK(cli.run({"--base-url", "https://elsewhere.example", "profile"}) == 4);
+    CHECK(cli.server->requests.empty());
+    CHECK(cli.err == "hyperoru: error: the token of context \"default\" was issued by "
+                     "https://api.production.hyperoru.com and is never sent to https://elsewhere.example; "
+                     "run 'hyperoru login' for this server or use --context\n");
+}
+
+TEST_CASE("cli: not logged in", "[cli]") {
+    Cli cli;
+    CHECK(cli.run({"profile"}) == 4);
+    CHECK(cli.err == "hyperoru: error: not logged in (context \"default\"); run 'hyperoru login' or set HYPERORU_TOKEN\n");
+    CHECK(cli.run({"auth", "token"}) == 4);
+    CHECK(cli.out.empty());
+    CHECK(cli.run({"auth", "status"}) == 4);
+    CHECK(cli.server->requests.empty());
+}
+
+TEST_CASE("cli: plain http only to loopback", "[cli]") {
+    Cli cli;
+    CHECK(cli.run({"--base-url", "http://api.example", "health"}) == 2);
+    CHECK_THAT(cli.err, Catch::Contains("refusing plain http to api.example"));
+    CHECK(cli.server->requests.empty());
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"--base-url", "http://127.0.0.1:9", "health"}) == 0);
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"--allow-http", "--base-url", "http://api.example", "health"}) == 0);
+    CHECK_THAT(cli.err, Catch::StartsWith("hyperoru: warning: --allow-http"));
+}
+
+TEST_CASE("cli: login with --password-stdin saves the token, 0600", "[cli]") {
+    Cli cli;
+    cli.server->respond(200, R"({"user":{"id":1,"username":"trader1","email":"trader@example.com"},
+                                "session_token":"tok_new","expires_at":"2027-05-24T00:00:00Z"})", k_json);
+    CHECK(cli.run({"--base-url", "http://127.0.0.1:8080", "login", "--email", "trader@example.com", "--password-stdin"},
+                  "s3cret\n") == 0);
+    CHECK(cli.request().body == R"({"email":"trader@example.com","password":"s3cret"})");
+    CHECK_FALSE(http::find_header(cli.request().headers, "Authorization"));
+    CHECK(cli.out.empty());
+    const auto file = cli.dir.path() / "config.json";
+    CHECK(cli.err == "Logged in to http://127.0.0.1:8080 as trader1.\nToken saved to " + file.string() +
+                         " (context \"default\").\n");
+    const Config config = cli.config();
+    const auto& ctx = config.contexts.at("default");
+    CHECK(ctx.session_token == "tok_new");
+    CHECK(ctx.base_url == "http://127.0.0.1:8080");
+    CHECK(ctx.email == "trader@example.com");
+    CHECK(ctx.username == "trader1");
+    CHECK(ctx.expires_at == "2027-05-24T00:00:00Z");
+    CHECK(ctx.issued_at == "2026-11-25T00:00:00Z");
+    CHECK(config.current_context == "default");
+    REQUIRE(cli.transport_options);
+    CHECK(cli.transport_options->secrets == std::vector<std::string>{"s3cret"});
+}
+
+TEST_CASE("cli: login by username into a named context", "[cli]") {
+    Cli cli;
+    cli.server->respond(200, R"({"session_token":"tok_u"})", k_json);
+    CHECK(cli.run({"--context", "staging", "login", "--username", "trader1", "--password-stdin"}, "pw") == 0);
+    CHECK(cli.request().body == R"({"username":"trader1","password":"pw"})");
+    const auto ctx = cli.config().contexts.at("staging");
+    CHECK(ctx.username == "trader1");
+    CHECK_FALSE(ctx.email);
+    CHECK_FALSE(ctx.expires_at);
+}
+
+TEST_CASE("cli: login prompts on a terminal, the password without echo", "[cli]") {
+    Cli cli;
+    cli.stdin_tty = true;
+    cli.answers = {"trader@example.com", "hunter2"};
+    cli.server->respond(200, R"({"session_token":"tok_t"})", k_json);
+    CHECK(cli.run({"login"}) == 0);
+    CHECK(cli.prompts == std::vector<std::pair<std::string, bool>>{{"Email: ", true}, {"Password: ", false}});
+    CHECK(cli.request().body == R"({"email":"trader@example.com","password":"hunter2"})");
+}
+
+TEST_CASE("cli: login off a terminal without a password source is a usage error", "[cli]") {
+    Cli cli;
+    CHECK(cli.run({"login", "--email", "a@b.c"}) == 2);
+    CHECK(cli.err == "hyperoru: error: no password: pipe it with --password-stdin (stdin is not a terminal)\n");
+    CHECK(cli.run({"login", "--password-stdin"}, "pw\n") == 2);
+    CHECK(cli.err == "hyperoru: error: --email or --username is required when not on a terminal\n");
+    CHECK(cli.run({"login", "--email", "a@b.c", "--password-stdin"}, "") == 2);
+    CHECK(cli.prompts.empty());
+    CHECK(cli.server->requests.empty());
+}
+
+TEST_CASE("cli: login failure keeps the old token", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    cli.server->respond(401, R"({"error":"Invalid credentials","code":"INVALID_CREDENTIALS"})", k_json);
+    CHECK(cli.run({"login", "--email", "trader@example.com", "--password-stdin"}, "wrong\n") == 4);
+    CHECK(cli.config().contexts.at("default").session_token == "tok_stored");
+}
+
+TEST_CASE("cli: login with a corrupt config fails before any request", "[cli]") {
+    Cli cli;
+    std::ofstream(cli.dir.path() / "config.json") << "{not json";
+    CHECK(cli.run({"login", "--email", "a@b.c", "--password-stdin"}, "pw\n") == 1);
+    CHECK_THAT(cli.err, Catch::Contains((cli.dir.path() / "config.json").string()));
+    CHECK(cli.server->requests.empty());
+}
+
+TEST_CASE("cli: logout outcomes", "[cli]") {
+    const std::string file_note = " (context \"default\").\n";
+    SECTION("revoked") {
+        Cli cli;
+        cli.login_state();
+        cli.server->respond(200, "{}", k_json);
+        CHECK(cli.run({"logout"}) == 0);
+        CHECK(cli.request().url == "https://api.production.hyperoru.com/api/users/logout");
+        CHECK(cli.err == "The server revoked the token.\nRemoved the token from " +
+                             (cli.dir.path() / "config.json").string() + file_note);
+        CHECK_FALSE(cli.config().contexts.at("default").session_token);
+        CHECK(cli.config().contexts.at("default").base_url == "https://api.production.hyperoru.com");
+    }
+    SECTION("no logout endpoint") {
+        Cli cli;
+        cli.login_state();
+        cli.server->respond(404, R"({"detail":"Not Found"})", k_json);
+        CHECK(cli.run({"logout"}) == 0);
+        CHECK_THAT(cli.err, Catch::StartsWith("This server has no logout: the token stays valid on the server"));
+        CHECK_FALSE(cli.config().contexts.at("default").session_token);
+    }
+    SECTION("token already invalid") {
+        Cli cli;
+        cli.login_state();
+        cli.server->respond(401, "{}", k_json);
+        CHECK(cli.run({"logout"}) == 0);
+        CHECK_THAT(cli.err, Catch::StartsWith("The token was already invalid on the server.\n"));
+    }
+    SECTION("already logged out") {
+        Cli cli;
+        CHECK(cli.run({"logout"}) == 0);
+        CHECK(cli.err == "Not logged in (context \"default\"): nothing to do.\n");
+        CHECK(cli.server->requests.empty());
+    }
+    SECTION("server error: deleted locally, error reported") {
+        Cli cli;
+        cli.login_state();
+        cli.server->respond(403, R"({"error":"nope"})", k_json);
+        CHECK(cli.run({"logout"}) == 5);
+        CHECK(cli.err == "Removed the token from " + (cli.dir.path() / "config.json").string() + file_note +
+                             "hyperoru: error: nope (HTTP 403)\n");
+        CHECK_FALSE(cli.config().contexts.at("default").session_token);
+    }
+}
+
+TEST_CASE("cli: auth status and token", "[cli]") {
+    Cli cli;
+    cli.login_state("https://api.production.hyperoru.com", "2026-12-25T00:00:00Z");
+    CHECK(cli.run({"auth", "status"}) == 0);
+    const std::string file = (cli.dir.path() / "config.json").string();
+    CHECK(cli.out == "{\n  \"context\": \"default\",\n  \"base_url\": \"https://api.production.hyperoru.com\",\n"
+                     "  \"logged_in\": true,\n  \"username\": \"trader1\",\n  \"email\": \"trader@example.com\",\n"
+                     "  \"token_source\": \"config\",\n  \"token_location\": \"" + file + "\",\n"
+                     "  \"expires_at\": \"2026-12-25T00:00:00Z\",\n  \"expires_source\": \"server\",\n"
+                     "  \"days_left\": 30\n}\n");
+    CHECK(cli.err.empty());
+
+    cli.stdout_tty = true;
+    cli.clock.current += std::chrono::days{20};
+    CHECK(cli.run({"auth", "status"}) == 0);
+    CHECK(cli.out == "Context:   default\nBase URL:  https://api.production.hyperoru.com\n"
+                     "User:      trader1 (trader@example.com)\nToken:     stored in " + file + "\n"
+                     "Expires:   2026-12-25T00:00:00Z (10 days left)\n");
+    CHECK(cli.err == "hyperoru: warning: the token expires in 10 days; run 'hyperoru login' to renew it\n");
+
+    cli.clock.current += std::chrono::days{11};
+    CHECK(cli.run({"auth", "status"}) == 4);
+    CHECK(cli.err == "hyperoru: error: the token expired on 2026-12-25T00:00:00Z; run 'hyperoru login'\n");
+
+    CHECK(cli.run({"auth", "token"}) == 0);
+    CHECK(cli.out == "tok_stored\n");
+    CHECK(cli.server->requests.empty());
+}
+
+TEST_CASE("cli: auth status assumes 180 days without expires_at", "[cli]") {
+    Cli cli;
+    cli.login_state("https://api.production.hyperoru.com", std::nullopt);
+    cli.stdout_tty = true;
+    CHECK(cli.run({"auth", "status"}) == 0);
+    CHECK_THAT(cli.out, Catch::Contains("Expires:   2027-05-19T00:00:00Z (175 days left, assumed: 180 days after login)"));
+}
+
+TEST_CASE("cli: account create sends flags, --set values and a key from stdin", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    cli.server->respond(201, R"({"id": 3, "name": "BTC Trend", "llm_api_key": "sk-x"})", k_json);
+    CHECK(cli.run({"account", "create", "--name", "BTC Trend", "--description", "d", "--llm-provider", "openai",
+                   "--llm-model", "gpt-4o", "--llm-base-url", "https://api.openai.com/v1", "--llm-api-key-stdin",
+                   "--set", "initial_capital=5000.00", "--set", "account_type=program", "--set", "flags={\"a\": [1, 2.50]}",
+                   "--set", "note=not json {"},
+                  "sk-secret-key\n") == 0);
+    CHECK(cli.request().url == "https://api.production.hyperoru.com/api/account/");
+    CHECK(cli.request().body ==
+          R"({"name":"BTC Trend","description":"d","llm_provider":"openai","llm_model":"gpt-4o","llm_api_key":"sk-secret-key",)"
+          R"("llm_base_url":"https://api.openai.com/v1","initial_capital":5000.00,"account_type":"program","flags":{"a":[1,2.50]},)"
+          R"("note":"not json {"})");
+    CHECK(cli.out == "{\n  \"id\": 3,\n  \"name\": \"BTC Trend\",\n  \"llm_api_key\": \"********\"\n}\n");
+    CHECK(cli.err == "Created account 3.\n");
+    CHECK(cli.transport_options->secrets == std::vector<std::string>{"sk-secret-key", "tok_stored"});
+
+    CHECK(cli.run({"account", "create", "--name", "x", "--set", "name=y"}) == 2);
+    CHECK(cli.run({"account", "create", "--name", "x", "--set", "novalue"}) == 2);
+    CHECK(cli.server->requests.size() == 1);
+}
+
+TEST_CASE("cli: account list --include-hidden", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    cli.server->respond(200, "[]", k_json);
+    CHECK(cli.run({"account", "list", "--include-hidden"}) == 0);
+    CHECK(cli.request().url == "https://api.production.hyperoru.com/api/account/list?include_hidden=true");
+}

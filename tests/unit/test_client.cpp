@@ -1,0 +1,332 @@
+// The typed client against an in-memory transport: exact requests, retry decisions and delays
+// (with a fake clock), redirects, and the error each status becomes.
+#include <catch2/catch.hpp>
+
+#include "hyperoru/client.hpp"
+#include "hyperoru/errors.hpp"
+#include "support/fake_transport.hpp"
+
+using namespace hyperoru;
+using hyperoru::test::FakeClock;
+using hyperoru::test::FakeServer;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Fixture {
+    std::shared_ptr<FakeServer> server = std::make_shared<FakeServer>();
+    FakeClock clock;
+    Client client;
+
+    explicit Fixture(std::optional<std::string> token = std::string("tok_abc"), int retries = 3)
+        : client(make_options(std::move(token), retries), test::make_fake_transport(server), clock) {}
+
+    static ClientOptions make_options(std::optional<std::string> token, int retries) {
+        ClientOptions o;
+        o.base_url = "https://api.example.test/";
+        o.token = std::move(token);
+        o.retry.max_retries = retries;
+        return o;
+    }
+};
+
+http::Headers json_type() { return {{"Content-Type", "application/json"}}; }
+
+}  // namespace
+
+TEST_CASE("client: GET sends Accept and Bearer, no body and no Content-Type", "[client]") {
+    Fixture f;
+    f.server->respond(200, R"({"id": 1, "username": "trader1", "email": "t@example.com", "is_active": true})", json_type());
+    const auto reply = f.client.profile();
+    REQUIRE(f.server->requests.size() == 1);
+    const auto& r = f.server->requests[0];
+    CHECK(r.method == "GET");
+    CHECK(r.url == "https://api.example.test/api/users/profile");
+    CHECK(r.headers == http::Headers{{"Accept", "application/json"}, {"Authorization", "Bearer tok_abc"}});
+    CHECK_FALSE(r.body.has_value());
+    CHECK(reply.value.id->text == "1");
+    CHECK(reply.value.username == "trader1");
+    CHECK(reply.value.is_active == true);
+}
+
+TEST_CASE("client: login sends exact JSON without a token and requires session_token", "[client]") {
+    Fixture f(std::nullopt);
+    f.server->respond(200, R"({"session_token": "abc123", "expires_at": "2026-05-09T00:00:00Z", "user": {"id": "u-7"}})", json_type());
+    const auto reply = f.client.login({Credentials::By::username, "trader1", "p\"w"});
+    const auto& r = f.server->requests.at(0);
+    CHECK(r.method == "POST");
+    CHECK(r.url == "https://api.example.test/api/users/login");
+    CHECK(r.headers == http::Headers{{"Accept", "application/json"}, {"Content-Type", "application/json"}});
+    CHECK(r.body == R"({"username":"trader1","password":"p\"w"})");
+    CHECK(reply.value.session_token == "abc123");
+    CHECK(reply.value.expires_at == "2026-05-09T00:00:00Z");
+    CHECK(reply.value.user->id->text == "u-7");
+
+    f.server->respond(200, R"({"session_token": ""})", json_type());
+    CHECK_THROWS_AS(f.client.login({Credentials::By::email, "a@b.c", "x"}), DecodeError);
+    f.server->respond(200, "", json_type());
+    CHECK_THROWS_AS(f.client.login({Credentials::By::email, "a@b.c", "x"}), DecodeError);
+    f.server->respond(200, "{\"session_token\": ", json_type());
+    CHECK_THROWS_AS(f.client.login({Credentials::By::email, "a@b.c", "x"}), DecodeError);
+}
+
+TEST_CASE("client: authenticated call without a token fails before sending", "[client]") {
+    Fixture f(std::nullopt);
+    try {
+        f.client.profile();
+        FAIL("expected AuthError");
+    } catch (const AuthError& e) {
+        CHECK(e.status() == 0);
+    }
+    CHECK(f.server->requests.empty());
+}
+
+TEST_CASE("client: a token with CR or LF is refused before sending", "[client]") {
+    Fixture f(std::string("tok\r\nX-Evil: 1"));
+    CHECK_THROWS_AS(f.client.profile(), UsageError);
+    CHECK(f.server->requests.empty());
+}
+
+TEST_CASE("client: account list query and tolerant decoding", "[client]") {
+    Fixture f;
+    f.server->respond(200, R"([{"id": 12345678901234567890, "name": "A", "llm_model": "gpt-4o", "model": "old",
+                               "initial_capital": "5000.5", "extra": {"x": 1}}, 7, {"account_id": "acc-9"}])", json_type());
+    const auto reply = f.client.list_accounts(true);
+    CHECK(f.server->requests.at(0).url == "https://api.example.test/api/account/list?include_hidden=true");
+    REQUIRE(reply.value.size() == 2);
+    CHECK(reply.value[0].id->text == "12345678901234567890");
+    CHECK(reply.value[0].model == "gpt-4o");
+    CHECK(reply.value[0].initial_capital == Approx(5000.5));
+    CHECK(reply.value[1].id->text == "acc-9");
+
+    f.server->respond(200, R"({"items": [{"id": 1}], "total": 1, "next": null})", json_type());
+    const auto enveloped = f.client.list_accounts(false);
+    CHECK(f.server->requests.at(1).url == "https://api.example.test/api/account/list");
+    REQUIRE(enveloped.value.size() == 1);
+
+    f.server->respond(200, "[]", json_type());
+    CHECK(f.client.list_accounts().value.empty());
+}
+
+TEST_CASE("client: create account body keeps field order and exact extra JSON", "[client]") {
+    Fixture f;
+    f.server->respond(201, R"({"account_id": 3, "name": "T"})", json_type());
+    AccountCreate request;
+    request.name = "T";
+    request.llm_model = "gpt-4o";
+    request.llm_provider = "openai";
+    request.extra_fields = {{"initial_capital", "5000.00"}, {"tags", R"([ "a", 1.50 ])"}};
+    const auto reply = f.client.create_account(request);
+    const auto& r = f.server->requests.at(0);
+    CHECK(r.url == "https://api.example.test/api/account/");
+    CHECK(r.body == R"({"name":"T","llm_provider":"openai","llm_model":"gpt-4o","initial_capital":5000.00,"tags":["a",1.50]})");
+    CHECK(reply.value.id->text == "3");
+    CHECK(reply.raw.status == 201);
+
+    request.extra_fields = {{"name", "\"again\""}};
+    CHECK_THROWS_AS(f.client.create_account(request), UsageError);
+    CHECK(f.server->requests.size() == 1);
+}
+
+TEST_CASE("client: price percent-encodes the symbol", "[client]") {
+    Fixture f;
+    f.server->respond(200, R"({"symbol": "A B", "price": "1.5"})", json_type());
+    const auto reply = f.client.price("A B&c=d");
+    CHECK(f.server->requests.at(0).url == "https://api.example.test/api/crypto/price?symbol=A%20B%26c%3Dd");
+    CHECK(reply.value.price == Approx(1.5));
+}
+
+TEST_CASE("client: 2xx without JSON is a success with nothing decoded", "[client]") {
+    Fixture f;
+    f.server->respond(204);
+    CHECK_FALSE(f.client.profile().value.id);
+    f.server->respond(200, "<html>ok</html>", {{"Content-Type", "text/html"}});
+    const auto reply = f.client.health();
+    CHECK(reply.raw.body == "<html>ok</html>");
+    CHECK_FALSE(reply.value.status);
+    f.server->respond(200, "{not json", json_type());
+    CHECK_THROWS_AS(f.client.health(), DecodeError);
+}
+
+TEST_CASE("client: GET retries 503, 503 then succeeds with exponential delays", "[client][retry]") {
+    Fixture f;
+    f.clock.random = 0.0;
+    f.server->respond(503);
+    f.server->respond(503);
+    f.server->respond(200, R"({"status": "healthy"})", json_type());
+    const auto reply = f.client.health();
+    CHECK(f.server->requests.size() == 3);
+    CHECK(f.clock.sleeps == std::vector<std::chrono::milliseconds>{1000ms, 2000ms});
+    CHECK(reply.raw.attempts == 3);
+    CHECK(reply.value.status == "healthy");
+}
+
+TEST_CASE("client: retries stop after --retries and report the last status", "[client][retry]") {
+    Fixture f(std::string("t"), 2);
+    f.clock.random = 0.5;
+    for (int i = 0; i < 3; ++i) f.server->respond(500, R"({"error": "boom", "code": "INTERNAL"})", json_type());
+    try {
+        f.client.profile();
+        FAIL("expected ApiError");
+    } catch (const ApiError& e) {
+        CHECK(e.status() == 500);
+        CHECK(e.body().message == "boom");
+        CHECK(e.attempts() == 3);
+    }
+    CHECK(f.clock.sleeps == std::vector<std::chrono::milliseconds>{1125ms, 2125ms});
+}
+
+TEST_CASE("client: POST is sent once on 500 but retried on 429 and 503", "[client][retry]") {
+    Fixture f;
+    f.server->respond(500);
+    CHECK_THROWS_AS(f.client.create_account({"n", {}, {}, {}, {}, {}, {}}), ApiError);
+    CHECK(f.server->requests.size() == 1);
+
+    f.server->respond(429);
+    f.server->respond(503);
+    f.server->respond(201, "{}", json_type());
+    f.client.create_account({"n", {}, {}, {}, {}, {}, {}});
+    CHECK(f.server->requests.size() == 4);
+}
+
+TEST_CASE("client: 4xx are never retried", "[client][retry]") {
+    for (long status : {400L, 401L, 403L, 404L, 405L, 409L, 422L}) {
+        Fixture f;
+        f.server->respond(status, R"({"error": "no"})", json_type());
+        CHECK_THROWS_AS(f.client.profile(), ApiError);
+        CHECK(f.server->requests.size() == 1);
+        CHECK(f.clock.sleeps.empty());
+    }
+}
+
+TEST_CASE("client: 401 is an AuthError", "[client]") {
+    Fixture f;
+    f.server->respond(401, R"({"error": "Invalid token", "code": "UNAUTHORIZED", "request_id": "req_1"})", json_type());
+    try {
+        f.client.profile();
+        FAIL("expected AuthError");
+    } catch (const AuthError& e) {
+        CHECK(e.status() == 401);
+        CHECK(e.body().code == "UNAUTHORIZED");
+        CHECK(e.body().request_id == "req_1");
+    }
+}
+
+TEST_CASE("client: Retry-After seconds and HTTP date replace the backoff", "[client][retry]") {
+    Fixture f;
+    f.server->respond(429, "", {{"Retry-After", "2"}});
+    f.server->respond(503, "", {{"Retry-After", "Wed, 25 Nov 2026 00:00:07 GMT"}});
+    f.server->respond(200, "{}", json_type());
+    f.client.profile();
+    // The fake clock starts at 2026-11-25T00:00:00Z and advances by each sleep: 2 s, then 5 s.
+    CHECK(f.clock.sleeps == std::vector<std::chrono::milliseconds>{2000ms, 5000ms});
+}
+
+TEST_CASE("client: a Retry-After beyond 60 s gives up at once", "[client][retry]") {
+    Fixture f;
+    f.server->respond(429, R"({"error": "slow down"})", {{"Retry-After", "120"}, {"Content-Type", "application/json"}});
+    try {
+        f.client.profile();
+        FAIL("expected ApiError");
+    } catch (const ApiError& e) {
+        CHECK(e.status() == 429);
+        CHECK(e.refused_retry_after == std::chrono::seconds{120});
+        CHECK(e.body().message ==
+              "slow down (the server asked to retry after 120 s, longer than the 60 s the client waits)");
+    }
+    CHECK(f.server->requests.size() == 1);
+    CHECK(f.clock.sleeps.empty());
+}
+
+TEST_CASE("client: network failures: GET retried, POST only before sending", "[client][retry]") {
+    Fixture f;
+    f.server->fail(http::FailureKind::connect, false);
+    f.server->respond(200, "{}", json_type());
+    f.client.profile();
+    CHECK(f.server->requests.size() == 2);
+
+    f.server->fail(http::FailureKind::connect, false);
+    f.server->respond(201, "{}", json_type());
+    f.client.create_account({"n", {}, {}, {}, {}, {}, {}});
+    CHECK(f.server->requests.size() == 4);
+
+    f.server->fail(http::FailureKind::receive, true, "reset");
+    try {
+        f.client.create_account({"n", {}, {}, {}, {}, {}, {}});
+        FAIL("expected TransportError");
+    } catch (const TransportError& e) {
+        CHECK(e.kind() == http::FailureKind::receive);
+        CHECK(std::string(e.what()) == "reset");
+    }
+    CHECK(f.server->requests.size() == 5);
+}
+
+TEST_CASE("client: --retries 0 disables retries", "[client][retry]") {
+    Fixture f(std::string("t"), 0);
+    f.server->respond(503);
+    CHECK_THROWS_AS(f.client.profile(), ApiError);
+    CHECK(f.server->requests.size() == 1);
+}
+
+TEST_CASE("client: 307 to the same origin is followed once with method, body and token", "[client]") {
+    Fixture f;
+    f.server->respond(307, "", {{"Location", "/api/account/v2/"}});
+    f.server->respond(201, "{}", json_type());
+    f.client.create_account({"n", {}, {}, {}, {}, {}, {}});
+    REQUIRE(f.server->requests.size() == 2);
+    CHECK(f.server->requests[1].method == "POST");
+    CHECK(f.server->requests[1].url == "https://api.example.test/api/account/v2/");
+    CHECK(f.server->requests[1].body == R"({"name":"n"})");
+    CHECK(f.server->requests[1].headers == f.server->requests[0].headers);
+}
+
+TEST_CASE("client: redirects elsewhere, repeated or of another kind are errors", "[client]") {
+    SECTION("another host") {
+        Fixture f;
+        f.server->respond(307, "", {{"Location", "https://evil.example/api/users/profile"}});
+        CHECK_THROWS_WITH(f.client.profile(), Catch::Contains("not followed") && Catch::Contains("another host"));
+        CHECK(f.server->requests.size() == 1);
+    }
+    SECTION("another port") {
+        Fixture f;
+        f.server->respond(308, "", {{"Location", "https://api.example.test:8443/x"}});
+        CHECK_THROWS_AS(f.client.profile(), ApiError);
+        CHECK(f.server->requests.size() == 1);
+    }
+    SECTION("302") {
+        Fixture f;
+        f.server->respond(302, "", {{"Location", "/api/x"}});
+        CHECK_THROWS_AS(f.client.profile(), ApiError);
+        CHECK(f.server->requests.size() == 1);
+    }
+    SECTION("second redirect") {
+        Fixture f;
+        f.server->respond(307, "", {{"Location", "/a"}});
+        f.server->respond(307, "", {{"Location", "/b"}});
+        CHECK_THROWS_AS(f.client.profile(), ApiError);
+        CHECK(f.server->requests.size() == 2);
+    }
+}
+
+TEST_CASE("client: logout outcomes", "[client]") {
+    Fixture f;
+    f.server->respond(200);
+    CHECK(f.client.logout() == LogoutOutcome::revoked);
+    f.server->respond(404);
+    CHECK(f.client.logout() == LogoutOutcome::unsupported);
+    f.server->respond(405);
+    CHECK(f.client.logout() == LogoutOutcome::unsupported);
+    f.server->respond(401);
+    CHECK(f.client.logout() == LogoutOutcome::already_invalid);
+    f.server->respond(403);
+    CHECK_THROWS_AS(f.client.logout(), ApiError);
+    const auto& r = f.server->requests.at(0);
+    CHECK(r.url == "https://api.example.test/api/users/logout");
+    CHECK_FALSE(r.body.has_value());
+    CHECK(r.headers == http::Headers{{"Accept", "application/json"}, {"Authorization", "Bearer tok_abc"}});
+}
+
+TEST_CASE("client: percent_encode keeps only unreserved characters", "[client]") {
+    CHECK(percent_encode("AZaz09-._~") == "AZaz09-._~");
+    CHECK(percent_encode("a/b c%é") == "a%2Fb%20c%25%C3%A9");
+}

@@ -101,12 +101,6 @@ std::string not_logged_in_message(Context& context) {
     return message + "; run 'hyperoru login' or set HYPERORU_TOKEN";
 }
 
-int report(Context& context, ErrorReport r) {
-    const bool as_json = context.options().output == "json" || context.options().output == "ndjson";
-    print_error(context.err(), as_json, context.options().verbose, r);
-    return r.exit_code;
-}
-
 int run_action(Context& context, const Action& action) {
     try {
         return action(context);
@@ -118,19 +112,19 @@ int run_action(Context& context, const Action& action) {
         } else {
             r.message += "; run 'hyperoru login'";
         }
-        return report(context, r);
+        return report_error(context, r);
     } catch (const ApiError& e) {
-        return report(context, report_for(e));
+        return report_error(context, report_for(e));
     } catch (const Interrupted&) {
-        return report(context, {"interrupted", 0, {}, {}, {}, k_exit_interrupted});
+        return report_error(context, {"interrupted", 0, {}, {}, {}, k_exit_interrupted});
     } catch (const TransportError& e) {
-        return report(context, {e.what(), 0, {}, {}, {}, k_exit_network});
+        return report_error(context, {e.what(), 0, {}, {}, {}, k_exit_network});
     } catch (const DecodeError& e) {
-        return report(context, {std::string("invalid response: ") + e.what(), 0, {}, {}, {}, k_exit_invalid_response});
+        return report_error(context, {std::string("invalid response: ") + e.what(), 0, {}, {}, {}, k_exit_invalid_response});
     } catch (const UsageError& e) {
-        return report(context, {e.what(), 0, {}, {}, {}, k_exit_usage});
+        return report_error(context, {e.what(), 0, {}, {}, {}, k_exit_usage});
     } catch (const std::exception& e) {
-        return report(context, {e.what(), 0, {}, {}, {}, k_exit_error});
+        return report_error(context, {e.what(), 0, {}, {}, {}, k_exit_error});
     }
 }
 

@@ -121,6 +121,12 @@ void print_replies(Context& context, const std::vector<RawReply>& replies, const
     }
 }
 
+int report_error(Context& context, const ErrorReport& report) {
+    const std::string& output = context.options().output;
+    print_error(context.err(), output == "json" || output == "ndjson", context.options().verbose, report);
+    return report.exit_code;
+}
+
 void print_error(std::ostream& err, bool as_json, bool verbose, const ErrorReport& report) {
     if (as_json) {
         json::ObjectWriter object;

@@ -48,4 +48,7 @@ struct ErrorReport {
 /// with -o json, one JSON object instead. Server text is neutralised for the terminal.
 void print_error(std::ostream& err, bool as_json, bool verbose, const ErrorReport& report);
 
+/// Prints `report` on the context's stderr (JSON with -o json or ndjson); returns its exit code.
+int report_error(Context& context, const ErrorReport& report);
+
 }  // namespace hyperoru::cli

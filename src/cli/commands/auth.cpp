@@ -266,7 +266,8 @@ int run_status(Context& context) {
         print_reply(context, reply, {});
     }
     if (days_left && *days_left < 0) {
-        throw AuthError(0, ErrorBody{"the token expired on " + iso_utc(*expires), std::nullopt, std::nullopt, std::nullopt});
+        return report_error(context, {"the token expired on " + iso_utc(*expires) + "; run 'hyperoru login'", 0, {},
+                                      {}, {}, k_exit_auth});
     }
     if (days_left && *days_left < k_warn_days) {
         context.err() << "hyperoru: warning: the token expires in " << *days_left

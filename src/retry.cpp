@@ -37,6 +37,7 @@ bool is_transient(http::FailureKind kind) {
         case http::FailureKind::timeout:
         case http::FailureKind::send:
         case http::FailureKind::receive: return true;
+        case http::FailureKind::certificate:  // an untrusted certificate stays untrusted
         case http::FailureKind::too_large:
         case http::FailureKind::aborted:
         case http::FailureKind::protocol:

@@ -45,7 +45,8 @@ struct Response {
 enum class FailureKind {
     resolve,    ///< host name could not be resolved
     connect,    ///< TCP connect failed or was refused
-    tls,        ///< TLS handshake or certificate verification failed
+    tls,        ///< the TLS handshake failed (may be transient)
+    certificate,  ///< the server's certificate failed verification (never transient)
     timeout,    ///< connect or whole-request timeout
     too_large,  ///< the response body exceeded the size cap
     send,       ///< the connection failed while sending the request

@@ -144,15 +144,15 @@ FailureKind classify(CURLcode rc, bool too_large) {
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY: return FailureKind::resolve;
         case CURLE_COULDNT_CONNECT: return FailureKind::connect;
-        case CURLE_SSL_CONNECT_ERROR:
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CERTPROBLEM:
-        case CURLE_SSL_CIPHER:
         case CURLE_SSL_CACERT_BADFILE:
         case CURLE_SSL_ISSUER_ERROR:
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         case CURLE_SSL_INVALIDCERTSTATUS:
-        case CURLE_SSL_CRL_BADFILE:
+        case CURLE_SSL_CRL_BADFILE: return FailureKind::certificate;
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CIPHER:
         case CURLE_SSL_ENGINE_NOTFOUND:
         case CURLE_SSL_ENGINE_SETFAILED:
         case CURLE_SSL_ENGINE_INITFAILED:
@@ -180,6 +180,7 @@ const char* describe(FailureKind kind) {
         case FailureKind::resolve: return "could not resolve host";
         case FailureKind::connect: return "could not connect";
         case FailureKind::tls: return "TLS error";
+        case FailureKind::certificate: return "TLS certificate not trusted";
         case FailureKind::timeout: return "timed out";
         case FailureKind::too_large: return "response too large";
         case FailureKind::send: return "failed sending the request";
@@ -314,7 +315,8 @@ private:
         switch (f.kind) {
             case FailureKind::resolve:
             case FailureKind::connect:
-            case FailureKind::tls: f.request_sent = false; break;
+            case FailureKind::tls:
+            case FailureKind::certificate: f.request_sent = false; break;
             default: f.request_sent = request_size > 0; break;
         }
         return f;

@@ -28,6 +28,7 @@ const char* to_string(FailureKind kind) {
         case FailureKind::resolve: return "resolve";
         case FailureKind::connect: return "connect";
         case FailureKind::tls: return "tls";
+        case FailureKind::certificate: return "certificate";
         case FailureKind::timeout: return "timeout";
         case FailureKind::too_large: return "too_large";
         case FailureKind::send: return "send";

@@ -68,6 +68,7 @@ TEST_CASE("failure decision table per method and request_sent", "[retry]") {
     const std::vector<Row> table = {
         {FailureKind::resolve, true, true, false},    {FailureKind::connect, true, true, false},
         {FailureKind::tls, true, true, false},        {FailureKind::timeout, true, true, false},
+        {FailureKind::certificate, false, false, false},
         {FailureKind::send, true, true, false},       {FailureKind::receive, true, true, false},
         {FailureKind::too_large, false, false, false}, {FailureKind::aborted, false, false, false},
         {FailureKind::protocol, false, false, false}, {FailureKind::other, false, false, false},

@@ -1,0 +1,233 @@
+// Exact JSON: number text, key order and escapes survive a parse/print round trip; every kind of
+// bad input is a DecodeError; masking, NDJSON and the request body writer.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "hyperoru/errors.hpp"
+#include "hyperoru/exact_json.hpp"
+
+using hyperoru::DecodeError;
+using hyperoru::UsageError;
+using namespace hyperoru::json;
+
+namespace {
+
+const PrintOptions k_compact{false, {}};
+
+std::string compact(std::string_view text) { return to_string(parse(text), k_compact); }
+std::string pretty(std::string_view text) { return to_string(parse(text)); }
+
+std::string repeat(std::string_view s, std::size_t n) {
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) out += s;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("numbers keep their original text", "[json]") {
+    CHECK(compact("0.00000012") == "0.00000012");
+    CHECK(compact("67012.50") == "67012.50");
+    CHECK(compact("1e400") == "1e400");
+    CHECK(compact("-1e400") == "-1e400");
+    CHECK(compact("1e-400") == "1e-400");
+    CHECK(compact("-0.0") == "-0.0");
+    CHECK(compact("-0") == "-0");
+    CHECK(compact("1E+2") == "1E+2");
+    CHECK(compact("12345678901234567890123") == "12345678901234567890123");
+    CHECK(compact("18446744073709551615") == "18446744073709551615");
+    CHECK(compact("-9223372036854775808") == "-9223372036854775808");
+    // An out-of-range number next to numbers shaped like the internal placeholder.
+    CHECK(compact("[0.000, 1e400, 0.00000, {\"k\": -2E-999}, \"1e400\", 0.0000]") ==
+          "[0.000,1e400,0.00000,{\"k\":-2E-999},\"1e400\",0.0000]");
+    CHECK(pretty("[0.00000012, 1e400]") == "[\n  0.00000012,\n  1e400\n]");
+    const Value v = parse("{\"price\": 67012.50}");
+    REQUIRE(v.find("price") != nullptr);
+    CHECK(v.find("price")->is_number());
+    CHECK(v.find("price")->text() == "67012.50");
+}
+
+TEST_CASE("key order and duplicate keys are preserved", "[json]") {
+    const Value v = parse(R"({"z": 1, "a": 2, "z": 3, "m": {"y": true, "b": null}})");
+    CHECK(to_string(v, k_compact) == R"({"z":1,"a":2,"z":3,"m":{"y":true,"b":null}})");
+    REQUIRE(v.members().size() == 4);
+    CHECK(v.find("z")->text() == "1");  // the first of the duplicates
+    CHECK(v.find("nope") == nullptr);
+    CHECK(parse("[1]").find("z") == nullptr);
+}
+
+TEST_CASE("strings are unescaped on parse and escaped like nlohmann's dump", "[json]") {
+    const std::string doc =
+        R"(["é", "日本語", "\u00e9", "\ud83d\ude00", "a\"b\\c\/d", "\b\f\n\r\t", )"
+        R"("\u0001\u001f\u007f\u0080", "\u2028\u202e", "plain", {"k\ney": "v"}])";
+    const Value v = parse(doc);
+    CHECK(v.items()[2].text() == "é");
+    CHECK(v.items()[3].text() == "\xF0\x9F\x98\x80");
+    CHECK(v.items()[4].text() == "a\"b\\c/d");
+    CHECK(to_string(v, k_compact) == nlohmann::ordered_json::parse(doc).dump());
+    CHECK(to_string(v) == nlohmann::ordered_json::parse(doc).dump(2));
+    CHECK(to_string(v, k_compact) ==
+          "[\"é\",\"日本語\",\"é\",\"\xF0\x9F\x98\x80\",\"a\\\"b\\\\c/d\",\"\\b\\f\\n\\r\\t\","
+          "\"\\u0001\\u001f\x7F\xC2\x80\",\"\xE2\x80\xA8\xE2\x80\xAE\",\"plain\",{\"k\\ney\":\"v\"}]");
+}
+
+TEST_CASE("pretty output matches nlohmann's dump(2)", "[json]") {
+    const std::string doc = R"({"id": "ord_1", "qty": 3, "tags": ["a", "b"], "empty": {},)"
+                            R"( "none": [], "nested": {"deep": [[1, [2, {}]], {"x": null}]},)"
+                            R"( "ok": true, "bad": false, "neg": -42})";
+    CHECK(to_string(parse(doc)) == nlohmann::ordered_json::parse(doc).dump(2));
+    CHECK(pretty(R"({"a":1,"b":[1,2]})") == "{\n  \"a\": 1,\n  \"b\": [\n    1,\n    2\n  ]\n}");
+    CHECK(pretty(R"({"a":{},"b":[]})") == "{\n  \"a\": {},\n  \"b\": []\n}");
+    CHECK(pretty("{}") == "{}");
+    CHECK(pretty("[]") == "[]");
+    CHECK(pretty(" \"x\" ") == "\"x\"");
+    CHECK(compact(R"( { "a" : 1 , "b" : [ 1 , 2 ] } )") == R"({"a":1,"b":[1,2]})");
+}
+
+TEST_CASE("write streams the same text as to_string, also past the buffer size", "[json]") {
+    std::string doc = "[\"" + std::string(200000, 'x') + "\"";
+    for (int i = 0; i < 20000; ++i) doc += ",\"caf\xC3\xA9\\n\",1250";
+    doc += "]";
+    const Value v = parse(doc);
+    for (const bool is_pretty : {true, false}) {
+        std::ostringstream out;
+        write(out, v, PrintOptions{is_pretty, {}});
+        CHECK(out.str() == to_string(v, PrintOptions{is_pretty, {}}));
+        CHECK(out.str() == nlohmann::ordered_json::parse(doc, nullptr, true).dump(is_pretty ? 2 : -1));
+    }
+}
+
+TEST_CASE("values built in code print as JSON", "[json]") {
+    const Value v = Value::object({{"n", Value::number("1.10")},
+                                   {"s", Value::string("bad \xFF byte")},
+                                   {"a", Value::array({Value::boolean(false), Value::null()})}});
+    // A byte that is not UTF-8 becomes U+FFFD, so the output stays valid JSON.
+    CHECK(to_string(v, k_compact) == "{\"n\":1.10,\"s\":\"bad \xEF\xBF\xBD byte\",\"a\":[false,null]}");
+    CHECK(Value().is_null());
+    CHECK(Value().text() == "null");
+    CHECK(Value::array().text().empty());
+}
+
+TEST_CASE("nesting deeper than the limit is a DecodeError, not a crash", "[json]") {
+    CHECK_THROWS_WITH(parse(std::string(100000, '[')), Catch::Contains("nested deeper than 512"));
+    CHECK_THROWS_AS(parse(repeat("{\"a\":", 100000)), DecodeError);
+    CHECK_THROWS_AS(parse(repeat("[", 100000) + repeat("]", 100000)), DecodeError);
+    CHECK_FALSE(is_valid(std::string(100000, '[')));
+
+    const Limits limits{3};
+    CHECK(to_string(parse("[[[1]]]", limits), k_compact) == "[[[1]]]");
+    CHECK(to_string(parse(R"({"a":{"b":[1]}})", limits), k_compact) == R"({"a":{"b":[1]}})");
+    CHECK_THROWS_AS(parse("[[[[1]]]]", limits), DecodeError);
+    CHECK_THROWS_AS(parse(R"({"a":{"b":{"c":{}}}})", limits), DecodeError);
+    CHECK(is_valid("[[[1]]]", limits));
+    CHECK_FALSE(is_valid("[[[[1]]]]", limits));
+
+    const std::string at_default = repeat("[", 512) + repeat("]", 512);
+    CHECK(to_string(parse(at_default), k_compact) == at_default);
+    CHECK_THROWS_AS(parse("[" + at_default + "]"), DecodeError);
+}
+
+TEST_CASE("invalid input is a DecodeError", "[json]") {
+    SECTION("invalid UTF-8") {
+        CHECK_THROWS_AS(parse("\"\xFF\""), DecodeError);
+        CHECK_THROWS_AS(parse("\"\xC3\""), DecodeError);          // truncated sequence
+        CHECK_THROWS_AS(parse("\"\xC0\xAF\""), DecodeError);      // overlong
+        CHECK_THROWS_AS(parse("\"\xED\xA0\x80\""), DecodeError);  // encoded surrogate
+        CHECK_THROWS_AS(parse("{\"\xFF\": 1}"), DecodeError);
+    }
+    SECTION("empty or truncated") {
+        CHECK_THROWS_AS(parse(""), DecodeError);
+        CHECK_THROWS_AS(parse("  \n"), DecodeError);
+        CHECK_THROWS_AS(parse(R"({"a": [1, 2)"), DecodeError);
+        CHECK_THROWS_AS(parse(R"("abc)"), DecodeError);
+        CHECK_THROWS_AS(parse("tru"), DecodeError);
+        CHECK_THROWS_AS(parse("1e"), DecodeError);
+        CHECK_THROWS_AS(parse(R"({"a":)"), DecodeError);
+    }
+    SECTION("trailing garbage") {
+        CHECK_THROWS_AS(parse("{} x"), DecodeError);
+        CHECK_THROWS_AS(parse("[1]]"), DecodeError);
+        CHECK_THROWS_AS(parse("1 2"), DecodeError);
+        CHECK_THROWS_AS(parse("1e400 x"), DecodeError);
+        CHECK_THROWS_AS(parse("[1e400-]"), DecodeError);
+    }
+    SECTION("not JSON") {
+        CHECK_THROWS_AS(parse("[01]"), DecodeError);
+        CHECK_THROWS_AS(parse("{'a': 1}"), DecodeError);
+        CHECK_THROWS_AS(parse("[1,]"), DecodeError);
+        CHECK_THROWS_AS(parse("NaN"), DecodeError);
+        CHECK_THROWS_AS(parse("\"tab\there\""), DecodeError);
+        CHECK_THROWS_AS(parse("/* c */ 1"), DecodeError);
+    }
+    SECTION("messages give the position and never echo the input") {
+        CHECK_THROWS_WITH(parse("[1,t"), "invalid JSON at byte 5 (line 1, column 5): "
+                                         "syntax error while parsing value - invalid literal");
+        CHECK_THROWS_WITH(parse("{\"a\":\n 1,}"),
+                          "invalid JSON at byte 10 (line 2, column 4): syntax error while parsing "
+                          "object key - unexpected '}'; expected string literal");
+        CHECK_THROWS_WITH(parse("[\"secret-token\" x"), !Catch::Contains("secret-token"));
+    }
+    CHECK(is_valid(" {\"a\": [1e400, -0]} "));
+    CHECK_FALSE(is_valid("{} x"));
+    CHECK_FALSE(is_valid(""));
+}
+
+TEST_CASE("masking replaces secret string values at any depth", "[json]") {
+    const std::string doc =
+        R"({"api_key": "k-123", "nested": {"list": [{"session_token": "s-456"}], "llm_api_key": "",)"
+        R"( "x": {"api_key": null}}, "other": "api_key", "n": {"api_key": 5}})";
+    const PrintOptions masked{false, default_mask_keys()};
+    CHECK(to_string(parse(doc), masked) ==
+          R"({"api_key":"********","nested":{"list":[{"session_token":"********"}],)"
+          R"("llm_api_key":"","x":{"api_key":null}},"other":"api_key","n":{"api_key":5}})");
+    CHECK(to_string(parse(R"({"a":{"llm_api_key":"z"}})"), PrintOptions{true, default_mask_keys()}) ==
+          "{\n  \"a\": {\n    \"llm_api_key\": \"********\"\n  }\n}");
+    CHECK(to_string(parse(R"({"api_key":"k"})")) == "{\n  \"api_key\": \"k\"\n}");  // no mask asked
+    CHECK(default_mask_keys() == std::vector<std::string>{"api_key", "llm_api_key", "session_token"});
+}
+
+TEST_CASE("NDJSON prints one compact value per line", "[json]") {
+    std::ostringstream array;
+    write_ndjson(array, parse(R"([{"a": 1, "api_key": "k"}, [2, 3.0], "x", null])"), default_mask_keys());
+    CHECK(array.str() == "{\"a\":1,\"api_key\":\"********\"}\n[2,3.0]\n\"x\"\nnull\n");
+
+    std::ostringstream object;
+    write_ndjson(object, parse(R"({"b": [1, {"c": 2}]})"));
+    CHECK(object.str() == "{\"b\":[1,{\"c\":2}]}\n");
+
+    std::ostringstream empty;
+    write_ndjson(empty, parse("[]"));
+    CHECK(empty.str().empty());
+}
+
+TEST_CASE("quote escapes a string literal", "[json]") {
+    CHECK(quote("") == "\"\"");
+    CHECK(quote("a\"b\\c\n\x1B[31m é") == "\"a\\\"b\\\\c\\n\\u001b[31m é\"");
+    CHECK(quote("\x7F/") == "\"\x7F/\"");
+}
+
+TEST_CASE("ObjectWriter builds a body with exact value text", "[json]") {
+    ObjectWriter body;
+    body.add_string("symbol", "BTC/USD")
+        .add_json("qty", "0.00000012")
+        .add_json("meta", R"( { "a" : [1, 2.50], "b": "x" } )")
+        .add_value("flag", Value::boolean(true));
+    CHECK(body.str() == R"({"symbol":"BTC/USD","qty":0.00000012,"meta":{"a":[1,2.50],"b":"x"},"flag":true})");
+    CHECK(body.has("qty"));
+    CHECK_FALSE(body.has("price"));
+
+    // A key added again replaces the value where the key first appeared.
+    body.add_string("symbol", "ETH \"quoted\"").add_json("qty", "1e400");
+    CHECK(body.str() ==
+          R"({"symbol":"ETH \"quoted\"","qty":1e400,"meta":{"a":[1,2.50],"b":"x"},"flag":true})");
+
+    CHECK_THROWS_AS(body.add_json("price", "{"), UsageError);
+    CHECK_THROWS_AS(body.add_json("price", ""), UsageError);
+    CHECK_THROWS_AS(body.add_json("price", "1 2"), UsageError);
+    CHECK_THROWS_WITH(body.add_json("price", "12,5"), Catch::StartsWith("value of \"price\" is not valid JSON"));
+    CHECK_FALSE(body.has("price"));
+    CHECK(ObjectWriter().str() == "{}");
+}

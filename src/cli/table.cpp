@@ -1,0 +1,235 @@
+// Tables and key/value listings for humans; see table.hpp.
+#include "cli/table.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <ostream>
+
+namespace hyperoru::cli {
+
+namespace {
+
+struct Decoded {
+    char32_t code_point = 0;
+    std::size_t length = 0;  ///< 0: the bytes at the position are not well-formed UTF-8
+};
+
+/// Decodes one code point; rejects overlong forms, surrogates and values above U+10FFFF.
+Decoded decode_utf8(std::string_view text, std::size_t pos) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[pos + i]); };
+    const unsigned char b0 = byte(0);
+    if (b0 < 0x80) return {b0, 1};
+    std::size_t length = 0;
+    char32_t cp = 0;
+    char32_t min = 0;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        length = 2;
+        cp = b0 & 0x1Fu;
+        min = 0x80;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        length = 3;
+        cp = b0 & 0x0Fu;
+        min = 0x800;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        length = 4;
+        cp = b0 & 0x07u;
+        min = 0x10000;
+    } else {
+        return {};
+    }
+    if (text.size() - pos < length) return {};
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((byte(i) & 0xC0u) != 0x80u) return {};
+        cp = (cp << 6) | (byte(i) & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {};
+    return {cp, length};
+}
+
+void append_hex(std::string& out, std::string_view prefix, std::uint32_t value, int digits) {
+    static constexpr char k_hex[] = "0123456789ABCDEF";
+    out += prefix;
+    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
+        out += k_hex[(value >> static_cast<unsigned>(shift)) & 0xFu];
+    }
+}
+
+bool is_bidi_control(char32_t cp) {
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool is_wide(char32_t cp) {
+    static constexpr std::pair<char32_t, char32_t> k_wide[] = {
+        {0x1100, 0x115F},   {0x2E80, 0xA4CF},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},
+        {0xFE30, 0xFE4F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
+        {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
+    };
+    return std::any_of(std::begin(k_wide), std::end(k_wide),
+                       [cp](const auto& range) { return cp >= range.first && cp <= range.second; });
+}
+
+void pad(std::string& line, std::size_t count) { line.append(count, ' '); }
+
+/// Ends a line: trailing spaces (from padding before an empty last cell) are dropped.
+void end_line(std::ostream& out, std::string& line) {
+    line.erase(line.find_last_not_of(' ') + 1);
+    line += '\n';
+    out << line;
+    line.clear();
+}
+
+/// The cell for `row` in `column`: the first listed key present with a non-null value.
+std::string column_cell(const json::Value& row, const Column& column) {
+    for (const std::string& key : column.keys) {
+        const json::Value* value = row.find(key);
+        if (value != nullptr && !value->is_null()) return cell_text(*value);
+    }
+    return "-";
+}
+
+}  // namespace
+
+std::string sanitize_for_terminal(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const Decoded d = decode_utf8(text, pos);
+        if (d.length == 0) {
+            append_hex(out, "\\x", static_cast<unsigned char>(text[pos]), 2);
+            ++pos;
+            continue;
+        }
+        const char32_t cp = d.code_point;
+        if (cp == '\t') {
+            out += "\\t";
+        } else if (cp == '\n') {
+            out += "\\n";
+        } else if (cp == '\r') {
+            out += "\\r";
+        } else if (cp < 0x20 || cp == 0x7F) {
+            append_hex(out, "\\x", cp, 2);
+        } else if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) {
+            append_hex(out, "\\u", cp, 4);
+        } else {
+            out.append(text.substr(pos, d.length));
+        }
+        pos += d.length;
+    }
+    return out;
+}
+
+std::string cell_text(const json::Value& value) {
+    switch (value.kind()) {
+        case json::Value::Kind::null: return "-";
+        case json::Value::Kind::string: return sanitize_for_terminal(value.text());
+        case json::Value::Kind::array:
+        case json::Value::Kind::object:
+            return sanitize_for_terminal(json::to_string(value, json::PrintOptions{false, {}}));
+        default: return value.text();  // number lexeme, "true", "false"
+    }
+}
+
+std::size_t display_width(std::string_view text) {
+    std::size_t width = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const Decoded d = decode_utf8(text, pos);
+        if (d.length == 0) {
+            ++width;
+            ++pos;
+            continue;
+        }
+        const bool combining = d.code_point >= 0x0300 && d.code_point <= 0x036F;
+        if (!combining) width += is_wide(d.code_point) ? 2u : 1u;
+        pos += d.length;
+    }
+    return width;
+}
+
+void write_table(std::ostream& out, const json::Value& rows, const std::vector<Column>& columns) {
+    const std::size_t count = rows.is_array() ? rows.items().size() : 1;
+    if (columns.empty()) {  // e.g. an array of strings: one value per line
+        for (std::size_t r = 0; r < count; ++r) {
+            out << cell_text(rows.is_array() ? rows.items()[r] : rows) << '\n';
+        }
+        return;
+    }
+    // cells[0] is the header line; cells[r + 1] the row r.
+    std::vector<std::vector<std::string>> cells(count + 1);
+    for (const Column& column : columns) cells[0].push_back(sanitize_for_terminal(column.header));
+    for (std::size_t r = 0; r < count; ++r) {
+        const json::Value& row = rows.is_array() ? rows.items()[r] : rows;
+        std::vector<std::string>& line = cells[r + 1];
+        if (row.is_object()) {
+            for (const Column& column : columns) line.push_back(column_cell(row, column));
+        } else {
+            line.assign(columns.size(), std::string());
+            line[0] = cell_text(row);
+        }
+    }
+    // widths[c][r] caches each cell's display width; column widths are their maximum.
+    std::vector<std::size_t> column_width(columns.size(), 0);
+    std::vector<std::vector<std::size_t>> widths(cells.size());
+    for (std::size_t r = 0; r < cells.size(); ++r) {
+        for (const std::string& cell : cells[r]) widths[r].push_back(display_width(cell));
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            column_width[c] = std::max(column_width[c], widths[r][c]);
+        }
+    }
+    std::string line;
+    for (std::size_t r = 0; r < cells.size(); ++r) {
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            line += cells[r][c];
+            if (c + 1 == columns.size()) break;
+            pad(line, column_width[c] - widths[r][c] + 2);
+        }
+        end_line(out, line);
+    }
+}
+
+std::vector<Column> columns_from_rows(const json::Value& rows) {
+    std::vector<Column> columns;
+    const auto add_keys = [&](const json::Value& row) {
+        if (!row.is_object()) return;
+        for (const auto& member : row.members()) {
+            const std::string& key = member.first;
+            const bool known = std::any_of(columns.begin(), columns.end(),
+                                           [&](const Column& c) { return c.keys.front() == key; });
+            if (known) continue;
+            std::string header = key;
+            for (char& ch : header) {
+                if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+            }
+            columns.push_back(Column{std::move(header), {key}});
+        }
+    };
+    if (rows.is_array()) {
+        for (const json::Value& row : rows.items()) add_keys(row);
+    } else {
+        add_keys(rows);
+    }
+    return columns;
+}
+
+void write_key_values(std::ostream& out, const json::Value& object) {
+    if (!object.is_object()) {
+        out << cell_text(object) << '\n';
+        return;
+    }
+    std::vector<std::string> keys;
+    std::size_t key_width = 0;
+    for (const auto& member : object.members()) {
+        keys.push_back(sanitize_for_terminal(member.first));
+        key_width = std::max(key_width, display_width(keys.back()));
+    }
+    std::string line;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        line += keys[i];
+        pad(line, key_width - display_width(keys[i]) + 2);
+        line += cell_text(object.members()[i].second);
+        end_line(out, line);
+    }
+}
+
+}  // namespace hyperoru::cli

@@ -1,0 +1,62 @@
+#pragma once
+/// Human-readable output: aligned tables and key/value listings of server data.
+///
+/// Everything shown here comes from the server, so every piece of text is passed through
+/// sanitize_for_terminal() first: a response must not be able to move the cursor, recolour or
+/// clear the terminal, or reorder what the user reads (bidi controls).
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hyperoru/exact_json.hpp"
+
+namespace hyperoru::cli {
+
+/// One table column. The cell of a row is the value of the first key in `keys` that the row has
+/// with a non-null value (so one column can cover a field the server names in two ways).
+struct Column {
+    std::string header;             ///< shown as is (after sanitising) on the header line
+    std::vector<std::string> keys;  ///< member names looked up in order
+};
+
+/// Neutralises server text for a terminal. Becomes visible, printable escapes:
+///  - C0 controls and DEL: "\x1B" style (two upper-case hex digits), except tab, newline and
+///    carriage return, which become the two characters "\t", "\n", "\r";
+///  - C1 controls (U+0080-U+009F) and the bidi controls U+202A-U+202E, U+2066-U+2069:
+///    "\u202E" style (four upper-case hex digits);
+///  - bytes that are not well-formed UTF-8: "\xHH", one per byte.
+/// Everything else, including all other non-ASCII text and backslashes, is kept as is, so the
+/// result is valid UTF-8 and a single line.
+std::string sanitize_for_terminal(std::string_view text);
+
+/// Text of one table cell: a string's sanitised content; a number's original text; "true" or
+/// "false"; "-" for null; an array or object as compact JSON (sanitised).
+std::string cell_text(const json::Value& value);
+
+/// Width of `text` in terminal columns: one per code point, two for East Asian wide and
+/// fullwidth characters (CJK, Hangul, fullwidth forms, common emoji), zero for combining
+/// diacritical marks (U+0300-U+036F). Meant for sanitised text; a stray invalid byte counts
+/// as one column.
+std::size_t display_width(std::string_view text);
+
+/// Writes `rows` (an array; any other value is shown as a single row) as a table: a header
+/// line, then one line per row. Columns are separated by two spaces and left-aligned by display
+/// width; the last column is not padded and no line ends in a space. A missing or null cell
+/// shows "-". A row that is not an object shows its cell text in the first column. Every line
+/// ends with '\n'. With no columns (e.g. an array of strings, see columns_from_rows), each row's
+/// cell text is written on a line of its own, without a header.
+void write_table(std::ostream& out, const json::Value& rows, const std::vector<Column>& columns);
+
+/// Columns for write_table derived from the data: the union of the keys of all object rows, in
+/// first-seen order, each with its key upper-cased (ASCII only) as header. Empty when no row is
+/// an object.
+std::vector<Column> columns_from_rows(const json::Value& rows);
+
+/// Writes an object as two columns, "key  value", one member per line in order, keys padded to
+/// the widest key; values via cell_text(). No line ends in a space. A value that is not an
+/// object is written as cell_text(value) followed by '\n'; an empty object writes nothing.
+void write_key_values(std::ostream& out, const json::Value& object);
+
+}  // namespace hyperoru::cli

@@ -1,0 +1,145 @@
+// Tables for humans: exact layout, alignment by display width, and server text that cannot
+// drive the terminal.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+
+#include "cli/table.hpp"
+#include "hyperoru/exact_json.hpp"
+
+using namespace hyperoru::cli;
+namespace json = hyperoru::json;
+
+namespace {
+
+std::string table(std::string_view rows, const std::vector<Column>& columns) {
+    std::ostringstream out;
+    write_table(out, json::parse(rows), columns);
+    return out.str();
+}
+
+std::string derived_table(std::string_view rows) {
+    const json::Value value = json::parse(rows);
+    std::ostringstream out;
+    write_table(out, value, columns_from_rows(value));
+    return out.str();
+}
+
+std::string key_values(std::string_view object) {
+    std::ostringstream out;
+    write_key_values(out, json::parse(object));
+    return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("a table aligns columns and shows missing values as a dash", "[table]") {
+    const std::vector<Column> columns = {
+        {"ID", {"id"}}, {"SYMBOL", {"symbol", "ticker"}}, {"QTY", {"qty"}}, {"NOTE", {"note"}}};
+    const std::string rows = R"([
+        {"id": "ord_1", "symbol": "BTC/USD", "qty": 0.00000012, "note": "first"},
+        {"id": "ord_22", "ticker": "ETH", "qty": null},
+        {"id": "o3", "symbol": null, "ticker": "SOL", "qty": 67012.50, "note": ""}
+    ])";
+    CHECK(table(rows, columns) ==
+          "ID      SYMBOL   QTY         NOTE\n"
+          "ord_1   BTC/USD  0.00000012  first\n"
+          "ord_22  ETH      -           -\n"
+          "o3      SOL      67012.50\n");  // empty last cell: no trailing spaces
+}
+
+TEST_CASE("the last column is never padded", "[table]") {
+    const std::string out = table(R"([{"a": "x", "b": "long value"}, {"a": "longer", "b": "y"}])",
+                                  {{"A", {"a"}}, {"B", {"b"}}});
+    CHECK(out == "A       B\nx       long value\nlonger  y\n");
+    CHECK(out.find(" \n") == std::string::npos);
+}
+
+TEST_CASE("columns derived from rows: union of keys in first-seen order", "[table]") {
+    const json::Value rows = json::parse(R"([{"id": 1, "name": "a"}, {"id": 2, "side": "buy"}, 7])");
+    const std::vector<Column> columns = columns_from_rows(rows);
+    REQUIRE(columns.size() == 3);
+    CHECK(columns[0].header == "ID");
+    CHECK(columns[1].header == "NAME");
+    CHECK(columns[2].header == "SIDE");
+    CHECK(columns[2].keys == std::vector<std::string>{"side"});
+    // A row that is not an object shows its text in the first column.
+    CHECK(derived_table(R"([{"id": 1, "name": "a"}, {"id": 2, "side": "buy"}, 7])") ==
+          "ID  NAME  SIDE\n"
+          "1   a     -\n"
+          "2   -     buy\n"
+          "7\n");
+    CHECK(derived_table(R"({"k": true, "v": [1, {"x": null}]})") == "K     V\ntrue  [1,{\"x\":null}]\n");
+    CHECK(derived_table(R"(["a", "b"])") == "a\nb\n");
+    CHECK(derived_table("[]").empty());
+    CHECK(table("[]", {{"ID", {"id"}}, {"NAME", {"name"}}}) == "ID  NAME\n");
+}
+
+TEST_CASE("wide characters are aligned by display width", "[table]") {
+    CHECK(display_width("abc") == 3);
+    CHECK(display_width("日本語") == 6);
+    CHECK(display_width("한국") == 4);
+    CHECK(display_width("ＡＢ") == 4);
+    CHECK(display_width("e\xCC\x81") == 1);  // e + combining acute accent
+    CHECK(display_width("é") == 1);
+    CHECK(display_width("\xF0\x9F\x98\x80") == 2);  // emoji
+    CHECK(display_width("") == 0);
+    CHECK(table(R"([{"name": "日本語", "n": 1}, {"name": "abcd", "n": 22}, {"name": "e\u0301", "n": 3}])",
+                {{"NAME", {"name"}}, {"N", {"n"}}}) ==
+          "NAME    N\n"
+          "日本語  1\n"
+          "abcd    22\n"
+          "e\xCC\x81       3\n");
+}
+
+TEST_CASE("server text cannot drive the terminal", "[table]") {
+    CHECK(sanitize_for_terminal("plain é 日本") == "plain é 日本");
+    CHECK(sanitize_for_terminal("\x1B[2J\x1B]0;title\x07") == "\\x1B[2J\\x1B]0;title\\x07");
+    CHECK(sanitize_for_terminal("a\tb\nc\rd") == "a\\tb\\nc\\rd");
+    CHECK(sanitize_for_terminal(std::string_view("\0\x7F", 2)) == "\\x00\\x7F");
+    CHECK(sanitize_for_terminal("\xC2\x9B" "31m") == "\\u009B31m");                 // C1 CSI
+    CHECK(sanitize_for_terminal("abc\xE2\x80\xAE" "fdp.exe") == "abc\\u202Efdp.exe");  // RLO
+    CHECK(sanitize_for_terminal("\xE2\x81\xA6x\xE2\x81\xA9") == "\\u2066x\\u2069");
+    CHECK(sanitize_for_terminal("bad\xFF\xC3(") == "bad\\xFF\\xC3(");
+    CHECK(sanitize_for_terminal("\xC0\xAF") == "\\xC0\\xAF");  // overlong
+    CHECK(sanitize_for_terminal("\xF0\x9F\x98") == "\\xF0\\x9F\\x98");  // truncated
+    CHECK(sanitize_for_terminal("back\\slash") == "back\\slash");
+
+    const std::string out =
+        table(R"([{"id": "\u001b[31mred\u001b[0m", "note": "line1\nline2"}, {"id": "x", "note": "\u202eevil"}])",
+              {{"ID", {"id"}}, {"NOTE", {"note"}}});
+    CHECK(out ==
+          "ID" + std::string(18, ' ') + "NOTE\n"
+          "\\x1B[31mred\\x1B[0m  line1\\nline2\n"  // 18 columns wide
+          "x" + std::string(19, ' ') + "\\u202Eevil\n");
+    CHECK(out.find('\x1B') == std::string::npos);
+    // Keys and nested values are server text too.
+    CHECK(derived_table(R"([{"\u001bk": {"v": "\u009b"}}])") == "\\x1BK\n{\"v\":\"\\u009B\"}\n");
+}
+
+TEST_CASE("cell text of each kind of value", "[table]") {
+    CHECK(cell_text(json::parse("\"text\"")) == "text");
+    CHECK(cell_text(json::parse("1e400")) == "1e400");
+    CHECK(cell_text(json::parse("67012.50")) == "67012.50");
+    CHECK(cell_text(json::parse("true")) == "true");
+    CHECK(cell_text(json::parse("false")) == "false");
+    CHECK(cell_text(json::parse("null")) == "-");
+    CHECK(cell_text(json::parse("\"\"")).empty());
+    CHECK(cell_text(json::parse(R"([1, "a\nb", {"k": 2.50}])")) == R"([1,"a\nb",{"k":2.50}])");
+}
+
+TEST_CASE("key/value layout pads the keys only", "[table]") {
+    CHECK(key_values(R"({"id": "acc_1", "balance": 100.50, "active": true, "owner": null,
+                         "tags": ["a"], "note": ""})") ==
+          "id       acc_1\n"
+          "balance  100.50\n"
+          "active   true\n"
+          "owner    -\n"
+          "tags     [\"a\"]\n"
+          "note\n");
+    CHECK(key_values(R"({"名前": "x", "id": "\u001b"})") == "名前  x\nid    \\x1B\n");
+    CHECK(key_values("{}").empty());
+    CHECK(key_values("\"just text\"") == "just text\n");
+    CHECK(key_values("[1, 2]") == "[1,2]\n");
+}

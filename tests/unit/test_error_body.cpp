@@ -70,7 +70,7 @@ TEST_CASE("error that is not a string falls through to message, then detail", "[
     CHECK(read_error_body(400, "", R"({"error":"first","message":"second"})").message == "first");
 }
 
-TEST_CASE("code as a string or an integer; request_id only as a string", "[error_body]") {
+TEST_CASE("code as a string or an integer, request_id only as a string", "[error_body]") {
     const auto numeric = read_error_body(400, "", R"({"error":"e","code":4001,"request_id":42})");
     CHECK(numeric.code == "4001");
     CHECK_FALSE(numeric.request_id.has_value());

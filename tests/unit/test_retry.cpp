@@ -228,7 +228,7 @@ TEST_CASE("the system clock's sleep ends early when interrupted meanwhile", "[re
     interrupter.join();
 }
 
-TEST_CASE("the system clock sleeps, tells the time and draws in [0, 1)", "[retry]") {
+TEST_CASE("the system clock sleeps, tells the time and draws from the unit interval", "[retry]") {
     auto& clock = hyperoru::system_clock_instance();
     const auto start = steady_clock::now();
     clock.sleep(milliseconds{30});

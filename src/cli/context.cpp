@@ -58,35 +58,43 @@ const Settings& Context::settings() {
     s.config_file = store().file();
 
     if (m_options.context) {
-        s.context = *m_options.context, s.context_origin = Origin::flag;
+        s.context = *m_options.context;
+        s.context_origin = Origin::flag;
     } else if (auto env = non_empty(m_io.env("HYPERORU_CONTEXT"))) {
-        s.context = *env, s.context_origin = Origin::environment;
+        s.context = *env;
+        s.context_origin = Origin::environment;
     } else if (config.current_context && !config.current_context->empty()) {
-        s.context = *config.current_context, s.context_origin = Origin::config;
+        s.context = *config.current_context;
+        s.context_origin = Origin::config;
     } else {
         s.context = "default";
     }
     if (const auto it = config.contexts.find(s.context); it != config.contexts.end()) s.stored = it->second;
 
     if (m_options.base_url) {
-        s.base_url = *m_options.base_url, s.base_url_origin = Origin::flag;
+        s.base_url = *m_options.base_url;
+        s.base_url_origin = Origin::flag;
     } else if (auto env = non_empty(m_io.env("HYPERORU_BASE_URL"))) {
-        s.base_url = *env, s.base_url_origin = Origin::environment;
+        s.base_url = *env;
+        s.base_url_origin = Origin::environment;
     } else if (s.stored.base_url && !s.stored.base_url->empty()) {
-        s.base_url = *s.stored.base_url, s.base_url_origin = Origin::config;
+        s.base_url = *s.stored.base_url;
+        s.base_url_origin = Origin::config;
     } else {
         s.base_url = k_default_base_url;
     }
     s.base_url = strip_trailing_slashes(s.base_url);
 
     if (auto env = non_empty(m_io.env("HYPERORU_TOKEN"))) {
-        s.token = env, s.token_origin = Origin::environment;
+        s.token = env;
+        s.token_origin = Origin::environment;
     } else if (s.stored.session_token && !s.stored.session_token->empty()) {
         // A stored token belongs to the server it was issued by: it is never sent elsewhere,
         // even when --base-url or HYPERORU_BASE_URL points somewhere else for this run.
         const std::string owner = strip_trailing_slashes(s.stored.base_url.value_or(k_default_base_url));
         if (http::origin_of(owner) == http::origin_of(s.base_url) && http::origin_of(owner)) {
-            s.token = s.stored.session_token, s.token_origin = Origin::config;
+            s.token = s.stored.session_token;
+            s.token_origin = Origin::config;
         } else {
             s.token_for_other_server = owner;
         }

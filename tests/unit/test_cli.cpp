@@ -505,3 +505,18 @@ TEST_CASE("cli: account list --include-hidden", "[cli]") {
     CHECK(cli.run({"account", "list", "--include-hidden"}) == 0);
     CHECK(cli.request().url == "https://api.production.hyperoru.com/api/account/list?include_hidden=true");
 }
+
+TEST_CASE("cli: network failures exit 9, an interrupt exits 130", "[cli]") {
+    Cli cli;
+    cli.server->fail(http::FailureKind::connect, false, "could not connect: Connection refused");
+    CHECK(cli.run({"--retries", "0", "health"}) == 9);
+    CHECK(cli.err == "hyperoru: error: could not connect: Connection refused\n");
+
+    interrupt_flag().store(true);
+    cli.server->fail(http::FailureKind::aborted, true, "aborted: Callback aborted");
+    const int code = cli.run({"health"});
+    interrupt_flag().store(false);
+    CHECK(code == 130);
+    CHECK(cli.err == "hyperoru: error: interrupted\n");
+    CHECK(cli.server->requests.size() == 2);
+}

@@ -79,8 +79,28 @@ Client::Client(ClientOptions options, std::unique_ptr<http::Transport> transport
 
 Client::~Client() = default;
 
-RawReply Client::call(std::string_view method, std::string_view path, const std::vector<QueryParam>& query,
-                      const std::optional<std::string>& body, bool authenticated) {
+namespace {
+
+/// §1.1: only a 307 or 308 to the same scheme, host and port is followed, and only once.
+/// Returns the URL to follow; throws ApiError for any other redirect.
+std::string redirect_target(const http::Request& request, const http::Response& response, bool redirected,
+                            int attempts) {
+    const auto location = http::find_header(response.headers, "Location");
+    const std::string target = location ? http::resolve_location(request.url, *location) : std::string();
+    const auto target_origin = http::origin_of(target);
+    const bool same_origin = target_origin && target_origin == http::origin_of(request.url);
+    if ((response.status == 307 || response.status == 308) && same_origin && !redirected) return target;
+    ErrorBody error;
+    error.message = describe_status(response) + (location ? " redirect to " + target : " redirect") + " not followed";
+    if (location && !same_origin) error.message += " (another host: the token is never sent there)";
+    throw ApiError(response.status, std::move(error), attempts);
+}
+
+}  // namespace
+
+http::Request Client::build_request(std::string_view method, std::string_view path,
+                                    const std::vector<QueryParam>& query, const std::optional<std::string>& body,
+                                    bool authenticated) const {
     http::Request request;
     request.method = std::string(method);
     request.url = m_options.base_url + std::string(path);
@@ -90,6 +110,7 @@ RawReply Client::call(std::string_view method, std::string_view path, const std:
         request.url += percent_encode(param.name) + "=" + percent_encode(param.value);
         separator = '&';
     }
+    if (has_cr_or_lf(request.url)) throw UsageError("the request URL contains CR or LF");
     request.headers.push_back({"Accept", "application/json"});
     if (authenticated) {
         if (!m_options.token || m_options.token->empty()) {
@@ -102,25 +123,49 @@ RawReply Client::call(std::string_view method, std::string_view path, const std:
         request.headers.push_back({"Content-Type", "application/json"});
         request.body = *body;
     }
-    if (has_cr_or_lf(request.url)) throw UsageError("the request URL contains CR or LF");
+    return request;
+}
 
-    const auto log = [this](const std::string& line) {
-        if (m_options.trace != nullptr) *m_options.trace << "* " << line << '\n' << std::flush;
-    };
-    bool redirected = false;
-    int attempts = 0;
+std::chrono::milliseconds Client::retry_delay(const http::Response& response, int retry, int attempts) {
+    const auto header = http::find_header(response.headers, "Retry-After");
+    const auto retry_after = header ? parse_retry_after(*header, m_clock.now()) : std::nullopt;
+    if (!retry_after) return backoff_delay(m_options.retry, retry, m_clock.random_unit());
+    if (*retry_after > m_options.retry.max_retry_after) {
+        // §1.9: the server asks for a longer wait than the client is willing to make: stop now.
+        ErrorBody error = read_error_body(response.status, response.reason, response.body);
+        const auto seconds = std::chrono::ceil<std::chrono::seconds>(*retry_after);
+        error.message += " (the server asked to retry after " + std::to_string(seconds.count()) +
+                         " s, longer than the " + std::to_string(m_options.retry.max_retry_after.count()) +
+                         " s the client waits)";
+        ApiError e(response.status, std::move(error), attempts);  // only 429 and 5xx get here
+        e.refused_retry_after = seconds;
+        throw e;
+    }
+    return *retry_after;
+}
+
+void Client::log(const std::string& line) const {
+    if (m_options.trace != nullptr) *m_options.trace << "* " << line << '\n' << std::flush;
+}
+
+RawReply Client::call(std::string_view method, std::string_view path, const std::vector<QueryParam>& query,
+                      const std::optional<std::string>& body, bool authenticated) {
+    http::Request request = build_request(method, path, query, body, authenticated);
+    const int max_retries = m_options.retry.max_retries;
     int retries = 0;
-    for (;;) {
-        ++attempts;
+    bool redirected = false;
+    const auto wait = [&](std::chrono::milliseconds delay, const std::string& reason) {
+        ++retries;
+        log("retry " + std::to_string(retries) + " of " + std::to_string(max_retries) + " in " +
+            format_seconds(delay) + " s: " + reason);
+        m_clock.sleep(delay);
+    };
+    for (int attempts = 1;; ++attempts) {
         http::Outcome outcome = m_transport->perform(request);
         if (auto* failure = std::get_if<http::Failure>(&outcome)) {
             if (failure->kind == http::FailureKind::aborted && interrupt_flag().load()) throw Interrupted();
-            if (retries < m_options.retry.max_retries && is_retryable_failure(request.method, *failure)) {
-                ++retries;
-                const auto delay = backoff_delay(m_options.retry, retries, m_clock.random_unit());
-                log("retry " + std::to_string(retries) + " of " + std::to_string(m_options.retry.max_retries) +
-                    " in " + format_seconds(delay) + " s: " + failure->message);
-                m_clock.sleep(delay);
+            if (retries < max_retries && is_retryable_failure(request.method, *failure)) {
+                wait(backoff_delay(m_options.retry, retries + 1, m_clock.random_unit()), failure->message);
                 continue;
             }
             throw TransportError(failure->kind, failure->message, attempts);
@@ -135,47 +180,15 @@ RawReply Client::call(std::string_view method, std::string_view path, const std:
             return reply;
         }
         if (response.status >= 300 && response.status < 400) {
-            // §1.1: only a 307/308 to the same scheme, host and port is followed, once.
-            const auto location = http::find_header(response.headers, "Location");
-            const std::string target = location ? http::resolve_location(request.url, *location) : std::string();
-            const bool same_origin = location && http::origin_of(target) && http::origin_of(target) == http::origin_of(request.url);
-            if ((response.status == 307 || response.status == 308) && same_origin && !redirected) {
-                redirected = true;
-                log("following " + describe_status(response) + " to " + target);
-                request.url = target;
-                continue;
-            }
-            ErrorBody error;
-            error.message = describe_status(response) + (location ? " redirect to " + target : " redirect") +
-                            " not followed" + (location && !same_origin ? " (another host: the token is never sent there)" : "");
-            throw ApiError(response.status, std::move(error), attempts);
+            request.url = redirect_target(request, response, redirected, attempts);
+            redirected = true;
+            log("following " + describe_status(response) + " to " + request.url);
+            continue;
         }
-        if (retries < m_options.retry.max_retries && is_retryable_status(request.method, response.status)) {
-            std::chrono::milliseconds delay{};
-            const auto retry_after_header = http::find_header(response.headers, "Retry-After");
-            const auto retry_after = retry_after_header ? parse_retry_after(*retry_after_header, m_clock.now())
-                                                        : std::nullopt;
-            if (retry_after) {
-                if (*retry_after > m_options.retry.max_retry_after) {
-                    // §1.9: asked to wait longer than the client is willing to: stop now.
-                    ErrorBody error = read_error_body(response.status, response.reason, response.body);
-                    const auto seconds = std::chrono::ceil<std::chrono::seconds>(*retry_after);
-                    error.message += " (the server asked to retry after " + std::to_string(seconds.count()) +
-                                     " s, longer than the " +
-                                     std::to_string(m_options.retry.max_retry_after.count()) + " s the client waits)";
-                    ApiError e(response.status, std::move(error), attempts);  // 429 or 5xx only
-                    e.refused_retry_after = seconds;
-                    throw e;
-                }
-                delay = *retry_after;
-            } else {
-                delay = backoff_delay(m_options.retry, retries + 1, m_clock.random_unit());
-            }
-            ++retries;
-            log("retry " + std::to_string(retries) + " of " + std::to_string(m_options.retry.max_retries) + " in " +
-                format_seconds(delay) + " s: " + describe_status(response) +
-                (retry_after ? " (Retry-After: " + *retry_after_header + ")" : ""));
-            m_clock.sleep(delay);
+        if (retries < max_retries && is_retryable_status(request.method, response.status)) {
+            const auto retry_after = http::find_header(response.headers, "Retry-After");
+            wait(retry_delay(response, retries + 1, attempts),
+                 describe_status(response) + (retry_after ? " (Retry-After: " + *retry_after + ")" : ""));
             continue;
         }
         throw_status(response, attempts);

@@ -110,6 +110,13 @@ public:
                   bool authenticated = true);
 
 private:
+    http::Request build_request(std::string_view method, std::string_view path, const std::vector<QueryParam>& query,
+                                const std::optional<std::string>& body, bool authenticated) const;
+    /// Delay before retry number `retry` of a retryable status: Retry-After when given, else the
+    /// backoff. Throws ApiError when Retry-After exceeds the policy's maximum.
+    std::chrono::milliseconds retry_delay(const http::Response& response, int retry, int attempts);
+    void log(const std::string& line) const;
+
     ClientOptions m_options;
     std::unique_ptr<http::Transport> m_transport;
     Clock& m_clock;

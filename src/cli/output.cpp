@@ -69,6 +69,25 @@ json::Value body_value(const RawReply& reply) {
     return json::parse(reply.body);
 }
 
+namespace {
+
+/// The JSON formats print the value exactly (secrets masked); table renders it per the view.
+void print_value(std::ostream& out, Format format, json::Value value, const TableView& view) {
+    json::PrintOptions options;
+    options.mask_keys = json::default_mask_keys();
+    switch (format) {
+        case Format::json:
+            json::write(out, value, options);
+            out << '\n';
+            break;
+        case Format::ndjson: json::write_ndjson(out, value, options.mask_keys); break;
+        case Format::table: print_table(out, std::move(value), view); break;
+        case Format::raw: break;  // handled by the callers: raw never parses
+    }
+}
+
+}  // namespace
+
 void print_reply(Context& context, const RawReply& reply, const TableView& view) {
     std::ostream& out = context.out();
     const Format format = context.format();
@@ -81,18 +100,7 @@ void print_reply(Context& context, const RawReply& reply, const TableView& view)
         print_text_body(out, reply.body);
         return;
     }
-    json::Value value = json::parse(reply.body);
-    json::PrintOptions options;
-    options.mask_keys = json::default_mask_keys();
-    switch (format) {
-        case Format::json:
-            json::write(out, value, options);
-            out << '\n';
-            break;
-        case Format::ndjson: json::write_ndjson(out, value, options.mask_keys); break;
-        case Format::table: print_table(out, std::move(value), view); break;
-        case Format::raw: break;
-    }
+    print_value(out, format, json::parse(reply.body), view);
 }
 
 void print_replies(Context& context, const std::vector<RawReply>& replies, const TableView& view) {
@@ -100,25 +108,14 @@ void print_replies(Context& context, const std::vector<RawReply>& replies, const
         print_reply(context, replies.front(), view);
         return;
     }
-    std::ostream& out = context.out();
     const Format format = context.format();
     if (format == Format::raw) {
-        for (const auto& reply : replies) print_text_body(out, reply.body);
+        for (const auto& reply : replies) print_text_body(context.out(), reply.body);
         return;
     }
     json::Value all = json::Value::array();
     for (const auto& reply : replies) all.items().push_back(body_value(reply));
-    json::PrintOptions options;
-    options.mask_keys = json::default_mask_keys();
-    switch (format) {
-        case Format::json:
-            json::write(out, all, options);
-            out << '\n';
-            break;
-        case Format::ndjson: json::write_ndjson(out, all, options.mask_keys); break;
-        case Format::table: print_table(out, std::move(all), view); break;
-        case Format::raw: break;
-    }
+    print_value(context.out(), format, std::move(all), view);
 }
 
 int report_error(Context& context, const ErrorReport& report) {

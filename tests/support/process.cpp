@@ -21,19 +21,21 @@
 #include <catch2/catch.hpp>
 
 namespace hyperoru::test {
-namespace {
-
-using Clock = std::chrono::steady_clock;
 
 /// A pidfd (readable once the child exits), or -1 where the kernel has none. Called through
 /// syscall() because glibc 2.36's <sys/pidfd.h> lacks extern "C" and so does not link from C++.
-int open_pidfd(pid_t pid) noexcept {
+int open_pidfd(int pid) noexcept {
 #ifdef SYS_pidfd_open
     return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
 #else
     return -1;
 #endif
 }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
 
 [[noreturn]] void throw_errno(const std::string& what) {
     throw std::system_error(errno, std::generic_category(), what);

@@ -46,4 +46,7 @@ PtyResult run_in_pty(const std::vector<std::string>& argv,
                      const std::vector<PtyStep>& dialogue,
                      std::chrono::milliseconds timeout = std::chrono::milliseconds{20'000});
 
+/// A pidfd for `pid` (readable once the child exits), or -1 where the kernel has none.
+int open_pidfd(int pid) noexcept;
+
 }  // namespace hyperoru::test

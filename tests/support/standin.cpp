@@ -2,6 +2,8 @@
 // loopback socket (deliberately not through libcurl or the hyperoru library under test).
 #include "support/standin.hpp"
 
+#include "support/process.hpp"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -28,15 +30,6 @@ namespace {
 
 constexpr int k_startup_timeout_ms = 20'000;
 
-/// A pidfd (readable once the child exits), or -1 where the kernel has none. Called through
-/// syscall() because glibc 2.36's <sys/pidfd.h> lacks extern "C" and so does not link from C++.
-int open_pidfd(pid_t pid) noexcept {
-#ifdef SYS_pidfd_open
-    return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-#else
-    return -1;
-#endif
-}
 constexpr int k_stop_timeout_ms = 5'000;
 constexpr int k_control_timeout_s = 20;
 

@@ -34,11 +34,12 @@ public:
             termios quiet = m_saved;
             quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
             quiet.c_lflag |= ECHONL;
-            m_active = ::tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+            // TCSANOW, not TCSAFLUSH: nothing the user already typed may be thrown away.
+            m_active = ::tcsetattr(fd, TCSANOW, &quiet) == 0;
         }
     }
     ~NoEcho() {
-        if (m_active) ::tcsetattr(m_fd, TCSAFLUSH, &m_saved);
+        if (m_active) ::tcsetattr(m_fd, TCSANOW, &m_saved);
     }
     NoEcho(const NoEcho&) = delete;
     NoEcho& operator=(const NoEcho&) = delete;
@@ -65,9 +66,11 @@ std::optional<std::string> prompt_line(const std::string& prompt, bool echo) {
     Fd tty(::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY));
     const int in = tty.get() >= 0 ? tty.get() : STDIN_FILENO;
     const int out = tty.get() >= 0 ? tty.get() : STDERR_FILENO;
-    write_all(out, prompt);
+    // Echo goes off before the prompt appears, so a password typed (or pasted) the moment the
+    // prompt shows is never echoed.
     std::optional<NoEcho> no_echo;
     if (!echo) no_echo.emplace(in);
+    write_all(out, prompt);
     std::string line;
     for (;;) {
         char c = 0;

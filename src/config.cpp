@@ -231,8 +231,10 @@ void apply_known_fields(const Config& config, Json& doc) {
     }
 }
 
-/// Creates the config directory with mode 0700 if it is missing, and missing parents as
-/// `mkdir -p` would. A directory that already exists keeps its mode: it is the user's choice.
+/// Creates the config directory with mode 0700 if it is missing. Missing parents are created
+/// with mode 0700 minus the umask: never wider, so even under umask 000 no directory on the way
+/// to the token is writable by others (as `mkdir -p` would make it). A directory that already
+/// exists keeps its mode: it is the user's choice.
 void ensure_directory(path directory, const path& file) {
     if (!directory.has_filename()) directory = directory.parent_path();  // a trailing slash
     for (int attempt = 0;; ++attempt) {
@@ -247,9 +249,13 @@ void ensure_directory(path directory, const path& file) {
         if (errno != ENOENT || attempt > 0 || directory.parent_path().empty()) {
             throw write_error(file, "create the directory", errno);
         }
-        std::error_code error;
-        std::filesystem::create_directories(directory.parent_path(), error);
-        if (error) throw write_error(file, "create the parent directory", error.value());
+        path prefix;
+        for (const auto& part : directory.parent_path()) {
+            prefix /= part;
+            if (::mkdir(prefix.c_str(), 0700) != 0 && errno != EEXIST) {
+                throw write_error(file, "create the parent directory " + prefix.string(), errno);
+            }
+        }
     }
 }
 

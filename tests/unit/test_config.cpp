@@ -216,13 +216,17 @@ TEST_CASE("the file is 0600 and a directory it creates 0700, whatever the umask"
     CAPTURE(mask);
     TempDir tmp;
     const UmaskScope umask_scope(mask);
-    SECTION("a new directory, and its missing parents (made as mkdir -p would)") {
+    SECTION("a new directory, and its missing parents (never wider than 0700)") {
         // Parents made under 0277 would be read-only to their owner; skip that combination.
         const fs::path dir = mask == 0277 ? tmp.path() / "hyperoru"
                                           : tmp.path() / "home" / ".config" / "hyperoru";
         ConfigStore store(dir);
         store.update([](Config& config) { config.contexts["c"].session_token = "s"; });
         CHECK(mode_of(store.directory()) == 0700u);
+        if (mask != 0277) {
+            CHECK(mode_of(tmp.path() / "home") == (0700u & ~mask));
+            CHECK(mode_of(tmp.path() / "home" / ".config") == (0700u & ~mask));
+        }
         CHECK(mode_of(store.file()) == 0600u);
         CHECK(mode_of(store.directory() / "config.json.lock") == 0600u);
         CHECK(store.load().contexts.at("c").session_token == "s");

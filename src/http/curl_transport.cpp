@@ -255,6 +255,12 @@ private:
         if (request.method != "GET" && request.method != "POST") {
             HYPERORU_SET(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
         }
+        // libcurl silently re-sends a request whose reused connection died before the answer.
+        // That must never happen to a non-idempotent request (§1.9: an order is sent once), so
+        // those always get a connection of their own.
+        const bool idempotent = request.method == "GET" || request.method == "HEAD" || request.method == "PUT" ||
+                                request.method == "DELETE" || request.method == "OPTIONS";
+        HYPERORU_SET(easy, CURLOPT_FRESH_CONNECT, idempotent ? 0L : 1L);
     }
 
     Outcome perform_checked(const Request& request) {
@@ -276,7 +282,8 @@ private:
         HeaderList headers;
         bool has_content_type = false;
         for (const auto& header : request.headers) {
-            append(headers, header.name + ": " + header.value);
+            // libcurl reads "Name:" as "remove this header"; "Name;" sends it with an empty value.
+            append(headers, header.value.empty() ? header.name + ";" : header.name + ": " + header.value);
             if (header.name.size() == 12 && strncasecmp(header.name.c_str(), "Content-Type", 12) == 0) {
                 has_content_type = true;
             }

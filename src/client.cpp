@@ -19,8 +19,8 @@ std::string percent_encode(std::string_view text) {
     out.reserve(text.size());
     for (const char ch : text) {
         const auto c = static_cast<unsigned char>(ch);
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                                (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                                c == '-' || c == '.' || c == '_' || c == '~';
         if (unreserved) {
             out.push_back(ch);
         } else {
@@ -35,9 +35,13 @@ std::string percent_encode(std::string_view text) {
 namespace {
 
 // §1.7 names 200, 201, 202 and 204; any other 2xx is taken as success too (tolerant reader).
-bool is_success(long status) { return status >= 200 && status < 300; }
+bool is_success(long status) {
+    return status >= 200 && status < 300;
+}
 
-bool has_cr_or_lf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+bool has_cr_or_lf(std::string_view s) {
+    return s.find_first_of("\r\n") != std::string_view::npos;
+}
 
 std::string format_seconds(std::chrono::milliseconds delay) {
     char buffer[32];
@@ -91,7 +95,8 @@ std::string redirect_target(const http::Request& request, const http::Response& 
     const bool same_origin = target_origin && target_origin == http::origin_of(request.url);
     if ((response.status == 307 || response.status == 308) && same_origin && !redirected) return target;
     ErrorBody error;
-    error.message = describe_status(response) + (location ? " redirect to " + target : " redirect") + " not followed";
+    error.message =
+        describe_status(response) + (location ? " redirect to " + target : " redirect") + " not followed";
     if (location && !same_origin) error.message += " (another host: the token is never sent there)";
     throw ApiError(response.status, std::move(error), attempts);
 }
@@ -99,8 +104,8 @@ std::string redirect_target(const http::Request& request, const http::Response& 
 }  // namespace
 
 http::Request Client::build_request(std::string_view method, std::string_view path,
-                                    const std::vector<QueryParam>& query, const std::optional<std::string>& body,
-                                    bool authenticated) const {
+                                    const std::vector<QueryParam>& query,
+                                    const std::optional<std::string>& body, bool authenticated) const {
     http::Request request;
     request.method = std::string(method);
     request.url = m_options.base_url + std::string(path);
@@ -264,8 +269,10 @@ Reply<Account> Client::create_account(const AccountCreate& request) {
     json::ObjectWriter body;
     body.add_string("name", request.name);
     const std::pair<const char*, const std::optional<std::string>*> fields[] = {
-        {"description", &request.description}, {"llm_provider", &request.llm_provider},
-        {"llm_model", &request.llm_model},     {"llm_api_key", &request.llm_api_key},
+        {"description", &request.description},
+        {"llm_provider", &request.llm_provider},
+        {"llm_model", &request.llm_model},
+        {"llm_api_key", &request.llm_api_key},
         {"llm_base_url", &request.llm_base_url}};
     for (const auto& [key, value] : fields) {
         if (*value) body.add_string(key, **value);

@@ -41,7 +41,9 @@ using std::filesystem::path;
 
 // std::generic_category() instead of strerror(): it is thread-safe, and update() may run on
 // several threads at once.
-std::string errno_text(int error) { return std::generic_category().message(error); }
+std::string errno_text(int error) {
+    return std::generic_category().message(error);
+}
 
 ConfigError read_error(const path& file, int error) {
     return ConfigError("cannot read config file " + file.string() + ": " + errno_text(error));
@@ -50,13 +52,12 @@ ConfigError read_error(const path& file, int error) {
 // `step` is a string_view so that building the arguments never allocates, which could change
 // errno before it is read.
 ConfigError write_error(const path& file, std::string_view step, int error) {
-    return ConfigError("cannot write config file " + file.string() + ": " + std::string(step) +
-                       ": " + errno_text(error));
+    return ConfigError("cannot write config file " + file.string() + ": " + std::string(step) + ": " +
+                       errno_text(error));
 }
 
 [[noreturn]] void corrupt(const path& file, const std::string& reason) {
-    throw ConfigError("config file " + file.string() + " is corrupt: " + reason +
-                      "; fix or remove it");
+    throw ConfigError("config file " + file.string() + " is corrupt: " + reason + "; fix or remove it");
 }
 
 /// Owns a file descriptor. The destructor ignores close()'s result; where it matters (the temp
@@ -87,9 +88,7 @@ class FileLock {
 public:
     FileLock(const path& lock_file, const path& file)
         : m_fd(::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
-        const auto fail = [&](int error) {
-            return write_error(file, "lock " + lock_file.string(), error);
-        };
+        const auto fail = [&](int error) { return write_error(file, "lock " + lock_file.string(), error); };
         if (!m_fd.valid()) throw fail(errno);
         // open() applies the umask to 0600, which can only remove bits; fchmod also tightens a
         // lock file that an older version or the user created with a looser mode.
@@ -153,8 +152,8 @@ Json parse_document(const path& file, const std::optional<std::string>& text) {
         const auto end = what.find("] ");
         corrupt(file, end == std::string::npos ? what : what.substr(end + 2));
     }
-    if (!doc.is_object()) corrupt(file, std::string("the document is ") + doc.type_name() +
-                                            ", not an object");
+    if (!doc.is_object())
+        corrupt(file, std::string("the document is ") + doc.type_name() + ", not an object");
     return doc;
 }
 

@@ -5,8 +5,8 @@
 /// permission tricks do nothing when the tests run as root), so update() calls these three
 /// through function pointers that a test may swap for failing versions. Production code never
 /// changes them. Internal to the library: not installed, not part of the public API.
-#include <cstddef>
 #include <sys/types.h>
+#include <cstddef>
 
 namespace hyperoru::detail {
 

@@ -22,8 +22,7 @@ constexpr std::size_t k_max_shown_bytes = 300;
 
 json parse_object(std::string_view body) {
     bool too_deep = false;
-    const json::parser_callback_t limit_depth = [&too_deep](int depth, json::parse_event_t,
-                                                            json&) {
+    const json::parser_callback_t limit_depth = [&too_deep](int depth, json::parse_event_t, json&) {
         if (depth > k_max_depth) too_deep = true;
         return !too_deep;
     };
@@ -94,7 +93,8 @@ std::size_t utf8_length(std::string_view s) {
     std::size_t len = 0;
     unsigned char lo = 0x80;
     unsigned char hi = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) len = 2;
+    if (lead >= 0xC2 && lead <= 0xDF)
+        len = 2;
     else if (lead >= 0xE0 && lead <= 0xEF) {
         len = 3;
         if (lead == 0xE0) lo = 0xA0;
@@ -164,8 +164,10 @@ ErrorBody read_error_body(long status, std::string_view reason, std::string_view
     if (object.is_null()) return result;
 
     if (const auto code = object.find("code"); code != object.end()) {
-        if (code->is_string()) result.code = code->get<std::string>();
-        else if (code->is_number_integer()) result.code = compact(*code);
+        if (code->is_string())
+            result.code = code->get<std::string>();
+        else if (code->is_number_integer())
+            result.code = compact(*code);
     }
     if (const auto id = object.find("request_id"); id != object.end() && id->is_string()) {
         result.request_id = id->get<std::string>();

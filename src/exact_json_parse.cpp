@@ -17,13 +17,21 @@ namespace hyperoru::json {
 // ---------------------------------------------------------------------------------------------
 // Value
 
-Value Value::null() { return Value{}; }
+Value Value::null() {
+    return Value{};
+}
 
-Value Value::boolean(bool b) { return scalar(Kind::boolean, b ? "true" : "false"); }
+Value Value::boolean(bool b) {
+    return scalar(Kind::boolean, b ? "true" : "false");
+}
 
-Value Value::number(std::string lexeme) { return scalar(Kind::number, std::move(lexeme)); }
+Value Value::number(std::string lexeme) {
+    return scalar(Kind::number, std::move(lexeme));
+}
 
-Value Value::string(std::string text) { return scalar(Kind::string, std::move(text)); }
+Value Value::string(std::string text) {
+    return scalar(Kind::string, std::move(text));
+}
 
 Value Value::array(std::vector<Value> items) {
     Value v = scalar(Kind::array, {});
@@ -64,8 +72,7 @@ constexpr auto npos = std::string_view::npos;
 // the text in which every such number is replaced by "0.000…" of the same length (so error
 // positions stay right), and map those placeholders back to the original lexemes in order.
 bool is_zero_shape(std::string_view s) {
-    return s.size() >= 5 && s[0] == '0' && s[1] == '.' &&
-           s.find_first_not_of('0', 2) == npos;
+    return s.size() >= 5 && s[0] == '0' && s[1] == '.' && s.find_first_not_of('0', 2) == npos;
 }
 
 /// Whether `s` matches the JSON number grammar exactly.

@@ -136,7 +136,9 @@ void from_json(const Json& j, LoginResult& result) {
     }
 }
 
-void from_json(const Json& j, Health& health) { read(j, "status", health.status); }
+void from_json(const Json& j, Health& health) {
+    read(j, "status", health.status);
+}
 
 void from_json(const Json& j, Price& price) {
     read(j, "symbol", price.symbol);

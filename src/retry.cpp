@@ -60,7 +60,9 @@ std::string_view trim(std::string_view s) {
     return s.substr(first, s.find_last_not_of(ws) - first + 1);
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // Exactly `count` digits at the front of `s`, consumed.
 std::optional<int> take_digits(std::string_view& s, std::size_t count) {
@@ -80,10 +82,9 @@ bool take(std::string_view& s, std::string_view literal) {
     return true;
 }
 
-constexpr std::array<std::string_view, 7> k_short_days = {"Mon", "Tue", "Wed", "Thu",
-                                                          "Fri", "Sat", "Sun"};
-constexpr std::array<std::string_view, 7> k_long_days = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+constexpr std::array<std::string_view, 7> k_short_days = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+constexpr std::array<std::string_view, 7> k_long_days = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                                         "Friday", "Saturday", "Sunday"};
 constexpr std::array<std::string_view, 12> k_months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -119,17 +120,19 @@ std::optional<std::chrono::sys_seconds> make_time(int y, unsigned mon, int d, Ti
     const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{mon},
                                           std::chrono::day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
-    return std::chrono::sys_days{ymd} + std::chrono::hours{t.hour} +
-           std::chrono::minutes{t.minute} + std::chrono::seconds{t.second};
+    return std::chrono::sys_days{ymd} + std::chrono::hours{t.hour} + std::chrono::minutes{t.minute} +
+           std::chrono::seconds{t.second};
 }
 
 // RFC 9110 §5.6.7: a two-digit year more than 50 years in the future is in the past century.
 int expand_two_digit_year(int yy, std::chrono::system_clock::time_point now) {
-    const int current = static_cast<int>(
-        std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(now)}.year());
+    const int current =
+        static_cast<int>(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(now)}.year());
     int year = current - current % 100 + yy;
-    if (year > current + 50) year -= 100;
-    else if (year <= current - 50) year += 100;
+    if (year > current + 50)
+        year -= 100;
+    else if (year <= current - 50)
+        year += 100;
     return year;
 }
 
@@ -178,9 +181,7 @@ std::optional<std::chrono::sys_seconds> parse_asctime(std::string_view s) {
 
 class SystemClock final : public Clock {
 public:
-    std::chrono::system_clock::time_point now() override {
-        return std::chrono::system_clock::now();
-    }
+    std::chrono::system_clock::time_point now() override { return std::chrono::system_clock::now(); }
 
     void sleep(milliseconds duration) override {
         // Short slices keep Ctrl-C responsive: sleep_for resumes after EINTR, so the signal
@@ -194,8 +195,7 @@ public:
             if (interrupt_flag().load()) throw Interrupted();
             const auto left = deadline - std::chrono::steady_clock::now();
             if (left <= std::chrono::steady_clock::duration::zero()) return;
-            std::this_thread::sleep_for(
-                std::min<std::chrono::steady_clock::duration>(left, k_slice));
+            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, k_slice));
         }
     }
 
@@ -250,9 +250,7 @@ milliseconds backoff_delay(const RetryPolicy& policy, int retry, double random_u
     const double u = std::isnan(random_unit) ? 0.0 : std::clamp(random_unit, 0.0, 1.0);
     const auto max_jitter = std::max<milliseconds::rep>(policy.max_jitter.count(), 0);
     const double scaled = std::round(u * static_cast<double>(max_jitter));
-    const auto jitter = scaled >= static_cast<double>(k_max)
-                            ? k_max
-                            : static_cast<milliseconds::rep>(scaled);
+    const auto jitter = scaled >= static_cast<double>(k_max) ? k_max : static_cast<milliseconds::rep>(scaled);
     return milliseconds{delay > k_max - jitter ? k_max : delay + jitter};
 }
 

@@ -45,15 +45,15 @@ struct Reply {
 
 /// What the server said to a logout (§1.2). Every variant is a success for the caller.
 enum class LogoutOutcome {
-    revoked,         ///< 2xx: the server revoked the token
-    unsupported,     ///< 404 or 405: the server has no logout; the token stays valid there
-    already_invalid, ///< 401: the token was already invalid
+    revoked,          ///< 2xx: the server revoked the token
+    unsupported,      ///< 404 or 405: the server has no logout; the token stays valid there
+    already_invalid,  ///< 401: the token was already invalid
 };
 
 struct Credentials {
     enum class By { email, username };
     By by = By::email;
-    std::string login;     ///< the email or the username
+    std::string login;  ///< the email or the username
     std::string password;
 };
 
@@ -104,14 +104,13 @@ public:
     /// percent-encoded (see encode_path_segment). `body` is JSON text; when present the request
     /// carries Content-Type: application/json. `authenticated` adds the Bearer token and throws
     /// AuthError when there is none. Non-2xx answers throw; retries follow the contract.
-    RawReply call(std::string_view method, std::string_view path,
-                  const std::vector<QueryParam>& query = {},
-                  const std::optional<std::string>& body = std::nullopt,
-                  bool authenticated = true);
+    RawReply call(std::string_view method, std::string_view path, const std::vector<QueryParam>& query = {},
+                  const std::optional<std::string>& body = std::nullopt, bool authenticated = true);
 
 private:
-    http::Request build_request(std::string_view method, std::string_view path, const std::vector<QueryParam>& query,
-                                const std::optional<std::string>& body, bool authenticated) const;
+    http::Request build_request(std::string_view method, std::string_view path,
+                                const std::vector<QueryParam>& query, const std::optional<std::string>& body,
+                                bool authenticated) const;
     /// Delay before retry number `retry` of a retryable status: Retry-After when given, else the
     /// backoff. Throws ApiError when Retry-After exceeds the policy's maximum.
     std::chrono::milliseconds retry_delay(const http::Response& response, int retry, int attempts);

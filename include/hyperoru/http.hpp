@@ -28,10 +28,10 @@ using Headers = std::vector<Header>;
 std::optional<std::string> find_header(const Headers& headers, std::string_view name);
 
 struct Request {
-    std::string method;                ///< "GET", "POST", ...
-    std::string url;                   ///< absolute URL, already percent-encoded
-    Headers headers;                   ///< sent as given, in order
-    std::optional<std::string> body;   ///< absent: no body and no Content-Length
+    std::string method;               ///< "GET", "POST", ...
+    std::string url;                  ///< absolute URL, already percent-encoded
+    Headers headers;                  ///< sent as given, in order
+    std::optional<std::string> body;  ///< absent: no body and no Content-Length
 };
 
 struct Response {
@@ -43,16 +43,16 @@ struct Response {
 
 /// Why no HTTP response was received.
 enum class FailureKind {
-    resolve,    ///< host name could not be resolved
-    connect,    ///< TCP connect failed or was refused
-    tls,        ///< the TLS handshake failed (may be transient)
+    resolve,      ///< host name could not be resolved
+    connect,      ///< TCP connect failed or was refused
+    tls,          ///< the TLS handshake failed (may be transient)
     certificate,  ///< the server's certificate failed verification (never transient)
-    timeout,    ///< connect or whole-request timeout
-    too_large,  ///< the response body exceeded the size cap
-    send,       ///< the connection failed while sending the request
-    receive,    ///< the connection failed while receiving the response
-    aborted,    ///< the transfer was aborted (interrupt)
-    protocol,   ///< malformed HTTP, unsupported protocol or URL
+    timeout,      ///< connect or whole-request timeout
+    too_large,    ///< the response body exceeded the size cap
+    send,         ///< the connection failed while sending the request
+    receive,      ///< the connection failed while receiving the response
+    aborted,      ///< the transfer was aborted (interrupt)
+    protocol,     ///< malformed HTTP, unsupported protocol or URL
     other,
 };
 
@@ -78,10 +78,10 @@ public:
 };
 
 struct TransportOptions {
-    std::chrono::milliseconds timeout{30'000};          ///< whole request
+    std::chrono::milliseconds timeout{30'000};  ///< whole request
     std::chrono::milliseconds connect_timeout{10'000};
-    std::string cacert;                                 ///< CA bundle file; empty: system store
-    bool insecure = false;                              ///< skip peer and host verification
+    std::string cacert;     ///< CA bundle file; empty: system store
+    bool insecure = false;  ///< skip peer and host verification
     std::size_t max_response_bytes = 64u * 1024u * 1024u;
     std::string user_agent;
     /// Verbose trace sink (request and response lines); nullptr disables tracing.

@@ -10,10 +10,10 @@
 namespace hyperoru {
 
 struct RetryPolicy {
-    int max_retries = 3;                                   ///< retries after the first attempt
-    std::chrono::milliseconds base_delay{1000};            ///< retry n waits base * 2^(n-1)
-    std::chrono::milliseconds max_jitter{250};             ///< plus uniform [0, max_jitter]
-    std::chrono::seconds max_retry_after{60};              ///< longer Retry-After: give up
+    int max_retries = 3;                         ///< retries after the first attempt
+    std::chrono::milliseconds base_delay{1000};  ///< retry n waits base * 2^(n-1)
+    std::chrono::milliseconds max_jitter{250};   ///< plus uniform [0, max_jitter]
+    std::chrono::seconds max_retry_after{60};    ///< longer Retry-After: give up
 };
 
 /// Time, sleep and randomness for retries. Tests inject a fake so they never really wait.
@@ -47,7 +47,7 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int retry, do
 
 /// Parses a Retry-After value: delta-seconds or an HTTP date (RFC 9110 IMF-fixdate, also the
 /// obsolete RFC 850 and asctime forms). A date in the past gives zero. Unparseable: nullopt.
-std::optional<std::chrono::milliseconds> parse_retry_after(
-    std::string_view value, std::chrono::system_clock::time_point now);
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now);
 
 }  // namespace hyperoru

@@ -15,7 +15,9 @@
 
 namespace hyperoru::cli {
 
-std::string example(const char* line) { return std::string("\nExample:\n  ") + line + "\n"; }
+std::string example(const char* line) {
+    return std::string("\nExample:\n  ") + line + "\n";
+}
 
 namespace {
 
@@ -45,7 +47,8 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
         ->type_name("URL");
     app.add_option("--context", o.context, "named base URL + token from the config file (default: default)")
         ->type_name("NAME");
-    app.add_option("-o,--output", o.output, "output format: auto (table on a terminal, else json), json, ndjson, table, raw")
+    app.add_option("-o,--output", o.output,
+                   "output format: auto (table on a terminal, else json), json, ndjson, table, raw")
         ->check(CLI::IsMember({"auto", "json", "ndjson", "table", "raw"}))
         ->type_name("FORMAT");
     app.add_option("--timeout", o.timeout_seconds, "seconds for a whole request (default 30)")
@@ -57,7 +60,8 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
     app.add_option("--retries", o.retries, "retries of transient failures (default 3; 0 disables)")
         ->check(CLI::Range(0, 100))
         ->type_name("N");
-    app.add_flag("-v,--verbose", o.verbose, "print requests, responses and retries on stderr (secrets redacted)");
+    app.add_flag("-v,--verbose", o.verbose,
+                 "print requests, responses and retries on stderr (secrets redacted)");
     app.add_option("--cacert", o.cacert, "CA bundle to verify the server's TLS certificate")
         ->check(CLI::ExistingFile)
         ->type_name("FILE");
@@ -92,7 +96,8 @@ std::string not_logged_in_message(Context& context) {
         const Settings& s = context.settings();
         if (s.token_for_other_server) {
             return "the token of context \"" + s.context + "\" was issued by " + *s.token_for_other_server +
-                   " and is never sent to " + s.base_url + "; run 'hyperoru login' for this server or use --context";
+                   " and is never sent to " + s.base_url +
+                   "; run 'hyperoru login' for this server or use --context";
         }
         message = "not logged in (context \"" + s.context + "\")";
     } catch (const Error&) {
@@ -120,7 +125,8 @@ int run_action(Context& context, const Action& action) {
     } catch (const TransportError& e) {
         return report_error(context, {e.what(), 0, {}, {}, {}, k_exit_network});
     } catch (const DecodeError& e) {
-        return report_error(context, {std::string("invalid response: ") + e.what(), 0, {}, {}, {}, k_exit_invalid_response});
+        return report_error(
+            context, {std::string("invalid response: ") + e.what(), 0, {}, {}, {}, k_exit_invalid_response});
     } catch (const UsageError& e) {
         return report_error(context, {e.what(), 0, {}, {}, {}, k_exit_usage});
     } catch (const std::exception& e) {

@@ -113,8 +113,7 @@ Client& Context::client(const std::vector<std::string>& secrets) {
             throw UsageError("refusing plain http to " + origin->host +
                              ": the token would travel unencrypted (use https, or --allow-http)");
         }
-        err() << "hyperoru: warning: --allow-http: requests to " << origin->host
-              << " are not encrypted\n";
+        err() << "hyperoru: warning: --allow-http: requests to " << origin->host << " are not encrypted\n";
     }
     if (m_options.insecure) {
         err() << "hyperoru: warning: --insecure: TLS certificates are not verified; anyone on the "
@@ -123,7 +122,8 @@ Client& Context::client(const std::vector<std::string>& secrets) {
 
     http::TransportOptions transport;
     transport.timeout = std::chrono::milliseconds(std::llround(m_options.timeout_seconds * 1000));
-    transport.connect_timeout = std::chrono::milliseconds(std::llround(m_options.connect_timeout_seconds * 1000));
+    transport.connect_timeout =
+        std::chrono::milliseconds(std::llround(m_options.connect_timeout_seconds * 1000));
     transport.cacert = m_options.cacert;
     transport.insecure = m_options.insecure;
     transport.user_agent = std::string("hyperoru/") + k_version;

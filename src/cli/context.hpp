@@ -39,8 +39,8 @@ struct Settings {
     Origin context_origin = Origin::fallback;
     std::string base_url;
     Origin base_url_origin = Origin::fallback;
-    ContextConfig stored;                 ///< the context's entry in the config file (may be empty)
-    std::optional<std::string> token;     ///< the token to send, if any
+    ContextConfig stored;              ///< the context's entry in the config file (may be empty)
+    std::optional<std::string> token;  ///< the token to send, if any
     Origin token_origin = Origin::fallback;
     /// Set when the config holds a token for another server than base_url: it is not sent.
     std::optional<std::string> token_for_other_server;

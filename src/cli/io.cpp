@@ -1,7 +1,7 @@
 // The Io of the real process.
+#include <unistd.h>
 #include <cstdlib>
 #include <iostream>
-#include <unistd.h>
 
 #include "cli/app.hpp"
 #include "cli/terminal.hpp"

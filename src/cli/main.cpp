@@ -9,7 +9,9 @@
 #include "hyperoru/retry.hpp"
 
 namespace {
-extern "C" void on_interrupt(int) { hyperoru::interrupt_flag().store(true); }
+extern "C" void on_interrupt(int) {
+    hyperoru::interrupt_flag().store(true);
+}
 }  // namespace
 
 int main(int argc, char* argv[]) {

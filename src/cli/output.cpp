@@ -22,7 +22,8 @@ const json::Value* list_items(const json::Value& value) {
     if (value.is_array()) return &value;
     if (value.is_object()) {
         for (const char* key : {"items", "data", "results"}) {
-            if (const json::Value* items = value.find(key); items != nullptr && items->is_array()) return items;
+            if (const json::Value* items = value.find(key); items != nullptr && items->is_array())
+                return items;
         }
     }
     return nullptr;
@@ -147,7 +148,8 @@ void print_error(std::ostream& err, bool as_json, bool verbose, const ErrorRepor
         err << ')';
     }
     err << '\n';
-    if (verbose && report.details) err << "hyperoru: details: " << sanitize_for_terminal(*report.details) << '\n';
+    if (verbose && report.details)
+        err << "hyperoru: details: " << sanitize_for_terminal(*report.details) << '\n';
 }
 
 }  // namespace hyperoru::cli

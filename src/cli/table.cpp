@@ -60,15 +60,16 @@ bool is_bidi_control(char32_t cp) {
 
 bool is_wide(char32_t cp) {
     static constexpr std::pair<char32_t, char32_t> k_wide[] = {
-        {0x1100, 0x115F},   {0x2E80, 0xA4CF},   {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},
-        {0xFE30, 0xFE4F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
-        {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
+        {0x1100, 0x115F}, {0x2E80, 0xA4CF}, {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE30, 0xFE4F},
+        {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
     };
     return std::any_of(std::begin(k_wide), std::end(k_wide),
                        [cp](const auto& range) { return cp >= range.first && cp <= range.second; });
 }
 
-void pad(std::string& line, std::size_t count) { line.append(count, ' '); }
+void pad(std::string& line, std::size_t count) {
+    line.append(count, ' ');
+}
 
 /// Ends a line: trailing spaces (from padding before an empty last cell) are dropped.
 void end_line(std::ostream& out, std::string& line) {

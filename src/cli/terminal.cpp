@@ -1,9 +1,9 @@
 #include "cli/terminal.hpp"
 
-#include <cerrno>
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
+#include <cerrno>
 
 #include "hyperoru/errors.hpp"
 #include "hyperoru/retry.hpp"

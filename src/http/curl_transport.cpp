@@ -22,7 +22,9 @@ GlobalInit::GlobalInit() {
         throw std::runtime_error("libcurl initialisation failed");
     }
 }
-GlobalInit::~GlobalInit() { curl_global_cleanup(); }
+GlobalInit::~GlobalInit() {
+    curl_global_cleanup();
+}
 
 namespace {
 
@@ -48,7 +50,9 @@ void set(CURL* easy, CURLoption option, T value, const char* name) {
 }
 #define HYPERORU_SET(easy, option, value) set(easy, option, value, #option)
 
-bool has_cr_or_lf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+bool has_cr_or_lf(std::string_view s) {
+    return s.find_first_of("\r\n") != std::string_view::npos;
+}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -219,7 +223,8 @@ private:
         HYPERORU_SET(easy, CURLOPT_SSL_VERIFYPEER, m_options.insecure ? 0L : 1L);
         HYPERORU_SET(easy, CURLOPT_SSL_VERIFYHOST, m_options.insecure ? 0L : 2L);
         if (!m_options.cacert.empty()) HYPERORU_SET(easy, CURLOPT_CAINFO, m_options.cacert.c_str());
-        if (!m_options.user_agent.empty()) HYPERORU_SET(easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+        if (!m_options.user_agent.empty())
+            HYPERORU_SET(easy, CURLOPT_USERAGENT, m_options.user_agent.c_str());
         HYPERORU_SET(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_response_bytes));
         HYPERORU_SET(easy, CURLOPT_WRITEFUNCTION, &on_body);
         HYPERORU_SET(easy, CURLOPT_WRITEDATA, static_cast<void*>(&transfer));
@@ -258,8 +263,9 @@ private:
         // libcurl silently re-sends a request whose reused connection died before the answer.
         // That must never happen to a non-idempotent request (§1.9: an order is sent once), so
         // those always get a connection of their own.
-        const bool idempotent = request.method == "GET" || request.method == "HEAD" || request.method == "PUT" ||
-                                request.method == "DELETE" || request.method == "OPTIONS";
+        const bool idempotent = request.method == "GET" || request.method == "HEAD" ||
+                                request.method == "PUT" || request.method == "DELETE" ||
+                                request.method == "OPTIONS";
         HYPERORU_SET(easy, CURLOPT_FRESH_CONNECT, idempotent ? 0L : 1L);
     }
 
@@ -311,8 +317,8 @@ private:
         Failure f;
         f.kind = classify(rc, transfer.too_large);
         if (f.kind == FailureKind::too_large) {
-            f.message = "response too large: more than " + std::to_string(m_options.max_response_bytes) +
-                        " bytes";
+            f.message =
+                "response too large: more than " + std::to_string(m_options.max_response_bytes) + " bytes";
         } else {
             f.message = std::string(describe(f.kind)) + ": " +
                         (m_error[0] != '\0' ? m_error : curl_easy_strerror(rc));

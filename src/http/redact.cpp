@@ -19,19 +19,19 @@ namespace {
 // replacements would itself give the secret away. The structural rules still hide them.
 constexpr std::size_t k_min_secret_length = 4;
 
-constexpr std::array<std::string_view, 4> k_secret_headers = {
-    "authorization", "proxy-authorization", "cookie", "set-cookie"};
-constexpr std::array<std::string_view, 4> k_secret_params = {"session_token", "token", "password",
-                                                             "api_key"};
-constexpr std::array<std::string_view, 5> k_secret_members = {
-    "password", "session_token", "token", "api_key", "llm_api_key"};
+constexpr std::array<std::string_view, 4> k_secret_headers = {"authorization", "proxy-authorization",
+                                                              "cookie", "set-cookie"};
+constexpr std::array<std::string_view, 4> k_secret_params = {"session_token", "token", "password", "api_key"};
+constexpr std::array<std::string_view, 5> k_secret_members = {"password", "session_token", "token", "api_key",
+                                                              "llm_api_key"};
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool istarts_with(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() &&
-           std::equal(prefix.begin(), prefix.end(), s.begin(),
-                      [](char a, char b) { return lower(a) == lower(b); });
+    return s.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), s.begin(),
+                                                   [](char a, char b) { return lower(a) == lower(b); });
 }
 
 // `name` (any case) at the start of `s`, immediately followed by `next`.
@@ -39,11 +39,13 @@ bool starts_with_name(std::string_view s, std::string_view name, char next) {
     return istarts_with(s, name) && s.size() > name.size() && s[name.size()] == next;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t';
+}
 
 bool is_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
 }
 
 // The secret header name at the start of `s` when it is followed by ':', else empty.
@@ -54,7 +56,9 @@ std::string_view secret_header_at(std::string_view s) {
     return {};
 }
 
-bool is_auth_header(std::string_view name) { return name.ends_with("authorization"); }
+bool is_auth_header(std::string_view name) {
+    return name.ends_with("authorization");
+}
 
 // Replaces the header value in line[start, end). For the two authorization headers a "Bearer"
 // or "Basic" scheme stays visible: which scheme was sent helps debugging and is no secret.
@@ -63,8 +67,7 @@ void redact_value(std::string& line, std::size_t start, std::size_t end, bool is
     if (is_auth) {
         for (const std::string_view scheme : {"bearer", "basic"}) {
             const std::string_view rest = std::string_view{line}.substr(start, end - start);
-            if (istarts_with(rest, scheme) && rest.size() > scheme.size() &&
-                is_space(rest[scheme.size()])) {
+            if (istarts_with(rest, scheme) && rest.size() > scheme.size() && is_space(rest[scheme.size()])) {
                 start += scheme.size();
                 while (start < end && is_space(line[start])) ++start;
                 break;
@@ -77,8 +80,8 @@ void redact_value(std::string& line, std::size_t start, std::size_t end, bool is
 // "Authorization: ...", possibly behind curl's verbose markers ("> ", "< ", "* ").
 void redact_header_line(std::string& line) {
     std::size_t pos = 0;
-    while (pos < line.size() && (line[pos] == '>' || line[pos] == '<' || line[pos] == '*' ||
-                                 is_space(line[pos]))) {
+    while (pos < line.size() &&
+           (line[pos] == '>' || line[pos] == '<' || line[pos] == '*' || is_space(line[pos]))) {
         ++pos;
     }
     const std::string_view name = secret_header_at(std::string_view{line}.substr(pos));
@@ -142,8 +145,8 @@ void redact_json_members(std::string& line) {
 }
 
 bool is_unreserved(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 std::string percent_encode(std::string_view s, const char* hex) {
@@ -250,8 +253,8 @@ std::string redact_line(std::string_view line, const std::vector<std::string>& s
     std::string out;
     while (!line.empty()) {
         const std::size_t newline = line.find('\n');
-        std::string_view segment = line.substr(0, newline == std::string_view::npos ? line.size()
-                                                                                   : newline + 1);
+        std::string_view segment =
+            line.substr(0, newline == std::string_view::npos ? line.size() : newline + 1);
         line.remove_prefix(segment.size());
         std::size_t ending = 0;
         if (segment.ends_with('\n')) ++ending;

@@ -56,19 +56,20 @@ std::optional<Origin> origin_of(std::string_view url) {
 std::string resolve_location(std::string_view request_url, std::string_view location) {
     if (location.find("://") != std::string_view::npos) return std::string(location);
     const auto scheme_end = request_url.find("://");
-    const auto path_start = scheme_end == std::string_view::npos
-                                ? std::string_view::npos
-                                : request_url.find('/', scheme_end + 3);
+    const auto path_start =
+        scheme_end == std::string_view::npos ? std::string_view::npos : request_url.find('/', scheme_end + 3);
     const std::string_view origin_part =
-        path_start == std::string_view::npos ? request_url.substr(0, request_url.find_first_of("?#", scheme_end == std::string_view::npos ? 0 : scheme_end + 3))
-                                             : request_url.substr(0, path_start);
+        path_start == std::string_view::npos
+            ? request_url.substr(0, request_url.find_first_of(
+                                        "?#", scheme_end == std::string_view::npos ? 0 : scheme_end + 3))
+            : request_url.substr(0, path_start);
     if (location.starts_with("//")) {
         return std::string(request_url.substr(0, scheme_end)) + ":" + std::string(location);
     }
     if (location.starts_with("/")) return std::string(origin_part) + std::string(location);
     // Relative reference: replace the last path segment of the request URL.
-    std::string_view path = path_start == std::string_view::npos ? std::string_view("/")
-                                                                 : request_url.substr(path_start);
+    std::string_view path =
+        path_start == std::string_view::npos ? std::string_view("/") : request_url.substr(path_start);
     path = path.substr(0, path.find_first_of("?#"));
     const auto last_slash = path.rfind('/');
     return std::string(origin_part) + std::string(path.substr(0, last_slash + 1)) + std::string(location);

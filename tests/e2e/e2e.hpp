@@ -76,7 +76,7 @@ inline Result run(const Env& env, std::vector<std::string> argv, std::string std
 
 /// Runs `hyperoru args...` (the real binary), off a terminal.
 inline Result cli(const Env& env, std::vector<std::string> args, std::string stdin_data = "",
-                       std::chrono::milliseconds timeout = 20s) {
+                  std::chrono::milliseconds timeout = 20s) {
     args.insert(args.begin(), HYPERORU_BINARY);
     return run(env, std::move(args), std::move(stdin_data), timeout);
 }
@@ -93,7 +93,7 @@ inline std::string normalise_newlines(const std::string& text) {
 
 /// Runs `hyperoru args...` on a pseudo-terminal, plays `dialogue`; the output has "\n" endings.
 inline PtyResult cli_pty(const Env& env, std::vector<std::string> args,
-                              const std::vector<PtyStep>& dialogue = {}) {
+                         const std::vector<PtyStep>& dialogue = {}) {
     args.insert(args.begin(), HYPERORU_BINARY);
     auto vars = env.vars;
     vars["TERM"] = "dumb";
@@ -139,13 +139,15 @@ inline std::string iso_now() {
 /// What a test expects the stand-in to have logged for one request.
 struct Expect {
     std::string method;
-    std::string target;                         ///< path, plus "?query" when there is one
+    std::string target;                        ///< path, plus "?query" when there is one
     std::optional<std::string> authorization;  ///< nullopt: the header must be absent
     std::optional<std::string> content_type;   ///< nullopt: the header must be absent
     std::string body;
 };
 
-inline std::string bearer(const std::string& token) { return "Bearer " + token; }
+inline std::string bearer(const std::string& token) {
+    return "Bearer " + token;
+}
 
 inline Expect get(std::string target, std::optional<std::string> authorization = std::nullopt) {
     return {"GET", std::move(target), std::move(authorization), std::nullopt, ""};
@@ -176,8 +178,7 @@ inline std::string describe(const std::vector<LoggedRequest>& requests) {
     std::string text;
     for (const auto& r : requests) {
         text += describe_one(r.method, r.query.empty() ? r.path : r.path + "?" + r.query,
-                             r.header("Authorization"), r.header("Content-Type"), r.header("Accept"),
-                             r.body);
+                             r.header("Authorization"), r.header("Content-Type"), r.header("Accept"), r.body);
     }
     return text;
 }
@@ -209,7 +210,8 @@ inline const std::string k_profile_json =
 inline Result login(const StandIn& server, const Env& env, std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"--base-url", server.base_url()};
     args.insert(args.end(), extra.begin(), extra.end());
-    for (const char* arg : {"login", "--email", "trader@example.com", "--password-stdin"}) args.emplace_back(arg);
+    for (const char* arg : {"login", "--email", "trader@example.com", "--password-stdin"})
+        args.emplace_back(arg);
     return cli(env, std::move(args), "secret\n");
 }
 

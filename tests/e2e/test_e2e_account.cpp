@@ -45,10 +45,19 @@ const std::string k_hidden_account =
     "    \"max_leverage\": 2\n"
     "  }";
 
-const std::vector<std::string> k_create_args{
-    "account",      "create", "--name",          "BTC Trend", "--llm-provider", "openai", "--llm-model",
-    "gpt-4o",       "--llm-api-key-stdin",       "--set",     "initial_capital=5000.00",
-    "--set",        R"(tags=["a",1.50])"};
+const std::vector<std::string> k_create_args{"account",
+                                             "create",
+                                             "--name",
+                                             "BTC Trend",
+                                             "--llm-provider",
+                                             "openai",
+                                             "--llm-model",
+                                             "gpt-4o",
+                                             "--llm-api-key-stdin",
+                                             "--set",
+                                             "initial_capital=5000.00",
+                                             "--set",
+                                             R"(tags=["a",1.50])"};
 
 const std::string k_create_body =
     R"({"name":"BTC Trend","llm_provider":"openai","llm_model":"gpt-4o","llm_api_key":"sk-test-KEY",)"
@@ -57,7 +66,9 @@ const std::string k_create_body =
 /// The stand-in's 201 answer to k_create_body (Python floats: 5000.0, 1.5), indented.
 std::string created_json(int id) {
     return "{\n"
-           "  \"id\": " + std::to_string(id) + ",\n"
+           "  \"id\": " +
+           std::to_string(id) +
+           ",\n"
            "  \"user_id\": 1,\n"
            "  \"name\": \"BTC Trend\",\n"
            "  \"model\": \"gpt-4o\",\n"
@@ -151,7 +162,8 @@ TEST_CASE("e2e: account create sends the flags, --set values and the key from st
     CHECK(r.rc == 0);
     CHECK(r.out == created_json(3));
     CHECK(r.err == "Created account 3.\n");
-    CHECK(describe(server.requests()) == describe({post_json("/api/account/", bearer(k_token), k_create_body)}));
+    CHECK(describe(server.requests()) ==
+          describe({post_json("/api/account/", bearer(k_token), k_create_body)}));
 }
 
 TEST_CASE("e2e: account create -v shows the API key nowhere") {
@@ -167,7 +179,8 @@ TEST_CASE("e2e: account create -v shows the API key nowhere") {
     CHECK_FALSE(contains(r.out, "sk-test-KEY"));
     CHECK_FALSE(contains(r.err, "sk-test-KEY"));
     CHECK_FALSE(contains(r.err, k_token));
-    CHECK(describe(server.requests()) == describe({post_json("/api/account/", bearer(k_token), k_create_body)}));
+    CHECK(describe(server.requests()) ==
+          describe({post_json("/api/account/", bearer(k_token), k_create_body)}));
 }
 
 TEST_CASE("e2e: account create without --name is a usage error and sends nothing") {
@@ -200,7 +213,8 @@ TEST_CASE("e2e: an API key in a created account is printed as stars") {
     const std::string leaky =
         R"({\"id\": 7, \"name\": \"Leaky\", \"llm_api_key\": \"sk-leak\", \"nested\": {\"api_key\": \"sk-leak\"}})";
     server.script(R"({"method":"POST","path":"/api/account/","responses":[)"
-                  R"({"status":201,"body":")" + leaky + R"("},{"status":201,"body":")" + leaky + R"("}]})");
+                  R"({"status":201,"body":")" +
+                  leaky + R"("},{"status":201,"body":")" + leaky + R"("}]})");
     const auto r = cli(env, at(server, {"account", "create", "--name", "Leaky"}));
     CHECK(r.rc == 0);
     CHECK(r.out ==
@@ -215,7 +229,8 @@ TEST_CASE("e2e: an API key in a created account is printed as stars") {
     CHECK(r.err == "Created account 7.\n");
     const auto nd = cli(env, at(server, {"-o", "ndjson", "account", "create", "--name", "Leaky"}));
     CHECK(nd.rc == 0);
-    CHECK(nd.out == R"({"id":7,"name":"Leaky","llm_api_key":"********","nested":{"api_key":"********"}})" "\n");
+    CHECK(nd.out == R"({"id":7,"name":"Leaky","llm_api_key":"********","nested":{"api_key":"********"}})"
+                    "\n");
     CHECK(nd.err == "Created account 7.\n");
     CHECK(describe(server.requests()) ==
           describe({post_json("/api/account/", bearer(k_token), R"({"name":"Leaky"})"),

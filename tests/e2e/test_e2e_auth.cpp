@@ -12,11 +12,13 @@ using nlohmann::json;
 const std::string k_login_body = R"({"email":"trader@example.com","password":"secret"})";
 
 std::string logged_in(const StandIn& server, const Env& env, const std::string& context = "default") {
-    return "Logged in to " + server.base_url() + " as trader1.\nToken saved to " + env.config_file().string() +
-           " (context \"" + context + "\").\n";
+    return "Logged in to " + server.base_url() + " as trader1.\nToken saved to " +
+           env.config_file().string() + " (context \"" + context + "\").\n";
 }
 
-json config_of(const Env& env) { return json::parse(read_text(env.config_file())); }
+json config_of(const Env& env) {
+    return json::parse(read_text(env.config_file()));
+}
 
 /// floor((2027-05-24T00:00:00Z - now) / 1 day), as `auth status` computes days_left.
 long days_left_now() {
@@ -36,7 +38,8 @@ TEST_CASE("e2e: login --password-stdin saves the token and says where") {
     CHECK(r.rc == 0);
     CHECK(r.out.empty());
     CHECK(r.err == logged_in(server, env));
-    CHECK(describe(server.requests()) == describe({post_json("/api/users/login", std::nullopt, k_login_body)}));
+    CHECK(describe(server.requests()) ==
+          describe({post_json("/api/users/login", std::nullopt, k_login_body)}));
 
     const json config = config_of(env);
     CHECK(config.at("current_context") == "default");
@@ -70,13 +73,15 @@ TEST_CASE("e2e: login creates a missing config directory 0700 and the file 0600 
 TEST_CASE("e2e: login by username") {
     StandIn server({"--login-token", k_login_token});
     const Env env;
-    const auto r = cli(env, {"--base-url", server.base_url(), "login", "--username", "trader1", "--password-stdin"},
-                       "secret\n");
+    const auto r =
+        cli(env, {"--base-url", server.base_url(), "login", "--username", "trader1", "--password-stdin"},
+            "secret\n");
     CHECK(r.rc == 0);
     CHECK(r.out.empty());
     CHECK(r.err == logged_in(server, env));
     CHECK(describe(server.requests()) ==
-          describe({post_json("/api/users/login", std::nullopt, R"({"username":"trader1","password":"secret"})")}));
+          describe({post_json("/api/users/login", std::nullopt,
+                              R"({"username":"trader1","password":"secret"})")}));
     const json entry = config_of(env).at("contexts").at("default");
     CHECK(entry.at("session_token") == k_login_token);
     CHECK(entry.at("username") == "trader1");
@@ -86,9 +91,9 @@ TEST_CASE("e2e: login by username") {
 TEST_CASE("e2e: login with a wrong password exits 4 and writes no config") {
     StandIn server;
     const Env env;
-    const auto r = cli(env, {"--base-url", server.base_url(), "login", "--email", "trader@example.com",
-                             "--password-stdin"},
-                       "wrong\n");
+    const auto r = cli(
+        env, {"--base-url", server.base_url(), "login", "--email", "trader@example.com", "--password-stdin"},
+        "wrong\n");
     CHECK(r.rc == 4);
     CHECK(r.out.empty());
     CHECK(r.err ==
@@ -103,8 +108,8 @@ TEST_CASE("e2e: login with a wrong password exits 4 and writes no config") {
 TEST_CASE("e2e: login off a terminal without --password-stdin is a usage error, not a hang") {
     StandIn server;
     const Env env;
-    const auto r = cli(env, {"--base-url", server.base_url(), "login", "--email", "trader@example.com"}, "secret\n",
-                       5s);
+    const auto r =
+        cli(env, {"--base-url", server.base_url(), "login", "--email", "trader@example.com"}, "secret\n", 5s);
     CHECK(r.rc == 2);
     CHECK(r.out.empty());
     CHECK(r.err == "hyperoru: error: no password: pipe it with --password-stdin (stdin is not a terminal)\n");
@@ -150,15 +155,21 @@ TEST_CASE("e2e: auth status and auth token read the config only") {
     const auto expected = [&](long days) {
         return "{\n"
                "  \"context\": \"default\",\n"
-               "  \"base_url\": \"" + server.base_url() + "\",\n"
+               "  \"base_url\": \"" +
+               server.base_url() +
+               "\",\n"
                "  \"logged_in\": true,\n"
                "  \"username\": \"trader1\",\n"
                "  \"email\": \"trader@example.com\",\n"
                "  \"token_source\": \"config\",\n"
-               "  \"token_location\": \"" + env.config_file().string() + "\",\n"
+               "  \"token_location\": \"" +
+               env.config_file().string() +
+               "\",\n"
                "  \"expires_at\": \"2027-05-24T00:00:00Z\",\n"
                "  \"expires_source\": \"server\",\n"
-               "  \"days_left\": " + std::to_string(days) + "\n"
+               "  \"days_left\": " +
+               std::to_string(days) +
+               "\n"
                "}\n";
     };
     INFO("stdout: " << status.out << "stderr: " << status.err);
@@ -183,8 +194,9 @@ TEST_CASE("e2e: auth status when not logged in exits 4") {
     const auto r = cli(env, {"auth", "status"});
     CHECK(r.rc == 4);
     CHECK(r.out.empty());
-    CHECK(r.err ==
-          "hyperoru: error: not logged in (context \"default\"); run 'hyperoru login' or set HYPERORU_TOKEN\n");
+    CHECK(
+        r.err ==
+        "hyperoru: error: not logged in (context \"default\"); run 'hyperoru login' or set HYPERORU_TOKEN\n");
     const auto token = cli(env, {"auth", "token"});
     CHECK(token.rc == 4);
     CHECK(token.out.empty());
@@ -209,8 +221,9 @@ TEST_CASE("e2e: logout revokes the token, removes it locally, and is idempotent"
     const auto revoked = cli(env, {"profile"});
     CHECK(revoked.rc == 4);
     CHECK(revoked.out.empty());
-    CHECK(revoked.err == "hyperoru: error: Invalid or expired session token; run 'hyperoru login' (HTTP 401, code "
-                         "UNAUTHORIZED, request_id req_000001)\n");
+    CHECK(revoked.err ==
+          "hyperoru: error: Invalid or expired session token; run 'hyperoru login' (HTTP 401, code "
+          "UNAUTHORIZED, request_id req_000001)\n");
     env.vars.erase("HYPERORU_TOKEN");
 
     const auto again = cli(env, {"logout"});
@@ -229,9 +242,11 @@ TEST_CASE("e2e: logout from a server without logout still removes the local toke
     const auto r = cli(env, {"logout"});
     CHECK(r.rc == 0);
     CHECK(r.out.empty());
-    CHECK(r.err ==
-          "This server has no logout: the token stays valid on the server until it expires or the password is "
-          "changed.\nRemoved the token from " + env.config_file().string() + " (context \"default\").\n");
+    CHECK(
+        r.err ==
+        "This server has no logout: the token stays valid on the server until it expires or the password is "
+        "changed.\nRemoved the token from " +
+            env.config_file().string() + " (context \"default\").\n");
     CHECK(describe(server.requests()) == describe({post_json("/api/users/login", std::nullopt, k_login_body),
                                                    post_empty("/api/users/logout", bearer(k_login_token))}));
     CHECK(cli(env, {"auth", "status"}).rc == 4);
@@ -289,8 +304,9 @@ TEST_CASE("e2e: a named context keeps its own server and token") {
     const auto on_default = cli(env, {"profile"});
     CHECK(on_default.rc == 0);
     CHECK(on_default.out == k_profile_json);
-    CHECK(describe(staging.requests()) == describe({post_json("/api/users/login", std::nullopt, k_login_body),
-                                                    get("/api/users/profile", bearer("hs_staging_token_e2e"))}));
+    CHECK(describe(staging.requests()) ==
+          describe({post_json("/api/users/login", std::nullopt, k_login_body),
+                    get("/api/users/profile", bearer("hs_staging_token_e2e"))}));
     CHECK(describe(main_server.requests()) ==
           describe({post_json("/api/users/login", std::nullopt, k_login_body),
                     get("/api/users/profile", bearer(k_login_token))}));

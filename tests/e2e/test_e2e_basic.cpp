@@ -15,7 +15,9 @@ const std::string k_btc_json =
     "  \"timestamp\": \"2026-11-25T12:00:00Z\"\n"
     "}\n";
 
-std::string price_query(const std::string& symbol) { return "/api/crypto/price?symbol=" + symbol; }
+std::string price_query(const std::string& symbol) {
+    return "/api/crypto/price?symbol=" + symbol;
+}
 
 }  // namespace
 
@@ -33,14 +35,14 @@ TEST_CASE("e2e: --help lists every command and the exit codes") {
     CHECK(r.rc == 0);
     CHECK(r.err.empty());
     CHECK(contains(r.out, "Usage: hyperoru [OPTIONS] SUBCOMMAND\n"));
-    for (const char* line : {
-             "  health                      Check that the API is up (GET /api/health; no login needed)\n",
-             "  profile                     Show the logged-in user (GET /api/users/profile)\n",
-             "  price                       Current price of one or more coins (GET /api/crypto/price)\n",
-             "  login                       Log in and save the session token (POST /api/users/login)\n",
-             "  logout                      Revoke the session token on the server and delete it locally\n",
-             "  auth                        Show the login state or the token\n",
-             "  account                     AI traders (accounts): list and create\n"}) {
+    for (const char* line :
+         {"  health                      Check that the API is up (GET /api/health; no login needed)\n",
+          "  profile                     Show the logged-in user (GET /api/users/profile)\n",
+          "  price                       Current price of one or more coins (GET /api/crypto/price)\n",
+          "  login                       Log in and save the session token (POST /api/users/login)\n",
+          "  logout                      Revoke the session token on the server and delete it locally\n",
+          "  auth                        Show the login state or the token\n",
+          "  account                     AI traders (accounts): list and create\n"}) {
         CHECK(contains(r.out, line));
     }
     CHECK(contains(r.out,

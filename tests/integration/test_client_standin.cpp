@@ -47,9 +47,8 @@ Wire talk(const StandIn& server, const std::string& bytes) {
     address.sin_port = htons(static_cast<std::uint16_t>(server.port()));
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     Wire wire;
-    bool ok =
-        ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0 &&
-        ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+    bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0 &&
+              ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
     char buffer[65536];
     ssize_t n = 0;
     while (ok && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
@@ -87,8 +86,8 @@ const std::string k_main_account =
 std::string error_body(const std::string& message, const std::string& code, int id) {
     char request_id[16];
     std::snprintf(request_id, sizeof request_id, "req_%06d", id);
-    return R"({"error": ")" + message + R"(", "code": ")" + code + R"(", "request_id": ")" +
-           request_id + "\"}";
+    return R"({"error": ")" + message + R"(", "code": ")" + code + R"(", "request_id": ")" + request_id +
+           "\"}";
 }
 
 /// run_process without spelling out every ProcessOptions member (-Wmissing-field-initializers
@@ -141,8 +140,7 @@ TEST_CASE("stand-in: login issues a token that then works for the profile") {
     CHECK(token.rfind("hs_", 0) == 0);
     CHECK(body.at("user").dump() == nlohmann::ordered_json::parse(k_user).dump());
     CHECK(body.at("expires_at") == "2027-05-24T00:00:00Z");
-    const auto profile =
-        send(server, "GET", "/api/users/profile", {"Authorization: Bearer " + token});
+    const auto profile = send(server, "GET", "/api/users/profile", {"Authorization: Bearer " + token});
     CHECK(profile.status == 200);
     CHECK(profile.body == k_user);
 
@@ -151,8 +149,8 @@ TEST_CASE("stand-in: login issues a token that then works for the profile") {
                                 R"({"username": "trader1", "password": "nope"})");
         CHECK(wrong.status == 401);
         CHECK(wrong.body == error_body("Invalid credentials", "INVALID_CREDENTIALS", 1));
-        const auto missing = send(server, "POST", "/api/users/login", {k_json},
-                                  R"({"email": "trader@example.com"})");
+        const auto missing =
+            send(server, "POST", "/api/users/login", {k_json}, R"({"email": "trader@example.com"})");
         CHECK(missing.status == 422);
         CHECK(
             missing.body ==
@@ -169,10 +167,8 @@ TEST_CASE("stand-in: --login-token fixes the issued token and --token adds valid
     const auto login = send(server, "POST", "/api/users/login", {k_json},
                             R"({"username": "trader1", "password": "secret"})");
     CHECK(login.body.find(R"("session_token": "hs_fixed")") != std::string::npos);
-    CHECK(send(server, "GET", "/api/users/profile", {"Authorization: Bearer hs_fixed"}).status ==
-          200);
-    CHECK(send(server, "GET", "/api/users/profile", {"Authorization: Bearer hs_extra"}).status ==
-          200);
+    CHECK(send(server, "GET", "/api/users/profile", {"Authorization: Bearer hs_fixed"}).status == 200);
+    CHECK(send(server, "GET", "/api/users/profile", {"Authorization: Bearer hs_extra"}).status == 200);
 }
 
 TEST_CASE("stand-in: a missing or unknown token is a 401 with a counted request id") {
@@ -182,8 +178,7 @@ TEST_CASE("stand-in: a missing or unknown token is a 401 with a counted request 
     const auto missing = send(server, "GET", "/api/users/profile");
     CHECK(missing.status == 401);
     CHECK(missing.body == error_body("Invalid or expired session token", "UNAUTHORIZED", 1));
-    const auto unknown =
-        send(server, "GET", "/api/account/list", {"Authorization: Bearer hs_nope"});
+    const auto unknown = send(server, "GET", "/api/account/list", {"Authorization: Bearer hs_nope"});
     CHECK(unknown.body == error_body("Invalid or expired session token", "UNAUTHORIZED", 2));
 }
 
@@ -222,8 +217,8 @@ TEST_CASE("stand-in: the account list shows hidden accounts only when asked") {
     CHECK(send(server, "GET", "/api/account/list", {k_auth}).body == "[" + k_main_account + "]");
     CHECK(send(server, "GET", "/api/account/list?include_hidden=false", {k_auth}).body ==
           "[" + k_main_account + "]");
-    const auto all = nlohmann::json::parse(
-        send(server, "GET", "/api/account/list?include_hidden=true", {k_auth}).body);
+    const auto all =
+        nlohmann::json::parse(send(server, "GET", "/api/account/list?include_hidden=true", {k_auth}).body);
     REQUIRE(all.size() == 2);
     CHECK(all[1].at("name") == "Hidden Scalper");
     CHECK(all[1].at("current_cash") == 480.25);
@@ -247,16 +242,14 @@ TEST_CASE("stand-in: account create answers 201 with the next id and never echoe
     const auto list = send(server, "GET", "/api/account/list", {k_auth}).body;
     CHECK(nlohmann::json::parse(list).size() == 3);
     CHECK(list.find("sk-secret") == std::string::npos);
-    const auto nameless =
-        send(server, "POST", "/api/account/", {k_auth, k_json}, R"({"name": ""})");
+    const auto nameless = send(server, "POST", "/api/account/", {k_auth, k_json}, R"({"name": ""})");
     CHECK(nameless.status == 422);
     CHECK(nameless.body == error_body("name is required", "VALIDATION_ERROR", 1));
 }
 
 TEST_CASE("stand-in: unknown paths are 404 and known paths with another method 405") {
     StandIn server;
-    const auto unslashed =
-        send(server, "POST", "/api/account", {k_auth, k_json}, R"({"name": "x"})");
+    const auto unslashed = send(server, "POST", "/api/account", {k_auth, k_json}, R"({"name": "x"})");
     CHECK(unslashed.status == 404);
     CHECK(unslashed.body == R"({"detail": "Not Found"})");
     const auto wrong_method = send(server, "DELETE", "/api/health");
@@ -279,12 +272,10 @@ TEST_CASE("stand-in: scripted responses come first, in order, then the normal ro
     CHECK(second.header("Content-Type") == "text/html");
     const auto normal = send(server, "GET", "/api/crypto/price?symbol=SOL", {k_auth});
     CHECK(normal.status == 200);
-    CHECK(normal.body ==
-          R"({"symbol": "SOL", "price": 142.7, "timestamp": "2026-11-25T12:00:00Z"})");
+    CHECK(normal.body == R"({"symbol": "SOL", "price": 142.7, "timestamp": "2026-11-25T12:00:00Z"})");
     CHECK(server.requests().size() == 3);
-    CHECK_THROWS_AS(
-        server.script(R"({"method": "GET", "path": "/x", "responses": [{"action": "explode"}]})"),
-        std::runtime_error);
+    CHECK_THROWS_AS(server.script(R"({"method": "GET", "path": "/x", "responses": [{"action": "explode"}]})"),
+                    std::runtime_error);
     CHECK_THROWS_AS(server.script("not json"), std::runtime_error);
 }
 
@@ -311,9 +302,9 @@ TEST_CASE("stand-in: scripted connection faults") {
 TEST_CASE("stand-in: the request log records exactly what was received") {
     StandIn server;
     const std::string body = "{\"name\": \"caf\xC3\xA9\"}";
-    talk(server, "POST /api/account/?dry=1&q=%20x HTTP/1.1\r\nHost: h\r\nX-Trace: a  b\r\n" +
-                     k_auth + "\r\n" + k_json + "\r\nContent-Length: " +
-                     std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    talk(server, "POST /api/account/?dry=1&q=%20x HTTP/1.1\r\nHost: h\r\nX-Trace: a  b\r\n" + k_auth +
+                     "\r\n" + k_json + "\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\nConnection: close\r\n\r\n" + body);
     talk(server,
          "PUT /nowhere%2F HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
          "Connection: close\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n");
@@ -347,9 +338,7 @@ TEST_CASE("stand-in: keep-alive serves several requests on one connection") {
                            "GET /api/health HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
     const auto count = [&](const std::string& text) {
         std::size_t n = 0;
-        for (auto at = wire.raw.find(text); at != std::string::npos;
-             at = wire.raw.find(text, at + 1))
-            ++n;
+        for (auto at = wire.raw.find(text); at != std::string::npos; at = wire.raw.find(text, at + 1)) ++n;
         return n;
     };
     CHECK(count("HTTP/1.1 200 OK\r\n") == 2);
@@ -364,8 +353,7 @@ TEST_CASE("stand-in: reset restores the seeded state") {
     server.reset();
     CHECK(server.requests().empty());
     CHECK(send(server, "GET", "/api/health").status == 200);
-    CHECK(nlohmann::json::parse(
-              send(server, "GET", "/api/account/list?include_hidden=true", {k_auth}).body)
+    CHECK(nlohmann::json::parse(send(server, "GET", "/api/account/list?include_hidden=true", {k_auth}).body)
               .size() == 2);
     CHECK(send(server, "POST", "/api/account/", {k_auth, k_json}, R"({"name": "y"})")
               .body.rfind(R"({"id": 3,)", 0) == 0);
@@ -374,11 +362,10 @@ TEST_CASE("stand-in: reset restores the seeded state") {
 TEST_CASE("stand-in: malformed requests are answered, and the server carries on") {
     StandIn server;
     CHECK(talk(server, "GARBAGE\r\n\r\n").status == 400);
-    CHECK(talk(server, "POST /api/users/login HTTP/1.1\r\nContent-Length: -4\r\n\r\n").status ==
-          400);
+    CHECK(talk(server, "POST /api/users/login HTTP/1.1\r\nContent-Length: -4\r\n\r\n").status == 400);
     CHECK(
-        talk(server, "GET /api/health HTTP/1.1\r\nX-Big: " + std::string(70'000, 'x') + "\r\n\r\n")
-            .status == 431);
+        talk(server, "GET /api/health HTTP/1.1\r\nX-Big: " + std::string(70'000, 'x') + "\r\n\r\n").status ==
+        431);
     CHECK(send(server, "POST", "/api/users/login", {k_json}, "{not json").status == 400);
     CHECK(send(server, "GET", "/api/health").status == 200);
 }
@@ -395,15 +382,14 @@ TEST_CASE("stand-in: harness TempDir is a fresh directory removed with its conte
         CHECK(std::filesystem::is_empty(kept));
         std::filesystem::create_directories(kept / "locked" / "deep");
         std::ofstream(kept / "locked" / "deep" / "file") << "x";
-        std::filesystem::permissions(kept / "locked", std::filesystem::perms::owner_read |
-                                                          std::filesystem::perms::owner_exec);
+        std::filesystem::permissions(kept / "locked",
+                                     std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
     }
     CHECK_FALSE(std::filesystem::exists(kept));
 }
 
 TEST_CASE("stand-in: harness run_process captures exit code, stdout and stderr and feeds stdin") {
-    const auto result =
-        run({"/bin/sh", "-c", "cat; printf 'oops' >&2; exit 3"}, {}, "typed\ninput");
+    const auto result = run({"/bin/sh", "-c", "cat; printf 'oops' >&2; exit 3"}, {}, "typed\ninput");
     CHECK(result.exit_code == 3);
     CHECK(result.out == "typed\ninput");
     CHECK(result.err == "oops");
@@ -412,10 +398,9 @@ TEST_CASE("stand-in: harness run_process captures exit code, stdout and stderr a
 }
 
 TEST_CASE("stand-in: harness run_process copes with big outputs and a child that ignores stdin") {
-    const auto big =
-        run({HYPERORU_PYTHON, "-c",
-             "import sys; sys.stdout.write('o' * 300000); sys.stderr.write('e' * 300000)"},
-            python_env());
+    const auto big = run(
+        {HYPERORU_PYTHON, "-c", "import sys; sys.stdout.write('o' * 300000); sys.stderr.write('e' * 300000)"},
+        python_env());
     CHECK(big.out == std::string(300'000, 'o'));
     CHECK(big.err == std::string(300'000, 'e'));
     const auto deaf = run({"/bin/sh", "-c", "echo done"}, {}, std::string(4 << 20, 'x'));
@@ -427,8 +412,7 @@ TEST_CASE("stand-in: harness run_process kills a child at the timeout") {
     const auto start = std::chrono::steady_clock::now();
     CHECK(run({"/bin/sleep", "60"}, {}, {}, 500ms).exit_code == 128 + 9);
     // A grandchild holding the pipes open is killed with its session.
-    CHECK(run({"/bin/sh", "-c", "/bin/sleep 60 & /bin/sleep 60"}, {}, {}, 500ms).exit_code ==
-          128 + 9);
+    CHECK(run({"/bin/sh", "-c", "/bin/sleep 60 & /bin/sleep 60"}, {}, {}, 500ms).exit_code == 128 + 9);
     CHECK(std::chrono::steady_clock::now() - start < 5s);
 }
 

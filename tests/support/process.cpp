@@ -36,7 +36,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-
 [[noreturn]] void throw_errno(const std::string& what) {
     throw std::system_error(errno, std::generic_category(), what);
 }
@@ -158,7 +157,8 @@ public:
     ~SigpipeBlocked() {
         const timespec no_wait{};
         if (!m_was_pending) {
-            while (sigtimedwait(&m_pipe, nullptr, &no_wait) < 0 && errno == EINTR) {}
+            while (sigtimedwait(&m_pipe, nullptr, &no_wait) < 0 && errno == EINTR) {
+            }
         }
         pthread_sigmask(SIG_SETMASK, &m_old, nullptr);
     }
@@ -187,8 +187,8 @@ public:
         posix_spawnattr_setsigmask(&m_attr, &set);
         sigaddset(&set, SIGPIPE);
         posix_spawnattr_setsigdefault(&m_attr, &set);
-        posix_spawnattr_setflags(
-            &m_attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
+        posix_spawnattr_setflags(&m_attr,
+                                 POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID);
     }
     ~Spawn() {
         posix_spawn_file_actions_destroy(&m_actions);
@@ -200,10 +200,9 @@ public:
     pid_t run(const CStrings& argv, const CStrings& envp) const {
         pid_t pid = -1;
         const char* program = argv.data()[0];
-        const int rc =
-            std::strchr(program, '/') != nullptr
-                ? posix_spawn(&pid, program, &m_actions, &m_attr, argv.data(), envp.data())
-                : posix_spawnp(&pid, program, &m_actions, &m_attr, argv.data(), envp.data());
+        const int rc = std::strchr(program, '/') != nullptr
+                           ? posix_spawn(&pid, program, &m_actions, &m_attr, argv.data(), envp.data())
+                           : posix_spawnp(&pid, program, &m_actions, &m_attr, argv.data(), envp.data());
         if (rc != 0) {
             throw std::system_error(rc, std::generic_category(), std::string("spawn ") + program);
         }
@@ -272,8 +271,7 @@ ProcessResult run_process(const ProcessOptions& options) {
     return result;
 }
 
-PtyResult run_in_pty(const std::vector<std::string>& argv,
-                     const std::map<std::string, std::string>& env,
+PtyResult run_in_pty(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                      const std::vector<PtyStep>& dialogue, std::chrono::milliseconds timeout) {
     if (argv.empty()) throw std::invalid_argument("run_in_pty: empty argv");
     const CStrings cargv(argv);
@@ -311,12 +309,10 @@ PtyResult run_in_pty(const std::vector<std::string>& argv,
     // One round of I/O: reads the output, types pending input. False once the time is up.
     const auto pump = [&]() {
         const bool typing = typed_offset < typed.size();
-        std::vector<pollfd> fds{
-            {master.get(), static_cast<short>(POLLIN | (typing ? POLLOUT : 0)), 0}};
+        std::vector<pollfd> fds{{master.get(), static_cast<short>(POLLIN | (typing ? POLLOUT : 0)), 0}};
         if (poll_fds(fds, remaining_ms(deadline)) == 0) return Clock::now() < deadline;
         if ((fds[0].revents & POLLOUT) != 0) write_some(master.get(), typed, typed_offset);
-        if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0 &&
-            !read_some(master.get(), result.output)) {
+        if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0 && !read_some(master.get(), result.output)) {
             ended = true;
         }
         return true;

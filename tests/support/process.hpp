@@ -16,10 +16,10 @@ struct ProcessResult {
 };
 
 struct ProcessOptions {
-    std::vector<std::string> argv;             ///< argv[0] is the program path
-    std::map<std::string, std::string> env;    ///< the child's whole environment
-    std::string stdin_data;                    ///< written to the child's stdin, then closed
-    std::chrono::milliseconds timeout{20'000}; ///< the child is killed (SIGKILL) after this
+    std::vector<std::string> argv;              ///< argv[0] is the program path
+    std::map<std::string, std::string> env;     ///< the child's whole environment
+    std::string stdin_data;                     ///< written to the child's stdin, then closed
+    std::chrono::milliseconds timeout{20'000};  ///< the child is killed (SIGKILL) after this
 };
 
 /// Runs the process to completion. stdin, stdout and stderr are pipes (never a TTY).
@@ -41,8 +41,7 @@ struct PtyStep {
 /// Runs the process with stdin, stdout and stderr all attached to a new pseudo-terminal
 /// (forkpty), plays the dialogue, then reads until the child exits. Fails the current test
 /// (Catch2 FAIL) when an expected text does not appear before the timeout.
-PtyResult run_in_pty(const std::vector<std::string>& argv,
-                     const std::map<std::string, std::string>& env,
+PtyResult run_in_pty(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                      const std::vector<PtyStep>& dialogue,
                      std::chrono::milliseconds timeout = std::chrono::milliseconds{20'000});
 

@@ -9,9 +9,9 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,11 +52,13 @@ void stop_process(pid_t pid) noexcept {
     if (exited.fd >= 0) {
         pollfd fd{exited.fd, POLLIN, 0};
         int ready = 0;
-        while ((ready = ::poll(&fd, 1, k_stop_timeout_ms)) < 0 && errno == EINTR) {}
+        while ((ready = ::poll(&fd, 1, k_stop_timeout_ms)) < 0 && errno == EINTR) {
+        }
         if (ready == 0) ::kill(pid, SIGKILL);
     }
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
 }
 
 /// The stand-in's JSON strings hold bytes as latin-1 code points (lossless for any byte);
@@ -104,11 +106,9 @@ std::string receive_all(int fd) {
 
 std::optional<std::string> LoggedRequest::header(std::string_view name) const {
     const auto same = [name](const std::string& candidate) {
-        return std::equal(candidate.begin(), candidate.end(), name.begin(), name.end(),
-                          [](char a, char b) {
-                              return std::tolower(static_cast<unsigned char>(a)) ==
-                                     std::tolower(static_cast<unsigned char>(b));
-                          });
+        return std::equal(candidate.begin(), candidate.end(), name.begin(), name.end(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        });
     };
     for (const auto& [key, value] : headers) {
         if (same(key)) return value;
@@ -117,8 +117,7 @@ std::optional<std::string> LoggedRequest::header(std::string_view name) const {
 }
 
 StandIn::StandIn(std::vector<std::string> args) {
-    std::vector<std::string> argv{HYPERORU_PYTHON, HYPERORU_STANDIN_SCRIPT, "--port", "0",
-                                  "--quiet"};
+    std::vector<std::string> argv{HYPERORU_PYTHON, HYPERORU_STANDIN_SCRIPT, "--port", "0", "--quiet"};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> c_argv;
     for (auto& arg : argv) c_argv.push_back(arg.data());
@@ -153,8 +152,7 @@ StandIn::StandIn(std::vector<std::string> args) {
 
     // Wait for "PORT <n>"; any other line (none expected) is skipped.
     std::string received;
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(k_startup_timeout_ms);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(k_startup_timeout_ms);
     std::string failure;
     while (failure.empty() && m_port == 0) {
         const auto newline = received.find('\n');
@@ -162,8 +160,7 @@ StandIn::StandIn(std::vector<std::string> args) {
             const std::string line = received.substr(0, newline);
             received.erase(0, newline + 1);
             if (line.rfind("PORT ", 0) == 0) {
-                const auto [end, ec] =
-                    std::from_chars(line.data() + 5, line.data() + line.size(), m_port);
+                const auto [end, ec] = std::from_chars(line.data() + 5, line.data() + line.size(), m_port);
                 if (ec != std::errc{} || m_port <= 0) failure = "bad port line: " + line;
             }
             continue;
@@ -188,8 +185,7 @@ StandIn::StandIn(std::vector<std::string> args) {
     }
     if (!failure.empty()) {
         stop_process(m_pid);
-        throw std::runtime_error("stand-in " HYPERORU_STANDIN_SCRIPT " failed to start: " +
-                                 failure);
+        throw std::runtime_error("stand-in " HYPERORU_STANDIN_SCRIPT " failed to start: " + failure);
     }
 }
 
@@ -227,8 +223,7 @@ std::vector<LoggedRequest> StandIn::requests() {
     return out;
 }
 
-std::string StandIn::control(const std::string& method, const std::string& path,
-                             const std::string& body) {
+std::string StandIn::control(const std::string& method, const std::string& path, const std::string& body) {
     const FdCloser sock{::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
     if (sock.fd < 0) throw_errno("stand-in control: socket");
     // A wedged server fails the test after a while instead of hanging it.
@@ -242,8 +237,7 @@ std::string StandIn::control(const std::string& method, const std::string& path,
     if (::connect(sock.fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
         throw_errno("stand-in control: connect to port " + std::to_string(m_port));
     }
-    send_all(sock.fd, method + " " + path +
-                          " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(m_port) +
+    send_all(sock.fd, method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(m_port) +
                           "\r\nConnection: close\r\nContent-Type: application/json\r\n"
                           "Content-Length: " +
                           std::to_string(body.size()) + "\r\n\r\n" + body);
@@ -255,12 +249,10 @@ std::string StandIn::control(const std::string& method, const std::string& path,
     if (status_line.size() > 9) {
         std::from_chars(status_line.data() + 9, status_line.data() + status_line.size(), status);
     }
-    std::string payload =
-        head_end == std::string::npos ? std::string{} : response.substr(head_end + 4);
+    std::string payload = head_end == std::string::npos ? std::string{} : response.substr(head_end + 4);
     if (status < 200 || status > 299) {
-        throw std::runtime_error("stand-in control " + method + " " + path +
-                                 " failed: " + (status_line.empty() ? "no response" : status_line) +
-                                 " " + payload);
+        throw std::runtime_error("stand-in control " + method + " " + path + " failed: " +
+                                 (status_line.empty() ? "no response" : status_line) + " " + payload);
     }
     return payload;
 }

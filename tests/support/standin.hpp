@@ -14,7 +14,7 @@ struct LoggedRequest {
     std::string path;   ///< without the query string, as received (still percent-encoded)
     std::string query;  ///< raw query string without '?', empty when none
     std::vector<std::pair<std::string, std::string>> headers;  ///< in the order received
-    std::string body;   ///< raw bytes of the body, empty when none
+    std::string body;                                          ///< raw bytes of the body, empty when none
 
     /// First header named `name` (case-insensitive).
     std::optional<std::string> header(std::string_view name) const;
@@ -42,8 +42,7 @@ public:
     void reset();
 
 private:
-    std::string control(const std::string& method, const std::string& path,
-                        const std::string& body);
+    std::string control(const std::string& method, const std::string& path, const std::string& body);
     int m_pid = -1;
     int m_port = 0;
 };

@@ -30,8 +30,7 @@ void make_removable(const fs::path& path) {
 
 TempDir::TempDir() {
     const char* tmpdir = std::getenv("TMPDIR");
-    const fs::path base =
-        tmpdir != nullptr && *tmpdir != '\0' ? fs::path(tmpdir) : fs::path("/tmp");
+    const fs::path base = tmpdir != nullptr && *tmpdir != '\0' ? fs::path(tmpdir) : fs::path("/tmp");
     std::string pattern = (base / "hyperoru-test-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
         throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);

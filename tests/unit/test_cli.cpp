@@ -27,7 +27,7 @@ struct Cli {
     std::map<std::string, std::string> env;
     bool stdin_tty = false;
     bool stdout_tty = false;
-    std::deque<std::string> answers;                   // what the "user" types at prompts
+    std::deque<std::string> answers;                    // what the "user" types at prompts
     std::vector<std::pair<std::string, bool>> prompts;  // prompt text, echo
     std::optional<http::TransportOptions> transport_options;
     std::string out, err;
@@ -93,9 +93,15 @@ TEST_CASE("cli: --version and --help", "[cli]") {
     CHECK(cli.run({"--help"}) == 0);
     CHECK_THAT(cli.out, Catch::Contains("Exit codes:") && Catch::Contains("9 network, TLS or timeout") &&
                             Catch::Contains("HYPERORU_TOKEN"));
-    for (const auto& sub : std::vector<std::vector<std::string>>{{"health"}, {"login"}, {"logout"}, {"auth", "status"},
-                                                                {"auth", "token"}, {"profile"}, {"account", "list"},
-                                                                {"account", "create"}, {"price"}}) {
+    for (const auto& sub : std::vector<std::vector<std::string>>{{"health"},
+                                                                 {"login"},
+                                                                 {"logout"},
+                                                                 {"auth", "status"},
+                                                                 {"auth", "token"},
+                                                                 {"profile"},
+                                                                 {"account", "list"},
+                                                                 {"account", "create"},
+                                                                 {"price"}}) {
         auto args = sub;
         args.push_back("--help");
         INFO(sub.front());
@@ -132,7 +138,8 @@ TEST_CASE("cli: health prints the body exactly, as JSON off a terminal", "[cli]"
 TEST_CASE("cli: output formats", "[cli]") {
     Cli cli;
     cli.login_state();
-    const std::string body = R"([{"id":1,"name":"Main","model":"gpt-4o","api_key":"sk-live"},{"id":2,"name":"B\u001b[31m"}])";
+    const std::string body =
+        R"([{"id":1,"name":"Main","model":"gpt-4o","api_key":"sk-live"},{"id":2,"name":"B\u001b[31m"}])";
     SECTION("raw: bytes unchanged") {
         cli.server->respond(200, body, k_json);
         CHECK(cli.run({"account", "list", "-o", "raw"}) == 0);
@@ -141,8 +148,9 @@ TEST_CASE("cli: output formats", "[cli]") {
     SECTION("ndjson: one element per line, secrets masked") {
         cli.server->respond(200, body, k_json);
         CHECK(cli.run({"-o", "ndjson", "account", "list"}) == 0);
-        CHECK(cli.out == "{\"id\":1,\"name\":\"Main\",\"model\":\"gpt-4o\",\"api_key\":\"********\"}\n"
-                         "{\"id\":2,\"name\":\"B\\u001b[31m\"}\n");
+        CHECK(cli.out ==
+              "{\"id\":1,\"name\":\"Main\",\"model\":\"gpt-4o\",\"api_key\":\"********\"}\n"
+              "{\"id\":2,\"name\":\"B\\u001b[31m\"}\n");
     }
     SECTION("table on a terminal (auto), control characters neutralised") {
         cli.stdout_tty = true;
@@ -181,8 +189,9 @@ TEST_CASE("cli: price of several symbols is one JSON array, numbers exact", "[cl
     cli.server->respond(200, R"({"symbol": "BTC", "price": 67012.50})", k_json);
     cli.server->respond(200, R"({"symbol": "PEPE", "price": 0.00000012})", k_json);
     CHECK(cli.run({"price", "BTC", "PEPE"}) == 0);
-    CHECK(cli.out == "[\n  {\n    \"symbol\": \"BTC\",\n    \"price\": 67012.50\n  },\n"
-                     "  {\n    \"symbol\": \"PEPE\",\n    \"price\": 0.00000012\n  }\n]\n");
+    CHECK(cli.out ==
+          "[\n  {\n    \"symbol\": \"BTC\",\n    \"price\": 67012.50\n  },\n"
+          "  {\n    \"symbol\": \"PEPE\",\n    \"price\": 0.00000012\n  }\n]\n");
     CHECK(cli.request(0).url == "https://api.production.hyperoru.com/api/crypto/price?symbol=BTC");
     CHECK(cli.request(1).url == "https://api.production.hyperoru.com/api/crypto/price?symbol=PEPE");
     CHECK(http::find_header(cli.request(1).headers, "Authorization") == "Bearer tok_stored");
@@ -194,13 +203,15 @@ TEST_CASE("cli: price of several symbols is one JSON array, numbers exact", "[cl
 }
 
 TEST_CASE("cli: error lines and exit codes per status", "[cli]") {
-    const std::vector<std::pair<long, int>> cases = {{400, 3}, {409, 3}, {422, 3}, {418, 3}, {401, 4}, {403, 5},
-                                                     {404, 6}, {429, 7}, {500, 8}, {503, 8}};
+    const std::vector<std::pair<long, int>> cases = {{400, 3}, {409, 3}, {422, 3}, {418, 3}, {401, 4},
+                                                     {403, 5}, {404, 6}, {429, 7}, {500, 8}, {503, 8}};
     for (const auto& [status, code] : cases) {
         Cli cli;
         cli.login_state();
         for (int i = 0; i < 4; ++i) {
-            cli.server->respond(status, R"({"error":"Account not found","code":"ACCOUNT_NOT_FOUND","request_id":"req_01J7"})", k_json);
+            cli.server->respond(
+                status, R"({"error":"Account not found","code":"ACCOUNT_NOT_FOUND","request_id":"req_01J7"})",
+                k_json);
         }
         INFO(status);
         CHECK(cli.run({"profile"}) == code);
@@ -226,9 +237,10 @@ TEST_CASE("cli: verbose shows error details and retries", "[cli]") {
     cli.server->respond(503, R"({"code":"X","details":{"why":"maintenance"},"message":"down"})", k_json);
     cli.server->respond(503, R"({"code":"X","details":{"why":"maintenance"},"message":"down"})", k_json);
     CHECK(cli.run({"-v", "--retries", "1", "profile"}) == 8);
-    CHECK(cli.err == "* retry 1 of 1 in 1.000 s: HTTP 503\n"
-                     "hyperoru: error: down (HTTP 503, code X)\n"
-                     "hyperoru: details: {\"why\":\"maintenance\"}\n");
+    CHECK(cli.err ==
+          "* retry 1 of 1 in 1.000 s: HTTP 503\n"
+          "hyperoru: error: down (HTTP 503, code X)\n"
+          "hyperoru: details: {\"why\":\"maintenance\"}\n");
     REQUIRE(cli.transport_options);
     CHECK(cli.transport_options->trace != nullptr);
     CHECK(cli.transport_options->secrets == std::vector<std::string>{"tok_stored"});
@@ -293,15 +305,18 @@ TEST_CASE("cli: a stored token is never sent to another server", "[cli]") {
     cli.login_state("https://api.production.hyperoru.com");
     CHECK(cli.run({"--base-url", "https://elsewhere.example", "profile"}) == 4);
     CHECK(cli.server->requests.empty());
-    CHECK(cli.err == "hyperoru: error: the token of context \"default\" was issued by "
-                     "https://api.production.hyperoru.com and is never sent to https://elsewhere.example; "
-                     "run 'hyperoru login' for this server or use --context\n");
+    CHECK(cli.err ==
+          "hyperoru: error: the token of context \"default\" was issued by "
+          "https://api.production.hyperoru.com and is never sent to https://elsewhere.example; "
+          "run 'hyperoru login' for this server or use --context\n");
 }
 
 TEST_CASE("cli: not logged in", "[cli]") {
     Cli cli;
     CHECK(cli.run({"profile"}) == 4);
-    CHECK(cli.err == "hyperoru: error: not logged in (context \"default\"); run 'hyperoru login' or set HYPERORU_TOKEN\n");
+    CHECK(
+        cli.err ==
+        "hyperoru: error: not logged in (context \"default\"); run 'hyperoru login' or set HYPERORU_TOKEN\n");
     CHECK(cli.run({"auth", "token"}) == 4);
     CHECK(cli.out.empty());
     CHECK(cli.run({"auth", "status"}) == 4);
@@ -323,8 +338,10 @@ TEST_CASE("cli: plain http only to loopback", "[cli]") {
 TEST_CASE("cli: login with --password-stdin saves the token, 0600", "[cli]") {
     Cli cli;
     cli.server->respond(200, R"({"user":{"id":1,"username":"trader1","email":"trader@example.com"},
-                                "session_token":"tok_new","expires_at":"2027-05-24T00:00:00Z"})", k_json);
-    CHECK(cli.run({"--base-url", "http://127.0.0.1:8080", "login", "--email", "trader@example.com", "--password-stdin"},
+                                "session_token":"tok_new","expires_at":"2027-05-24T00:00:00Z"})",
+                        k_json);
+    CHECK(cli.run({"--base-url", "http://127.0.0.1:8080", "login", "--email", "trader@example.com",
+                   "--password-stdin"},
                   "s3cret\n") == 0);
     CHECK(cli.request().body == R"({"email":"trader@example.com","password":"s3cret"})");
     CHECK_FALSE(http::find_header(cli.request().headers, "Authorization"));
@@ -369,7 +386,8 @@ TEST_CASE("cli: login prompts on a terminal, the password without echo", "[cli]"
 TEST_CASE("cli: login off a terminal without a password source is a usage error", "[cli]") {
     Cli cli;
     CHECK(cli.run({"login", "--email", "a@b.c"}) == 2);
-    CHECK(cli.err == "hyperoru: error: no password: pipe it with --password-stdin (stdin is not a terminal)\n");
+    CHECK(cli.err ==
+          "hyperoru: error: no password: pipe it with --password-stdin (stdin is not a terminal)\n");
     CHECK(cli.run({"login", "--password-stdin"}, "pw\n") == 2);
     CHECK(cli.err == "hyperoru: error: --email or --username is required when not on a terminal\n");
     CHECK(cli.run({"login", "--email", "a@b.c", "--password-stdin"}, "") == 2);
@@ -411,7 +429,8 @@ TEST_CASE("cli: logout outcomes", "[cli]") {
         cli.login_state();
         cli.server->respond(404, R"({"detail":"Not Found"})", k_json);
         CHECK(cli.run({"logout"}) == 0);
-        CHECK_THAT(cli.err, Catch::StartsWith("This server has no logout: the token stays valid on the server"));
+        CHECK_THAT(cli.err,
+                   Catch::StartsWith("This server has no logout: the token stays valid on the server"));
         CHECK_FALSE(cli.config().contexts.at("default").session_token);
     }
     SECTION("token already invalid") {
@@ -443,19 +462,25 @@ TEST_CASE("cli: auth status and token", "[cli]") {
     cli.login_state("https://api.production.hyperoru.com", "2026-12-25T00:00:00Z");
     CHECK(cli.run({"auth", "status"}) == 0);
     const std::string file = (cli.dir.path() / "config.json").string();
-    CHECK(cli.out == "{\n  \"context\": \"default\",\n  \"base_url\": \"https://api.production.hyperoru.com\",\n"
-                     "  \"logged_in\": true,\n  \"username\": \"trader1\",\n  \"email\": \"trader@example.com\",\n"
-                     "  \"token_source\": \"config\",\n  \"token_location\": \"" + file + "\",\n"
-                     "  \"expires_at\": \"2026-12-25T00:00:00Z\",\n  \"expires_source\": \"server\",\n"
-                     "  \"days_left\": 30\n}\n");
+    CHECK(cli.out ==
+          "{\n  \"context\": \"default\",\n  \"base_url\": \"https://api.production.hyperoru.com\",\n"
+          "  \"logged_in\": true,\n  \"username\": \"trader1\",\n  \"email\": \"trader@example.com\",\n"
+          "  \"token_source\": \"config\",\n  \"token_location\": \"" +
+              file +
+              "\",\n"
+              "  \"expires_at\": \"2026-12-25T00:00:00Z\",\n  \"expires_source\": \"server\",\n"
+              "  \"days_left\": 30\n}\n");
     CHECK(cli.err.empty());
 
     cli.stdout_tty = true;
     cli.clock.current += std::chrono::days{20};
     CHECK(cli.run({"auth", "status"}) == 0);
-    CHECK(cli.out == "Context:   default\nBase URL:  https://api.production.hyperoru.com\n"
-                     "User:      trader1 (trader@example.com)\nToken:     stored in " + file + "\n"
-                     "Expires:   2026-12-25T00:00:00Z (10 days left)\n");
+    CHECK(cli.out ==
+          "Context:   default\nBase URL:  https://api.production.hyperoru.com\n"
+          "User:      trader1 (trader@example.com)\nToken:     stored in " +
+              file +
+              "\n"
+              "Expires:   2026-12-25T00:00:00Z (10 days left)\n");
     CHECK(cli.err == "hyperoru: warning: the token expires in 10 days; run 'hyperoru login' to renew it\n");
 
     cli.clock.current += std::chrono::days{11};
@@ -472,23 +497,43 @@ TEST_CASE("cli: auth status assumes 180 days without expires_at", "[cli]") {
     cli.login_state("https://api.production.hyperoru.com", std::nullopt);
     cli.stdout_tty = true;
     CHECK(cli.run({"auth", "status"}) == 0);
-    CHECK_THAT(cli.out, Catch::Contains("Expires:   2027-05-19T00:00:00Z (175 days left, assumed: 180 days after login)"));
+    CHECK_THAT(
+        cli.out,
+        Catch::Contains("Expires:   2027-05-19T00:00:00Z (175 days left, assumed: 180 days after login)"));
 }
 
 TEST_CASE("cli: account create sends flags, --set values and a key from stdin", "[cli]") {
     Cli cli;
     cli.login_state();
     cli.server->respond(201, R"({"id": 3, "name": "BTC Trend", "llm_api_key": "sk-x"})", k_json);
-    CHECK(cli.run({"account", "create", "--name", "BTC Trend", "--description", "d", "--llm-provider", "openai",
-                   "--llm-model", "gpt-4o", "--llm-base-url", "https://api.openai.com/v1", "--llm-api-key-stdin",
-                   "--set", "initial_capital=5000.00", "--set", "account_type=program", "--set", "flags={\"a\": [1, 2.50]}",
-                   "--set", "note=not json {"},
+    CHECK(cli.run({"account",
+                   "create",
+                   "--name",
+                   "BTC Trend",
+                   "--description",
+                   "d",
+                   "--llm-provider",
+                   "openai",
+                   "--llm-model",
+                   "gpt-4o",
+                   "--llm-base-url",
+                   "https://api.openai.com/v1",
+                   "--llm-api-key-stdin",
+                   "--set",
+                   "initial_capital=5000.00",
+                   "--set",
+                   "account_type=program",
+                   "--set",
+                   "flags={\"a\": [1, 2.50]}",
+                   "--set",
+                   "note=not json {"},
                   "sk-secret-key\n") == 0);
     CHECK(cli.request().url == "https://api.production.hyperoru.com/api/account/");
-    CHECK(cli.request().body ==
-          R"({"name":"BTC Trend","description":"d","llm_provider":"openai","llm_model":"gpt-4o","llm_api_key":"sk-secret-key",)"
-          R"("llm_base_url":"https://api.openai.com/v1","initial_capital":5000.00,"account_type":"program","flags":{"a":[1,2.50]},)"
-          R"("note":"not json {"})");
+    CHECK(
+        cli.request().body ==
+        R"({"name":"BTC Trend","description":"d","llm_provider":"openai","llm_model":"gpt-4o","llm_api_key":"sk-secret-key",)"
+        R"("llm_base_url":"https://api.openai.com/v1","initial_capital":5000.00,"account_type":"program","flags":{"a":[1,2.50]},)"
+        R"("note":"not json {"})");
     CHECK(cli.out == "{\n  \"id\": 3,\n  \"name\": \"BTC Trend\",\n  \"llm_api_key\": \"********\"\n}\n");
     CHECK(cli.err == "Created account 3.\n");
     CHECK(cli.transport_options->secrets == std::vector<std::string>{"sk-secret-key", "tok_stored"});

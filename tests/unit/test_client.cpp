@@ -30,13 +30,16 @@ struct Fixture {
     }
 };
 
-http::Headers json_type() { return {{"Content-Type", "application/json"}}; }
+http::Headers json_type() {
+    return {{"Content-Type", "application/json"}};
+}
 
 }  // namespace
 
 TEST_CASE("client: GET sends Accept and Bearer, no body and no Content-Type", "[client]") {
     Fixture f;
-    f.server->respond(200, R"({"id": 1, "username": "trader1", "email": "t@example.com", "is_active": true})", json_type());
+    f.server->respond(200, R"({"id": 1, "username": "trader1", "email": "t@example.com", "is_active": true})",
+                      json_type());
     const auto reply = f.client.profile();
     REQUIRE(f.server->requests.size() == 1);
     const auto& r = f.server->requests[0];
@@ -51,7 +54,9 @@ TEST_CASE("client: GET sends Accept and Bearer, no body and no Content-Type", "[
 
 TEST_CASE("client: login sends exact JSON without a token and requires session_token", "[client]") {
     Fixture f(std::nullopt);
-    f.server->respond(200, R"({"session_token": "abc123", "expires_at": "2026-05-09T00:00:00Z", "user": {"id": "u-7"}})", json_type());
+    f.server->respond(
+        200, R"({"session_token": "abc123", "expires_at": "2026-05-09T00:00:00Z", "user": {"id": "u-7"}})",
+        json_type());
     const auto reply = f.client.login({Credentials::By::username, "trader1", "p\"w"});
     const auto& r = f.server->requests.at(0);
     CHECK(r.method == "POST");
@@ -89,8 +94,10 @@ TEST_CASE("client: a token with CR or LF is refused before sending", "[client]")
 
 TEST_CASE("client: account list query and tolerant decoding", "[client]") {
     Fixture f;
-    f.server->respond(200, R"([{"id": 12345678901234567890, "name": "A", "llm_model": "gpt-4o", "model": "old",
-                               "initial_capital": "5000.5", "extra": {"x": 1}}, 7, {"account_id": "acc-9"}])", json_type());
+    f.server->respond(200,
+                      R"([{"id": 12345678901234567890, "name": "A", "llm_model": "gpt-4o", "model": "old",
+                               "initial_capital": "5000.5", "extra": {"x": 1}}, 7, {"account_id": "acc-9"}])",
+                      json_type());
     const auto reply = f.client.list_accounts(true);
     CHECK(f.server->requests.at(0).url == "https://api.example.test/api/account/list?include_hidden=true");
     REQUIRE(reply.value.size() == 2);
@@ -119,7 +126,9 @@ TEST_CASE("client: create account body keeps field order and exact extra JSON", 
     const auto reply = f.client.create_account(request);
     const auto& r = f.server->requests.at(0);
     CHECK(r.url == "https://api.example.test/api/account/");
-    CHECK(r.body == R"({"name":"T","llm_provider":"openai","llm_model":"gpt-4o","initial_capital":5000.00,"tags":["a",1.50]})");
+    CHECK(
+        r.body ==
+        R"({"name":"T","llm_provider":"openai","llm_model":"gpt-4o","initial_capital":5000.00,"tags":["a",1.50]})");
     CHECK(reply.value.id->text == "3");
     CHECK(reply.raw.status == 201);
 
@@ -164,7 +173,8 @@ TEST_CASE("client: GET retries 503, 503 then succeeds with exponential delays", 
 TEST_CASE("client: retries stop after --retries and report the last status", "[client][retry]") {
     Fixture f(std::string("t"), 2);
     f.clock.random = 0.5;
-    for (int i = 0; i < 3; ++i) f.server->respond(500, R"({"error": "boom", "code": "INTERNAL"})", json_type());
+    for (int i = 0; i < 3; ++i)
+        f.server->respond(500, R"({"error": "boom", "code": "INTERNAL"})", json_type());
     try {
         f.client.profile();
         FAIL("expected ApiError");
@@ -201,7 +211,8 @@ TEST_CASE("client: 4xx are never retried", "[client][retry]") {
 
 TEST_CASE("client: 401 is an AuthError", "[client]") {
     Fixture f;
-    f.server->respond(401, R"({"error": "Invalid token", "code": "UNAUTHORIZED", "request_id": "req_1"})", json_type());
+    f.server->respond(401, R"({"error": "Invalid token", "code": "UNAUTHORIZED", "request_id": "req_1"})",
+                      json_type());
     try {
         f.client.profile();
         FAIL("expected AuthError");
@@ -224,7 +235,8 @@ TEST_CASE("client: Retry-After seconds and HTTP date replace the backoff", "[cli
 
 TEST_CASE("client: a Retry-After beyond 60 s gives up at once", "[client][retry]") {
     Fixture f;
-    f.server->respond(429, R"({"error": "slow down"})", {{"Retry-After", "120"}, {"Content-Type", "application/json"}});
+    f.server->respond(429, R"({"error": "slow down"})",
+                      {{"Retry-After", "120"}, {"Content-Type", "application/json"}});
     try {
         f.client.profile();
         FAIL("expected ApiError");
@@ -284,7 +296,8 @@ TEST_CASE("client: redirects elsewhere, repeated or of another kind are errors",
     SECTION("another host") {
         Fixture f;
         f.server->respond(307, "", {{"Location", "https://evil.example/api/users/profile"}});
-        CHECK_THROWS_WITH(f.client.profile(), Catch::Contains("not followed") && Catch::Contains("another host"));
+        CHECK_THROWS_WITH(f.client.profile(),
+                          Catch::Contains("not followed") && Catch::Contains("another host"));
         CHECK(f.server->requests.size() == 1);
     }
     SECTION("another port") {

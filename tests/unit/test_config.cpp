@@ -104,14 +104,17 @@ hyperoru::EnvLookup env_of(std::map<std::string, std::string> vars) {
 }
 
 ContextConfig full_context(const std::string& suffix) {
-    return {"https://api" + suffix + ".example", "token-" + suffix, suffix + "@example.com",
-            "user-" + suffix, "2030-01-01T00:00:00Z", "2024-05-06T07:08:09Z"};
+    return {"https://api" + suffix + ".example",
+            "token-" + suffix,
+            suffix + "@example.com",
+            "user-" + suffix,
+            "2030-01-01T00:00:00Z",
+            "2024-05-06T07:08:09Z"};
 }
 
 bool same(const ContextConfig& a, const ContextConfig& b) {
-    return a.base_url == b.base_url && a.session_token == b.session_token &&
-           a.email == b.email && a.username == b.username && a.expires_at == b.expires_at &&
-           a.issued_at == b.issued_at;
+    return a.base_url == b.base_url && a.session_token == b.session_token && a.email == b.email &&
+           a.username == b.username && a.expires_at == b.expires_at && a.issued_at == b.issued_at;
 }
 
 }  // namespace
@@ -137,8 +140,7 @@ TEST_CASE("every field round-trips, in the documented format", "[config]") {
     CHECK(loaded.current_context == "prod");
     REQUIRE(loaded.contexts.size() == 2);
     CHECK(same(loaded.contexts.at("prod"), full_context("p")));
-    CHECK(same(loaded.contexts.at("dev"),
-               ContextConfig{"http://127.0.0.1:8080", {}, {}, {}, {}, {}}));
+    CHECK(same(loaded.contexts.at("dev"), ContextConfig{"http://127.0.0.1:8080", {}, {}, {}, {}, {}}));
     CHECK(read_bytes(store.file()) == R"({
   "current_context": "prod",
   "contexts": {
@@ -218,8 +220,8 @@ TEST_CASE("the file is 0600 and a directory it creates 0700, whatever the umask"
     const UmaskScope umask_scope(mask);
     SECTION("a new directory, and its missing parents (never wider than 0700)") {
         // Parents made under 0277 would be read-only to their owner; skip that combination.
-        const fs::path dir = mask == 0277 ? tmp.path() / "hyperoru"
-                                          : tmp.path() / "home" / ".config" / "hyperoru";
+        const fs::path dir =
+            mask == 0277 ? tmp.path() / "hyperoru" : tmp.path() / "home" / ".config" / "hyperoru";
         ConfigStore store(dir);
         store.update([](Config& config) { config.contexts["c"].session_token = "s"; });
         CHECK(mode_of(store.directory()) == 0700u);
@@ -245,9 +247,8 @@ TEST_CASE("the file is 0600 and a directory it creates 0700, whatever the umask"
 }
 
 TEST_CASE("a corrupt file is reported with its path and never modified", "[config]") {
-    const std::string bytes = GENERATE(as<std::string>{}, "{", "  \n", "[]", "null",
-                                       R"({"contexts": 5})", R"({"current_context": true})",
-                                       R"({"contexts": {"d": []}})",
+    const std::string bytes = GENERATE(as<std::string>{}, "{", "  \n", "[]", "null", R"({"contexts": 5})",
+                                       R"({"current_context": true})", R"({"contexts": {"d": []}})",
                                        R"({"contexts": {"d": {"session_token": 42}}})");
     CAPTURE(bytes);
     TempDir tmp;
@@ -256,12 +257,10 @@ TEST_CASE("a corrupt file is reported with its path and never modified", "[confi
     const std::string path = store.file().string();
 
     const std::string on_load = config_error_of([&] { store.load(); });
-    CHECK_THAT(on_load, Catch::Contains(path) && Catch::Contains("is corrupt") &&
-                            Catch::Contains("fix or remove it"));
+    CHECK_THAT(on_load,
+               Catch::Contains(path) && Catch::Contains("is corrupt") && Catch::Contains("fix or remove it"));
     bool edited = false;
-    const std::string on_update = config_error_of([&] {
-        store.update([&](Config&) { edited = true; });
-    });
+    const std::string on_update = config_error_of([&] { store.update([&](Config&) { edited = true; }); });
     CHECK_THAT(on_update, Catch::Contains(path) && Catch::Contains("is corrupt"));
     CHECK_FALSE(edited);
     CHECK(read_bytes(store.file()) == bytes);
@@ -329,9 +328,8 @@ TEST_CASE("a failed write leaves the old file intact and no temp file", "[config
         };
         expected = "Invalid cross-device link";
     }
-    const std::string message = config_error_of([&] {
-        store.update([](Config& config) { config.contexts["keep"].email = "changed"; });
-    });
+    const std::string message = config_error_of(
+        [&] { store.update([](Config& config) { config.contexts["keep"].email = "changed"; }); });
     CHECK_THAT(message, Catch::Contains("cannot write config file " + store.file().string()) &&
                             Catch::Contains(expected));
     CHECK(read_bytes(store.file()) == before);
@@ -343,8 +341,7 @@ TEST_CASE("an edit that throws changes nothing", "[config]") {
     ConfigStore store(tmp.path());
     store.update([](Config& config) { config.current_context = "a"; });
     const std::string before = read_bytes(store.file());
-    CHECK_THROWS_AS(store.update([](Config&) { throw std::runtime_error("no"); }),
-                    std::runtime_error);
+    CHECK_THROWS_AS(store.update([](Config&) { throw std::runtime_error("no"); }), std::runtime_error);
     CHECK(read_bytes(store.file()) == before);
     CHECK(temp_files_in(tmp.path()) == 0);
 }
@@ -397,8 +394,7 @@ TEST_CASE("the lock serialises concurrent read-modify-write cycles", "[config]")
             if (error) std::rethrow_exception(error);
         }
         const Config config = store.load();
-        CHECK(config.contexts.at("shared").username.value_or("none") ==
-              std::to_string(k_threads * k_rounds));
+        CHECK(config.contexts.at("shared").username.value_or("none") == std::to_string(k_threads * k_rounds));
         for (int t = 0; t < k_threads; ++t) {
             CHECK(config.contexts.at("t" + std::to_string(t)).username.value_or("none") ==
                   std::to_string(k_rounds));
@@ -409,12 +405,12 @@ TEST_CASE("the lock serialises concurrent read-modify-write cycles", "[config]")
 
 TEST_CASE("config_directory follows HYPERORU_CONFIG_DIR, XDG_CONFIG_HOME, HOME", "[config]") {
     using hyperoru::config_directory;
-    CHECK(config_directory(env_of({{"HYPERORU_CONFIG_DIR", "rel/dir"},
-                                   {"XDG_CONFIG_HOME", "/xdg"},
-                                   {"HOME", "/home/u"}})) == "rel/dir");
-    CHECK(config_directory(env_of({{"HYPERORU_CONFIG_DIR", ""},
-                                   {"XDG_CONFIG_HOME", "/xdg"},
-                                   {"HOME", "/home/u"}})) == "/xdg/hyperoru");
+    CHECK(config_directory(env_of(
+              {{"HYPERORU_CONFIG_DIR", "rel/dir"}, {"XDG_CONFIG_HOME", "/xdg"}, {"HOME", "/home/u"}})) ==
+          "rel/dir");
+    CHECK(config_directory(
+              env_of({{"HYPERORU_CONFIG_DIR", ""}, {"XDG_CONFIG_HOME", "/xdg"}, {"HOME", "/home/u"}})) ==
+          "/xdg/hyperoru");
     // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
     CHECK(config_directory(env_of({{"XDG_CONFIG_HOME", "xdg"}, {"HOME", "/home/u"}})) ==
           "/home/u/.config/hyperoru");

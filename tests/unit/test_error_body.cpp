@@ -51,20 +51,17 @@ TEST_CASE("FastAPI detail as a list of validation items", "[error_body]") {
 TEST_CASE("detail items without loc or msg, and lists of strings", "[error_body]") {
     CHECK(read_error_body(422, "", R"({"detail":[{"msg":"bad"}]})").message == "bad");
     CHECK(read_error_body(422, "", R"({"detail":[{"loc":[],"msg":"bad"}]})").message == "bad");
-    CHECK(read_error_body(422, "", R"({"detail":[{"loc":"query","msg":"bad"}]})").message ==
-          "query: bad");
+    CHECK(read_error_body(422, "", R"({"detail":[{"loc":"query","msg":"bad"}]})").message == "query: bad");
     CHECK(read_error_body(422, "", R"({"detail":[{"type":"x","loc":["a"]}]})").message ==
           R"({"loc":["a"],"type":"x"})");
-    CHECK(read_error_body(422, "", R"({"detail":["first","second"]})").message ==
-          "first; second");
+    CHECK(read_error_body(422, "", R"({"detail":["first","second"]})").message == "first; second");
     CHECK(read_error_body(422, "", R"({"detail":["first",7]})").message == "first; 7");
 }
 
 TEST_CASE("error that is not a string falls through to message, then detail", "[error_body]") {
     CHECK(read_error_body(400, "", R"({"error":{"x":1},"message":"from message"})").message ==
           "from message");
-    CHECK(read_error_body(400, "", R"({"error":{"x":1},"detail":"from detail"})").message ==
-          "from detail");
+    CHECK(read_error_body(400, "", R"({"error":{"x":1},"detail":"from detail"})").message == "from detail");
     CHECK(read_error_body(400, "", R"({"error":"","message":"empty error skipped"})").message ==
           "empty error skipped");
     CHECK(read_error_body(400, "", R"({"error":"first","message":"second"})").message == "first");
@@ -80,10 +77,9 @@ TEST_CASE("code as a string or an integer, request_id only as a string", "[error
 }
 
 TEST_CASE("an HTML page from a proxy becomes one printable line", "[error_body]") {
-    const auto body = read_error_body(
-        502, "Bad Gateway",
-        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-        "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n");
+    const auto body = read_error_body(502, "Bad Gateway",
+                                      "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+                                      "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n");
     CHECK(body.message ==
           "HTTP 502 Bad Gateway: <html> <head><title>502 Bad Gateway</title></head> <body> "
           "<center><h1>502 Bad Gateway</h1></center> </body> </html>");
@@ -93,7 +89,9 @@ TEST_CASE("an HTML page from a proxy becomes one printable line", "[error_body]"
 }
 
 TEST_CASE("control characters, tabs and C1 controls collapse to spaces", "[error_body]") {
-    CHECK(read_error_body(500, "Internal Server Error", "  a\t\x1b[31m b\x7f\xc2\x9b" "c \n")
+    CHECK(read_error_body(500, "Internal Server Error",
+                          "  a\t\x1b[31m b\x7f\xc2\x9b"
+                          "c \n")
               .message == "HTTP 500 Internal Server Error: a [31m b c");
 }
 
@@ -135,25 +133,29 @@ TEST_CASE("a long body is cut to 300 bytes", "[error_body]") {
 TEST_CASE("the cut never splits a UTF-8 sequence", "[error_body]") {
     const std::string prefix = "HTTP 500 Internal Server Error: ";
     // "é" (2 bytes) occupies bytes 299 and 300: it does not fit, so 299 bytes are shown.
-    CHECK(read_error_body(500, "Internal Server Error", std::string(299, 'a') + "\xc3\xa9" + "zz")
-              .message == prefix + std::string(299, 'a') + "...");
+    CHECK(read_error_body(500, "Internal Server Error", std::string(299, 'a') + "\xc3\xa9" + "zz").message ==
+          prefix + std::string(299, 'a') + "...");
     // "€" (3 bytes) at bytes 298..300.
-    CHECK(read_error_body(500, "Internal Server Error", std::string(298, 'a') + "\xe2\x82\xac" + "z")
-              .message == prefix + std::string(298, 'a') + "...");
+    CHECK(
+        read_error_body(500, "Internal Server Error", std::string(298, 'a') + "\xe2\x82\xac" + "z").message ==
+        prefix + std::string(298, 'a') + "...");
     // A multibyte character that ends exactly at byte 300 is kept.
-    CHECK(read_error_body(500, "Internal Server Error", std::string(298, 'a') + "\xc3\xa9" + "z")
-              .message == prefix + std::string(298, 'a') + "\xc3\xa9...");
+    CHECK(read_error_body(500, "Internal Server Error", std::string(298, 'a') + "\xc3\xa9" + "z").message ==
+          prefix + std::string(298, 'a') + "\xc3\xa9...");
 }
 
 TEST_CASE("invalid UTF-8 in a raw body becomes '?' per bad byte", "[error_body]") {
-    CHECK(read_error_body(500, "", "a\xff" "b\xc3(c\xed\xa0\x80" "d\xf0\x9f\x98\x80").message ==
-          "HTTP 500: a?b?(c???d\xf0\x9f\x98\x80");
+    CHECK(read_error_body(500, "",
+                          "a\xff"
+                          "b\xc3(c\xed\xa0\x80"
+                          "d\xf0\x9f\x98\x80")
+              .message == "HTTP 500: a?b?(c???d\xf0\x9f\x98\x80");
     CHECK(read_error_body(500, "", "\xc0\xaf\xe2\x82").message == "HTTP 500: ????");
 }
 
 TEST_CASE("absurdly deep JSON is read as text, not recursed into", "[error_body]") {
-    const std::string deep = R"({"error":"e","details":)" + std::string(100000, '[') +
-                             std::string(100000, ']') + "}";
+    const std::string deep =
+        R"({"error":"e","details":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
     const auto body = read_error_body(500, "", deep);
     CHECK(body.message == "HTTP 500: " + deep.substr(0, 300) + "...");
     CHECK_FALSE(body.details.has_value());

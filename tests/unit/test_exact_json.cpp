@@ -17,8 +17,12 @@ namespace {
 
 const PrintOptions k_compact{false, {}};
 
-std::string compact(std::string_view text) { return to_string(parse(text), k_compact); }
-std::string pretty(std::string_view text) { return to_string(parse(text)); }
+std::string compact(std::string_view text) {
+    return to_string(parse(text), k_compact);
+}
+std::string pretty(std::string_view text) {
+    return to_string(parse(text));
+}
 
 std::string repeat(std::string_view s, std::size_t n) {
     std::string out;
@@ -60,9 +64,8 @@ TEST_CASE("key order and duplicate keys are preserved", "[json]") {
 }
 
 TEST_CASE("strings are unescaped on parse and escaped like nlohmann's dump", "[json]") {
-    const std::string doc =
-        R"(["é", "日本語", "\u00e9", "\ud83d\ude00", "a\"b\\c\/d", "\b\f\n\r\t", )"
-        R"("\u0001\u001f\u007f\u0080", "\u2028\u202e", "plain", {"k\ney": "v"}])";
+    const std::string doc = R"(["é", "日本語", "\u00e9", "\ud83d\ude00", "a\"b\\c\/d", "\b\f\n\r\t", )"
+                            R"("\u0001\u001f\u007f\u0080", "\u2028\u202e", "plain", {"k\ney": "v"}])";
     const Value v = parse(doc);
     CHECK(v.items()[2].text() == "é");
     CHECK(v.items()[3].text() == "\xF0\x9F\x98\x80");
@@ -163,8 +166,9 @@ TEST_CASE("invalid input is a DecodeError", "[json]") {
         CHECK_THROWS_AS(parse("/* c */ 1"), DecodeError);
     }
     SECTION("messages give the position and never echo the input") {
-        CHECK_THROWS_WITH(parse("[1,t"), "invalid JSON at byte 5 (line 1, column 5): "
-                                         "syntax error while parsing value - invalid literal");
+        CHECK_THROWS_WITH(parse("[1,t"),
+                          "invalid JSON at byte 5 (line 1, column 5): "
+                          "syntax error while parsing value - invalid literal");
         CHECK_THROWS_WITH(parse("{\"a\":\n 1,}"),
                           "invalid JSON at byte 10 (line 2, column 4): syntax error while parsing "
                           "object key - unexpected '}'; expected string literal");
@@ -227,7 +231,8 @@ TEST_CASE("ObjectWriter builds a body with exact value text", "[json]") {
     CHECK_THROWS_AS(body.add_json("price", "{"), UsageError);
     CHECK_THROWS_AS(body.add_json("price", ""), UsageError);
     CHECK_THROWS_AS(body.add_json("price", "1 2"), UsageError);
-    CHECK_THROWS_WITH(body.add_json("price", "12,5"), Catch::StartsWith("value of \"price\" is not valid JSON"));
+    CHECK_THROWS_WITH(body.add_json("price", "12,5"),
+                      Catch::StartsWith("value of \"price\" is not valid JSON"));
     CHECK_FALSE(body.has("price"));
     CHECK(ObjectWriter().str() == "{}");
 }

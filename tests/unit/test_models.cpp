@@ -22,7 +22,8 @@ TEST_CASE("models: ids are integers or strings kept as exact text", "[models]") 
 
 TEST_CASE("models: account reads current and older names, null as absent", "[models]") {
     const auto a = parse_json(R"({"account_id": 9, "model": "old", "base_url": "https://x", "name": null,
-                                  "max_leverage": "3", "is_active": "yes", "unknown": [1]})").get<Account>();
+                                  "max_leverage": "3", "is_active": "yes", "unknown": [1]})")
+                       .get<Account>();
     CHECK(a.id->text == "9");
     CHECK(a.model == "old");
     CHECK(a.base_url == "https://x");

@@ -23,8 +23,7 @@ TEST_CASE("authorization headers keep the scheme and hide the credentials", "[re
     CHECK(redact_line("AUTHORIZATION:Basic dXNlcjpwYXNz\n") == "AUTHORIZATION:Basic <redacted>\n");
     CHECK(redact_line("Proxy-Authorization: Basic dXNlcjpwYXNz\r\n") ==
           "Proxy-Authorization: Basic <redacted>\r\n");
-    CHECK(redact_line("Authorization: Digest username=\"u\", response=\"r\"") ==
-          "Authorization: <redacted>");
+    CHECK(redact_line("Authorization: Digest username=\"u\", response=\"r\"") == "Authorization: <redacted>");
     CHECK(redact_line("Authorization: Bearer   abc") == "Authorization: Bearer   <redacted>");
     CHECK(redact_line("Authorization: Bearerabc") == "Authorization: <redacted>");
     // A lone word could be the credential itself, so it is hidden too.
@@ -36,8 +35,7 @@ TEST_CASE("authorization headers keep the scheme and hide the credentials", "[re
 
 TEST_CASE("curl's verbose markers in front of a header", "[redact]") {
     CHECK(redact_line("> Authorization: Bearer abc\r\n") == "> Authorization: Bearer <redacted>\r\n");
-    CHECK(redact_line("< set-cookie: sid=abc; Path=/; HttpOnly\r\n") ==
-          "< set-cookie: <redacted>\r\n");
+    CHECK(redact_line("< set-cookie: sid=abc; Path=/; HttpOnly\r\n") == "< set-cookie: <redacted>\r\n");
 }
 
 TEST_CASE("cookie headers are hidden whole", "[redact]") {
@@ -71,8 +69,7 @@ TEST_CASE("secret query parameters", "[redact]") {
           "username=u&password=<redacted>&api_key=<redacted>");
     CHECK(redact_line(R"({"url":"https://h/?token=abc"})") == R"({"url":"https://h/?token=<redacted>"})");
     // Only whole parameter names: these are different parameters.
-    CHECK(redact_line("https://h/x?csrf_token=abc&mytoken=def") ==
-          "https://h/x?csrf_token=abc&mytoken=def");
+    CHECK(redact_line("https://h/x?csrf_token=abc&mytoken=def") == "https://h/x?csrf_token=abc&mytoken=def");
     CHECK(redact_line("https://h/x?token=&b=1") == "https://h/x?token=&b=1");
 }
 
@@ -83,8 +80,7 @@ TEST_CASE("secret JSON members", "[redact]") {
           R"({"session_token":"<redacted>","user":{"id":1}})");
     CHECK(redact_line(R"({"llm_api_key" : "sk-x","api_key":"k","token":"t"})") ==
           R"({"llm_api_key" : "<redacted>","api_key":"<redacted>","token":"<redacted>"})");
-    CHECK(redact_line(R"({"password":"a\"b\\","next":"n"})") ==
-          R"({"password":"<redacted>","next":"n"})");
+    CHECK(redact_line(R"({"password":"a\"b\\","next":"n"})") == R"({"password":"<redacted>","next":"n"})");
     // A line cut in the middle of the value.
     CHECK(redact_line(R"({"password":"abcdef)") == R"({"password":"<redacted>)");
     // Not strings, or not a member name: left alone.
@@ -102,8 +98,7 @@ TEST_CASE("known secrets in every encoding", "[redact]") {
     CHECK(redact_line("* [HTTP/2] [1] [authorization: Bearer tok_SECRET_abc/+=]", k_secrets) ==
           "* [HTTP/2] [1] [authorization: Bearer <redacted>]");
     CHECK(redact_line("Cookie: sid=tok_SECRET_abc/+=\r\n", k_secrets) == "Cookie: <redacted>\r\n");
-    CHECK(redact_line("a tok_SECRET_abc/+=tok_SECRET_abc/+= b\n", k_secrets) ==
-          "a <redacted><redacted> b\n");
+    CHECK(redact_line("a tok_SECRET_abc/+=tok_SECRET_abc/+= b\n", k_secrets) == "a <redacted><redacted> b\n");
     CHECK(redact_line("login as hunter2-pass", k_secrets) == "login as <redacted>");
 }
 

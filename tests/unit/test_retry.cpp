@@ -66,12 +66,12 @@ TEST_CASE("failure decision table per method and request_sent", "[retry]") {
         bool other_sent;
     };
     const std::vector<Row> table = {
-        {FailureKind::resolve, true, true, false},    {FailureKind::connect, true, true, false},
-        {FailureKind::tls, true, true, false},        {FailureKind::timeout, true, true, false},
-        {FailureKind::certificate, false, false, false},
-        {FailureKind::send, true, true, false},       {FailureKind::receive, true, true, false},
-        {FailureKind::too_large, false, false, false}, {FailureKind::aborted, false, false, false},
-        {FailureKind::protocol, false, false, false}, {FailureKind::other, false, false, false},
+        {FailureKind::resolve, true, true, false},       {FailureKind::connect, true, true, false},
+        {FailureKind::tls, true, true, false},           {FailureKind::timeout, true, true, false},
+        {FailureKind::certificate, false, false, false}, {FailureKind::send, true, true, false},
+        {FailureKind::receive, true, true, false},       {FailureKind::too_large, false, false, false},
+        {FailureKind::aborted, false, false, false},     {FailureKind::protocol, false, false, false},
+        {FailureKind::other, false, false, false},
     };
     for (const auto& row : table) {
         const Failure unsent{row.kind, "x", false};
@@ -136,8 +136,7 @@ TEST_CASE("Retry-After delta-seconds", "[retry]") {
     CHECK(parse_retry_after("0", k_now) == milliseconds{0});
     CHECK(parse_retry_after("120\r\n", k_now) == milliseconds{120000});
     // Too large to represent: RFC 9111's 2^31 seconds, not an overflow.
-    CHECK(parse_retry_after("99999999999999999999999999", k_now) ==
-          milliseconds{2147483648LL * 1000});
+    CHECK(parse_retry_after("99999999999999999999999999", k_now) == milliseconds{2147483648LL * 1000});
 
     for (const char* bad : {"-1", "+1", "1.5", "abc", "", "   ", "1 2", "5s", "0x10"}) {
         INFO('"' << bad << '"');
@@ -152,14 +151,12 @@ TEST_CASE("Retry-After HTTP dates in all three forms", "[retry]") {
     CHECK(parse_retry_after("Wed Nov 25 12:00:05 2026", k_now) == milliseconds{5000});
     // asctime pads a one-digit day with a space.
     CHECK(parse_retry_after("Tue Dec  1 12:00:00 2026", k_now) == milliseconds{6LL * 86400000});
-    CHECK(parse_retry_after("Tue, 01 Dec 2026 12:00:00 GMT", k_now) ==
-          milliseconds{6LL * 86400000});
+    CHECK(parse_retry_after("Tue, 01 Dec 2026 12:00:00 GMT", k_now) == milliseconds{6LL * 86400000});
     CHECK(parse_retry_after("  Wed, 25 Nov 2026 12:00:30 GMT\r\n", k_now) == milliseconds{30000});
     // A sub-second `now` rounds the wait up, never retrying early.
     CHECK(parse_retry_after("Wed, 25 Nov 2026 12:00:30 GMT", k_now + milliseconds{300}) ==
           milliseconds{29700});
-    CHECK(parse_retry_after("Wed, 25 Nov 2026 12:00:30 GMT", k_now + microseconds{1}) ==
-          milliseconds{30000});
+    CHECK(parse_retry_after("Wed, 25 Nov 2026 12:00:30 GMT", k_now + microseconds{1}) == milliseconds{30000});
 }
 
 TEST_CASE("Retry-After dates in the past mean now", "[retry]") {
@@ -177,25 +174,24 @@ TEST_CASE("Retry-After two-digit years follow RFC 9110", "[retry]") {
     const auto until_2076 = duration_cast<milliseconds>(sys_days{year{2076} / 1 / 1} - k_now);
     CHECK(parse_retry_after("Wednesday, 01-Jan-76 00:00:00 GMT", k_now) == until_2076);
     CHECK(parse_retry_after("Saturday, 01-Jan-77 00:00:00 GMT", k_now) == milliseconds{0});
-    CHECK(parse_retry_after("Friday, 27-Nov-26 12:00:00 GMT", k_now) ==
-          milliseconds{2LL * 86400000});
+    CHECK(parse_retry_after("Friday, 27-Nov-26 12:00:00 GMT", k_now) == milliseconds{2LL * 86400000});
 }
 
 TEST_CASE("Retry-After rejects malformed dates", "[retry]") {
     using hyperoru::parse_retry_after;
     for (const char* bad : {
-             "Wed, 31 Nov 2026 12:00:00 GMT",   // November has 30 days
-             "Sun, 29 Feb 2026 12:00:00 GMT",   // 2026 is not a leap year
-             "Wed, 00 Nov 2026 12:00:00 GMT",   // day zero
-             "Wed, 25 Foo 2026 12:00:00 GMT",   // no such month
-             "Wed, 25 nov 2026 12:00:00 GMT",   // names are case-sensitive
-             "Xyz, 25 Nov 2026 12:00:00 GMT",   // no such weekday
-             "Wed, 25 Nov 2026 24:00:00 GMT",   // hour 24
-             "Wed, 25 Nov 2026 12:60:00 GMT",   // minute 60
-             "Wed, 25 Nov 2026 12:00:30 UTC",   // must be GMT
-             "Wed, 25 Nov 2026 12:00:30",       // zone missing
-             "Wed, 5 Nov 2026 12:00:30 GMT",    // IMF-fixdate needs two digits
-             "Wed, 25 Nov 26 12:00:30 GMT",     // IMF-fixdate needs four digits
+             "Wed, 31 Nov 2026 12:00:00 GMT",  // November has 30 days
+             "Sun, 29 Feb 2026 12:00:00 GMT",  // 2026 is not a leap year
+             "Wed, 00 Nov 2026 12:00:00 GMT",  // day zero
+             "Wed, 25 Foo 2026 12:00:00 GMT",  // no such month
+             "Wed, 25 nov 2026 12:00:00 GMT",  // names are case-sensitive
+             "Xyz, 25 Nov 2026 12:00:00 GMT",  // no such weekday
+             "Wed, 25 Nov 2026 24:00:00 GMT",  // hour 24
+             "Wed, 25 Nov 2026 12:60:00 GMT",  // minute 60
+             "Wed, 25 Nov 2026 12:00:30 UTC",  // must be GMT
+             "Wed, 25 Nov 2026 12:00:30",      // zone missing
+             "Wed, 5 Nov 2026 12:00:30 GMT",   // IMF-fixdate needs two digits
+             "Wed, 25 Nov 26 12:00:30 GMT",    // IMF-fixdate needs four digits
              "Wednesday, 31-Nov-26 12:00:00 GMT",
              "Wed Nov 31 12:00:00 2026",
              "Wed Nov 25 12:00:00 2026 GMT",
@@ -211,8 +207,7 @@ TEST_CASE("the system clock's sleep throws at once when already interrupted", "[
     hyperoru::interrupt_flag().store(true);
     const auto start = steady_clock::now();
     CHECK_THROWS_AS(hyperoru::system_clock_instance().sleep(seconds{10}), hyperoru::Interrupted);
-    CHECK_THROWS_AS(hyperoru::system_clock_instance().sleep(milliseconds::max()),
-                    hyperoru::Interrupted);
+    CHECK_THROWS_AS(hyperoru::system_clock_instance().sleep(milliseconds::max()), hyperoru::Interrupted);
     CHECK(steady_clock::now() - start < seconds{1});
 }
 

@@ -50,8 +50,8 @@ TEST_CASE("a table aligns columns and shows missing values as a dash", "[table]"
 }
 
 TEST_CASE("the last column is never padded", "[table]") {
-    const std::string out = table(R"([{"a": "x", "b": "long value"}, {"a": "longer", "b": "y"}])",
-                                  {{"A", {"a"}}, {"B", {"b"}}});
+    const std::string out =
+        table(R"([{"a": "x", "b": "long value"}, {"a": "longer", "b": "y"}])", {{"A", {"a"}}, {"B", {"b"}}});
     CHECK(out == "A       B\nx       long value\nlonger  y\n");
     CHECK(out.find(" \n") == std::string::npos);
 }
@@ -98,21 +98,24 @@ TEST_CASE("server text cannot drive the terminal", "[table]") {
     CHECK(sanitize_for_terminal("\x1B[2J\x1B]0;title\x07") == "\\x1B[2J\\x1B]0;title\\x07");
     CHECK(sanitize_for_terminal("a\tb\nc\rd") == "a\\tb\\nc\\rd");
     CHECK(sanitize_for_terminal(std::string_view("\0\x7F", 2)) == "\\x00\\x7F");
-    CHECK(sanitize_for_terminal("\xC2\x9B" "31m") == "\\u009B31m");                 // C1 CSI
-    CHECK(sanitize_for_terminal("abc\xE2\x80\xAE" "fdp.exe") == "abc\\u202Efdp.exe");  // RLO
+    CHECK(sanitize_for_terminal("\xC2\x9B"
+                                "31m") == "\\u009B31m");  // C1 CSI
+    CHECK(sanitize_for_terminal("abc\xE2\x80\xAE"
+                                "fdp.exe") == "abc\\u202Efdp.exe");  // RLO
     CHECK(sanitize_for_terminal("\xE2\x81\xA6x\xE2\x81\xA9") == "\\u2066x\\u2069");
     CHECK(sanitize_for_terminal("bad\xFF\xC3(") == "bad\\xFF\\xC3(");
-    CHECK(sanitize_for_terminal("\xC0\xAF") == "\\xC0\\xAF");  // overlong
+    CHECK(sanitize_for_terminal("\xC0\xAF") == "\\xC0\\xAF");           // overlong
     CHECK(sanitize_for_terminal("\xF0\x9F\x98") == "\\xF0\\x9F\\x98");  // truncated
     CHECK(sanitize_for_terminal("back\\slash") == "back\\slash");
 
-    const std::string out =
-        table(R"([{"id": "\u001b[31mred\u001b[0m", "note": "line1\nline2"}, {"id": "x", "note": "\u202eevil"}])",
-              {{"ID", {"id"}}, {"NOTE", {"note"}}});
-    CHECK(out ==
-          "ID" + std::string(18, ' ') + "NOTE\n"
-          "\\x1B[31mred\\x1B[0m  line1\\nline2\n"  // 18 columns wide
-          "x" + std::string(19, ' ') + "\\u202Eevil\n");
+    const std::string out = table(
+        R"([{"id": "\u001b[31mred\u001b[0m", "note": "line1\nline2"}, {"id": "x", "note": "\u202eevil"}])",
+        {{"ID", {"id"}}, {"NOTE", {"note"}}});
+    CHECK(out == "ID" + std::string(18, ' ') +
+                     "NOTE\n"
+                     "\\x1B[31mred\\x1B[0m  line1\\nline2\n"  // 18 columns wide
+                     "x" +
+                     std::string(19, ' ') + "\\u202Eevil\n");
     CHECK(out.find('\x1B') == std::string::npos);
     // Keys and nested values are server text too.
     CHECK(derived_table(R"([{"\u001bk": {"v": "\u009b"}}])") == "\\x1BK\n{\"v\":\"\\u009B\"}\n");

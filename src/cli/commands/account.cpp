@@ -28,14 +28,10 @@ struct CreateOptions {
 TableView account_rows() {
     TableView view;
     view.kind = TableView::Kind::rows;
-    view.columns = {{"ID", {"id", "account_id"}},
-                    {"NAME", {"name"}},
-                    {"MODEL", {"llm_model", "model"}},
-                    {"TYPE", {"account_type"}},
-                    {"CAPITAL", {"initial_capital"}},
-                    {"CASH", {"current_cash"}},
-                    {"ACTIVE", {"is_active"}},
-                    {"DASHBOARD", {"show_on_dashboard"}}};
+    view.columns = {{"ID", {"id", "account_id"}},      {"NAME", {"name"}},
+                    {"MODEL", {"llm_model", "model"}}, {"TYPE", {"account_type"}},
+                    {"CAPITAL", {"initial_capital"}},  {"CASH", {"current_cash"}},
+                    {"ACTIVE", {"is_active"}},         {"DASHBOARD", {"show_on_dashboard"}}};
     view.empty_message = "No accounts.";
     return view;
 }
@@ -92,7 +88,8 @@ void register_account(CLI::App& app, Action& action) {
 
     auto list_options = std::make_shared<ListOptions>();
     auto* list = account->add_subcommand("list", "List your AI traders (GET /api/account/list)");
-    list->add_flag("--include-hidden", list_options->include_hidden, "also list traders hidden from the dashboard");
+    list->add_flag("--include-hidden", list_options->include_hidden,
+                   "also list traders hidden from the dashboard");
     list->footer(example("hyperoru account list --include-hidden -o ndjson | jq -r .name"));
     list->callback([&action, list_options] {
         action = [list_options](Context& c) { return run_list(c, *list_options); };
@@ -102,18 +99,21 @@ void register_account(CLI::App& app, Action& action) {
     auto* create = account->add_subcommand("create", "Create an AI trader (POST /api/account/)");
     create->add_option("--name", create_options->request.name, "display name")->required()->type_name("NAME");
     create->add_option("--description", create_options->description, "free text")->type_name("TEXT");
-    create->add_option("--llm-provider", create_options->llm_provider, "LLM provider, e.g. openai")->type_name("P");
+    create->add_option("--llm-provider", create_options->llm_provider, "LLM provider, e.g. openai")
+        ->type_name("P");
     create->add_option("--llm-model", create_options->llm_model, "LLM model, e.g. gpt-4o")->type_name("M");
     create->add_option("--llm-base-url", create_options->llm_base_url, "OpenAI-compatible API base URL")
         ->type_name("URL");
     create->add_flag("--llm-api-key-stdin", create_options->llm_api_key_stdin,
                      "read the LLM API key from standard input (never from the command line)");
-    create->add_option("--set", create_options->set,
-                       "further field, repeatable; the value is sent as JSON when valid JSON, else as a string")
+    create
+        ->add_option("--set", create_options->set,
+                     "further field, repeatable; the value is sent as JSON when valid JSON, else as a string")
         ->type_name("KEY=VALUE")
         ->allow_extra_args(false);
-    create->footer(example("hyperoru account create --name \"BTC Trend\" --llm-provider openai --llm-model gpt-4o "
-                           "--set initial_capital=5000"));
+    create->footer(
+        example("hyperoru account create --name \"BTC Trend\" --llm-provider openai --llm-model gpt-4o "
+                "--set initial_capital=5000"));
     create->callback([&action, create_options] {
         action = [create_options](Context& c) { return run_create(c, *create_options); };
     });

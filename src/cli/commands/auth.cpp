@@ -148,8 +148,8 @@ int run_login(Context& context, const LoginOptions& options) {
 
     const std::string who = result.user && result.user->username ? *result.user->username : credentials.login;
     context.err() << "Logged in to " << settings.base_url << " as " << sanitize_for_terminal(who) << ".\n"
-                  << "Token saved to " << context.store().file().string() << " (context \"" << settings.context
-                  << "\").\n";
+                  << "Token saved to " << context.store().file().string() << " (context \""
+                  << settings.context << "\").\n";
     return k_exit_ok;
 }
 
@@ -172,7 +172,9 @@ int run_logout(Context& context) {
                     err << "This server has no logout: the token stays valid on the server until it expires "
                            "or the password is changed.\n";
                     break;
-                case LogoutOutcome::already_invalid: err << "The token was already invalid on the server.\n"; break;
+                case LogoutOutcome::already_invalid:
+                    err << "The token was already invalid on the server.\n";
+                    break;
             }
         } catch (const Error&) {
             // §1.2: whatever the server answers, the local copy goes. The error is reported
@@ -180,8 +182,8 @@ int run_logout(Context& context) {
             failure = std::current_exception();
         }
     } else {
-        err << "The stored token belongs to " << *settings.token_for_other_server
-            << "; it was not sent to " << settings.base_url << ".\n";
+        err << "The stored token belongs to " << *settings.token_for_other_server << "; it was not sent to "
+            << settings.base_url << ".\n";
     }
     if (stored) {
         context.store().update([&](Config& config) {
@@ -191,8 +193,8 @@ int run_logout(Context& context) {
             it->second.expires_at.reset();
             it->second.issued_at.reset();
         });
-        err << "Removed the token from " << context.store().file().string() << " (context \"" << settings.context
-            << "\").\n";
+        err << "Removed the token from " << context.store().file().string() << " (context \""
+            << settings.context << "\").\n";
     }
     if (settings.token_origin == Origin::environment) {
         err << "The token came from HYPERORU_TOKEN: unset it to stop using it.\n";
@@ -225,14 +227,16 @@ int run_status(Context& context) {
         const auto left = *expires - std::chrono::floor<std::chrono::seconds>(context.now());
         days_left = static_cast<long>(std::chrono::floor<std::chrono::days>(left).count());
     }
-    const std::string token_place = s.token_origin == Origin::environment ? "HYPERORU_TOKEN environment variable"
-                                                                          : s.config_file.string();
+    const std::string token_place = s.token_origin == Origin::environment
+                                        ? "HYPERORU_TOKEN environment variable"
+                                        : s.config_file.string();
 
     json::ObjectWriter json;
     json.add_string("context", s.context);
     json.add_string("base_url", s.base_url);
     json.add_json("logged_in", "true");
-    if (s.stored.username && s.token_origin == Origin::config) json.add_string("username", *s.stored.username);
+    if (s.stored.username && s.token_origin == Origin::config)
+        json.add_string("username", *s.stored.username);
     if (s.stored.email && s.token_origin == Origin::config) json.add_string("email", *s.stored.email);
     json.add_string("token_source", s.token_origin == Origin::environment ? "environment" : "config");
     json.add_string("token_location", token_place);
@@ -255,7 +259,8 @@ int run_status(Context& context) {
         out << "Context:   " << sanitize_for_terminal(s.context) << '\n'
             << "Base URL:  " << sanitize_for_terminal(s.base_url) << '\n'
             << "User:      " << sanitize_for_terminal(who) << '\n'
-            << "Token:     " << (s.token_origin == Origin::environment ? "from the " : "stored in ") << token_place << '\n';
+            << "Token:     " << (s.token_origin == Origin::environment ? "from the " : "stored in ")
+            << token_place << '\n';
         if (expires) {
             out << "Expires:   " << iso_utc(*expires) << " (" << *days_left << " days left"
                 << (expires_origin == "assumed" ? ", assumed: 180 days after login" : "") << ")\n";
@@ -266,8 +271,12 @@ int run_status(Context& context) {
         print_reply(context, reply, {});
     }
     if (days_left && *days_left < 0) {
-        return report_error(context, {"the token expired on " + iso_utc(*expires) + "; run 'hyperoru login'", 0, {},
-                                      {}, {}, k_exit_auth});
+        return report_error(context, {"the token expired on " + iso_utc(*expires) + "; run 'hyperoru login'",
+                                      0,
+                                      {},
+                                      {},
+                                      {},
+                                      k_exit_auth});
     }
     if (days_left && *days_left < k_warn_days) {
         context.err() << "hyperoru: warning: the token expires in " << *days_left
@@ -302,14 +311,16 @@ void register_auth(CLI::App& app, Action& action) {
         action = [login_options](Context& c) { return run_login(c, *login_options); };
     });
 
-    auto* logout = app.add_subcommand("logout", "Revoke the session token on the server and delete it locally");
+    auto* logout =
+        app.add_subcommand("logout", "Revoke the session token on the server and delete it locally");
     logout->footer(example("hyperoru logout"));
     logout->callback([&action] { action = run_logout; });
 
     auto* auth = app.add_subcommand("auth", "Show the login state or the token");
     auth->require_subcommand(1);
     auth->footer(example("hyperoru auth status"));
-    auto* status = auth->add_subcommand("status", "Context, server, user, token location and expiry (exit 4 when not logged in)");
+    auto* status = auth->add_subcommand(
+        "status", "Context, server, user, token location and expiry (exit 4 when not logged in)");
     status->footer(example("hyperoru auth status -o json"));
     status->callback([&action] { action = run_status; });
     auto* token = auth->add_subcommand("token", "Print the session token, and nothing else");

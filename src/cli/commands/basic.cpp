@@ -42,7 +42,8 @@ int run_price(Context& context, const PriceOptions& options) {
 }  // namespace
 
 void register_basic(CLI::App& app, Action& action) {
-    auto* health = app.add_subcommand("health", "Check that the API is up (GET /api/health; no login needed)");
+    auto* health =
+        app.add_subcommand("health", "Check that the API is up (GET /api/health; no login needed)");
     health->footer(example("hyperoru health"));
     health->callback([&action] { action = run_health; });
 
@@ -56,7 +57,8 @@ void register_basic(CLI::App& app, Action& action) {
         ->required()
         ->type_name("SYMBOL...");
     price->footer(example("hyperoru price BTC | jq .price"));
-    price->callback([&action, options] { action = [options](Context& c) { return run_price(c, *options); }; });
+    price->callback(
+        [&action, options] { action = [options](Context& c) { return run_price(c, *options); }; });
 }
 
 }  // namespace hyperoru::cli

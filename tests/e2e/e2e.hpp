@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -120,17 +121,14 @@ inline bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
 
-/// UTC time as ISO 8601 with seconds, like the issued_at hyperoru writes.
+/// UTC time as ISO 8601 with seconds, like the issued_at hyperoru writes. Computed with the C
+/// library (gmtime_r, strftime), independently of the chrono code the product uses.
 inline std::string iso_now() {
-    const auto seconds = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    const auto days = std::chrono::floor<std::chrono::days>(seconds);
-    const std::chrono::year_month_day ymd{days};
-    const std::chrono::hh_mm_ss hms{seconds - days};
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    ::gmtime_r(&now, &utc);
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
     return buffer;
 }
 

@@ -565,3 +565,13 @@ TEST_CASE("cli: network failures exit 9, an interrupt exits 130", "[cli]") {
     CHECK(cli.err == "hyperoru: error: interrupted\n");
     CHECK(cli.server->requests.size() == 2);
 }
+
+TEST_CASE("cli: logout with an empty stored token removes it without a request", "[cli]") {
+    Cli cli;
+    ConfigStore(cli.dir.path()).update([](Config& c) { c.contexts["default"].session_token = ""; });
+    CHECK(cli.run({"logout"}) == 0);
+    CHECK(cli.err == "Removed the token from " + (cli.dir.path() / "config.json").string() +
+                         " (context \"default\").\n");
+    CHECK(cli.server->requests.empty());
+    CHECK_FALSE(cli.config().contexts.at("default").session_token);
+}

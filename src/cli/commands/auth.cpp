@@ -158,7 +158,7 @@ int run_login(Context& context, const LoginOptions& options) {
 int run_logout(Context& context) {
     const Settings& settings = context.settings();
     std::ostream& err = context.err();
-    const bool stored = settings.stored.session_token.has_value();
+    const bool stored = settings.stored.session_token.has_value();  // an empty one is removed too
     if (!settings.token && !stored) {
         err << "Not logged in (context \"" << settings.context << "\"): nothing to do.\n";
         return k_exit_ok;
@@ -181,7 +181,7 @@ int run_logout(Context& context) {
             // afterwards and decides the exit code: the token may still be valid on the server.
             failure = std::current_exception();
         }
-    } else {
+    } else if (settings.token_for_other_server) {
         err << "The stored token belongs to " << *settings.token_for_other_server << "; it was not sent to "
             << settings.base_url << ".\n";
     }

@@ -1,9 +1,7 @@
 // login, logout, auth status, auth token: the session token's life in the config file.
 #include <CLI/CLI.hpp>
 
-#include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <exception>
 #include <istream>
 #include <iterator>
@@ -11,80 +9,17 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/time.hpp"
 #include "hyperoru/errors.hpp"
 
 namespace hyperoru::cli {
 
 namespace {
 
-using std::chrono::system_clock;
 using SysSeconds = std::chrono::sys_seconds;
 
 constexpr int k_default_token_days = 180;  // §1.2: assumed lifetime when the server sends none
 constexpr int k_warn_days = 14;
-
-std::string iso_utc(system_clock::time_point t) {
-    const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-    const auto days = std::chrono::floor<std::chrono::days>(seconds);
-    const std::chrono::year_month_day ymd{days};
-    const std::chrono::hh_mm_ss hms{seconds - days};
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
-    return buffer;
-}
-
-bool read_int(std::string_view& s, std::size_t digits, int& out) {
-    if (s.size() < digits) return false;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + digits, out);
-    if (ec != std::errc{} || end != s.data() + digits) return false;
-    s.remove_prefix(digits);
-    return true;
-}
-
-bool eat(std::string_view& s, char c) {
-    if (s.empty() || s.front() != c) return false;
-    s.remove_prefix(1);
-    return true;
-}
-
-/// ISO 8601 date or date-time: YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]]][Z|+HH:MM|-HH:MM|+HHMM].
-std::optional<SysSeconds> parse_iso(std::string_view s) {
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-    if (!read_int(s, 4, y) || !eat(s, '-') || !read_int(s, 2, mo) || !eat(s, '-') || !read_int(s, 2, d)) {
-        return std::nullopt;
-    }
-    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
-                                          std::chrono::day{static_cast<unsigned>(d)}};
-    if (!ymd.ok()) return std::nullopt;
-    if (!s.empty() && (s.front() == 'T' || s.front() == 't' || s.front() == ' ')) {
-        s.remove_prefix(1);
-        if (!read_int(s, 2, h) || !eat(s, ':') || !read_int(s, 2, mi)) return std::nullopt;
-        if (eat(s, ':')) {
-            if (!read_int(s, 2, sec)) return std::nullopt;
-            if (eat(s, '.') || eat(s, ',')) {
-                while (!s.empty() && s.front() >= '0' && s.front() <= '9') s.remove_prefix(1);
-            }
-        }
-        if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
-    }
-    int offset_minutes = 0;
-    if (eat(s, 'Z') || eat(s, 'z')) {
-    } else if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
-        const int sign = s.front() == '-' ? -1 : 1;
-        s.remove_prefix(1);
-        int oh = 0, om = 0;
-        if (!read_int(s, 2, oh)) return std::nullopt;
-        eat(s, ':');
-        if (!s.empty() && !read_int(s, 2, om)) return std::nullopt;
-        offset_minutes = sign * (oh * 60 + om);
-    }
-    if (!s.empty()) return std::nullopt;
-    return SysSeconds{std::chrono::sys_days{ymd}} + std::chrono::hours{h} + std::chrono::minutes{mi} +
-           std::chrono::seconds{sec} - std::chrono::minutes{offset_minutes};
-}
 
 std::string strip_newline(std::string s) {
     if (!s.empty() && s.back() == '\n') s.pop_back();

@@ -182,6 +182,7 @@ RawReply Client::call(std::string_view method, std::string_view path, const std:
             reply.content_type = http::find_header(response.headers, "Content-Type").value_or("");
             reply.body = std::move(response.body);
             reply.attempts = attempts;
+            reply.headers = std::move(response.headers);
             return reply;
         }
         if (response.status >= 300 && response.status < 400) {
@@ -200,8 +201,16 @@ RawReply Client::call(std::string_view method, std::string_view path, const std:
     }
 }
 
+RawReply Client::invoke(const api::Endpoint& endpoint, const std::vector<std::string>& path_args,
+                        const std::vector<QueryParam>& query, const std::optional<std::string>& body) {
+    if (body && !endpoint.has_body) {
+        throw UsageError(std::string(endpoint.name) + " takes no request body");
+    }
+    return call(endpoint.method, api::expand_path(endpoint, path_args), query, body, endpoint.authenticated);
+}
+
 Reply<Health> Client::health() {
-    RawReply raw = call("GET", "/api/health", {}, std::nullopt, false);
+    RawReply raw = invoke(api::health);
     return {decode<Health>(raw), std::move(raw)};
 }
 
@@ -209,7 +218,7 @@ Reply<LoginResult> Client::login(const Credentials& credentials) {
     json::ObjectWriter body;
     body.add_string(credentials.by == Credentials::By::email ? "email" : "username", credentials.login);
     body.add_string("password", credentials.password);
-    RawReply raw = call("POST", "/api/users/login", {}, body.str(), false);
+    RawReply raw = invoke(api::user_login, {}, {}, body.str());
     // The token is required (§5.2): unlike other calls, an undecodable answer is an error.
     if (raw.body.empty()) throw DecodeError("the login response is empty: no session_token");
     return {parse_json(raw.body).get<LoginResult>(), std::move(raw)};
@@ -217,7 +226,7 @@ Reply<LoginResult> Client::login(const Credentials& credentials) {
 
 LogoutOutcome Client::logout() {
     try {
-        call("POST", "/api/users/logout");
+        invoke(api::user_logout);
         return LogoutOutcome::revoked;
     } catch (const AuthError& e) {
         if (e.status() == 401) return LogoutOutcome::already_invalid;
@@ -229,7 +238,7 @@ LogoutOutcome Client::logout() {
 }
 
 Reply<User> Client::profile() {
-    RawReply raw = call("GET", "/api/users/profile");
+    RawReply raw = invoke(api::profile_get);
     return {decode<User>(raw), std::move(raw)};
 }
 
@@ -260,7 +269,7 @@ void from_json(const nlohmann::json& j, AccountList& list) {
 Reply<std::vector<Account>> Client::list_accounts(bool include_hidden) {
     std::vector<QueryParam> query;
     if (include_hidden) query.push_back({"include_hidden", "true"});
-    RawReply raw = call("GET", "/api/account/list", query);
+    RawReply raw = invoke(api::account_list, {}, query);
     return {decode<AccountList>(raw).accounts, std::move(raw)};
 }
 
@@ -281,13 +290,13 @@ Reply<Account> Client::create_account(const AccountCreate& request) {
         if (body.has(key)) throw UsageError("field '" + key + "' is given twice");
         body.add_json(key, json_text);
     }
-    RawReply raw = call("POST", "/api/account/", {}, body.str());
+    RawReply raw = invoke(api::account_create, {}, {}, body.str());
     return {decode<Account>(raw), std::move(raw)};
 }
 
 Reply<Price> Client::price(std::string_view symbol) {
     if (symbol.empty()) throw UsageError("a symbol is required");
-    RawReply raw = call("GET", "/api/crypto/price", {{"symbol", std::string(symbol)}});
+    RawReply raw = invoke(api::price, {}, {{"symbol", std::string(symbol)}});
     return {decode<Price>(raw), std::move(raw)};
 }
 

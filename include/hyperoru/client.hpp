@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "hyperoru/endpoints.hpp"
 #include "hyperoru/http.hpp"
 #include "hyperoru/models.hpp"
 #include "hyperoru/retry.hpp"
@@ -35,6 +36,7 @@ struct RawReply {
     std::string content_type;  ///< Content-Type header, empty when absent
     std::string body;          ///< empty for 204 or an empty 200
     int attempts = 1;          ///< requests sent, retries included
+    http::Headers headers;     ///< headers of the final response
 };
 
 template <class T>
@@ -99,6 +101,14 @@ public:
     Reply<Account> create_account(const AccountCreate& request);
     /// GET /api/crypto/price?symbol=SYMBOL.
     Reply<Price> price(std::string_view symbol);
+
+    /// Any endpoint of the contract (hyperoru/endpoints.hpp), e.g.
+    /// `invoke(api::order_cancel, {"42"})`. `path_args` fill the path's {placeholders} in order,
+    /// percent-encoded; `body` (JSON text) is only allowed for endpoints that take one. The
+    /// Bearer token is sent unless the endpoint is public.
+    RawReply invoke(const api::Endpoint& endpoint, const std::vector<std::string>& path_args = {},
+                    const std::vector<QueryParam>& query = {},
+                    const std::optional<std::string>& body = std::nullopt);
 
     /// Any call: `path` starts with '/', is appended to the base URL and must already be
     /// percent-encoded (see encode_path_segment). `body` is JSON text; when present the request

@@ -148,6 +148,7 @@ int run(const std::vector<std::string>& args, Io& io) {
     register_basic(app, action);
     register_auth(app, action);
     register_account(app, action);
+    register_resources(app, action);
 
     try {
         std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -18,9 +18,13 @@ void print_text_body(std::ostream& out, const std::string& body) {
     if (!body.empty() && body.back() != '\n') out << '\n';
 }
 
-const json::Value* list_items(const json::Value& value) {
+const json::Value* list_items(const json::Value& value, const std::string& items_key) {
     if (value.is_array()) return &value;
     if (value.is_object()) {
+        if (!items_key.empty()) {
+            if (const json::Value* items = value.find(items_key); items != nullptr && items->is_array())
+                return items;
+        }
         for (const char* key : {"items", "data", "results"}) {
             if (const json::Value* items = value.find(key); items != nullptr && items->is_array())
                 return items;
@@ -32,7 +36,7 @@ const json::Value* list_items(const json::Value& value) {
 void print_table(std::ostream& out, json::Value value, const TableView& view) {
     mask_secrets(value);
     if (view.kind == TableView::Kind::rows) {
-        if (const json::Value* rows = list_items(value)) {
+        if (const json::Value* rows = list_items(value, view.items_key)) {
             if (rows->items().empty()) {
                 out << view.empty_message << '\n';
                 return;

@@ -18,6 +18,7 @@ struct TableView {
     enum class Kind { key_values, rows } kind = Kind::key_values;
     std::vector<Column> columns;  ///< rows: the columns; empty means derived from the rows
     std::string empty_message;    ///< rows: printed instead of an empty table
+    std::string items_key;        ///< rows: where an object answer keeps its list (§1.10)
 };
 
 /// Prints one response body: raw bytes, JSON re-printed exactly, NDJSON, or a table.

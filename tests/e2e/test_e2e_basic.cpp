@@ -42,7 +42,9 @@ TEST_CASE("e2e: --help lists every command and the exit codes") {
           "  login                       Log in and save the session token (POST /api/users/login)\n",
           "  logout                      Revoke the session token on the server and delete it locally\n",
           "  auth                        Show the login state or the token\n",
-          "  account                     AI traders (accounts): list and create\n"}) {
+          "  account                     AI traders (accounts): list, create, update, delete, overview, "
+          "strategy\n",
+          "  order                       Orders: create, list, execute, cancel, process-all\n"}) {
         CHECK(contains(r.out, line));
     }
     CHECK(contains(r.out,

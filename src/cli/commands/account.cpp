@@ -82,7 +82,8 @@ int run_create(Context& context, CreateOptions options) {
 }  // namespace
 
 void register_account(CLI::App& app, Action& action) {
-    auto* account = app.add_subcommand("account", "AI traders (accounts): list and create");
+    auto* account = app.add_subcommand(
+        "account", "AI traders (accounts): list, create, update, delete, overview, strategy");
     account->require_subcommand(1);
     account->footer(example("hyperoru account list"));
 

@@ -49,7 +49,9 @@ void register_basic(CLI::App& app, Action& action) {
 
     auto* profile = app.add_subcommand("profile", "Show the logged-in user (GET /api/users/profile)");
     profile->footer(example("hyperoru profile -o json"));
-    profile->callback([&action] { action = run_profile; });
+    profile->callback([&action, profile] {
+        if (profile->get_subcommands().empty()) action = run_profile;  // not `profile update`
+    });
 
     auto options = std::make_shared<PriceOptions>();
     auto* price = app.add_subcommand("price", "Current price of one or more coins (GET /api/crypto/price)");

@@ -16,6 +16,8 @@ using Action = std::function<int(Context&)>;
 void register_basic(CLI::App& app, Action& action);    // health, profile, price
 void register_auth(CLI::App& app, Action& action);     // login, logout, auth status|token
 void register_account(CLI::App& app, Action& action);  // account list|create
+/// Every other endpoint: the table rows of catalog.cpp and the commands of special.cpp.
+void register_resources(CLI::App& app, Action& action);
 
 /// "Example:\n  <line>" for a subcommand's --help footer.
 std::string example(const char* line);

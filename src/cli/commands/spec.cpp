@@ -1,0 +1,350 @@
+// The one piece of code behind every table-described command: flags to request, safety checks,
+// pagination, output.
+#include "cli/commands/spec.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+
+#include "cli/time.hpp"
+#include "hyperoru/errors.hpp"
+#include "hyperoru/exact_json.hpp"
+
+namespace hyperoru::cli {
+
+namespace {
+
+CLI::App* noun(CLI::App& parent, const std::string& name) {
+    try {
+        return parent.get_subcommand(name);
+    } catch (const CLI::OptionNotFound&) {
+        auto* sub = parent.add_subcommand(name, "");
+        sub->require_subcommand(1);
+        return sub;
+    }
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+    std::vector<std::string> parts;
+    std::string part;
+    std::istringstream stream(text);
+    while (std::getline(stream, part, ',')) {
+        if (!part.empty()) parts.push_back(part);
+    }
+    return parts;
+}
+
+std::string id_json(const std::string& id) {
+    return Id{id}.is_numeric() ? id : json::quote(id);
+}
+
+/// Reads a file named on the command line ("-": standard input).
+std::string read_input(Context& context, const std::string& flag, const std::string& path) {
+    if (path == "-") return std::string(std::istreambuf_iterator<char>(*context.io().in), {});
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw UsageError(flag + ": cannot read '" + path + "'");
+    return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+/// Appends `key: json_text` to the body, nesting one level for "parent.child" keys.
+void put(std::vector<std::pair<std::string, json::ObjectWriter>>& nested, json::ObjectWriter& body,
+         const std::string& key, const std::string& json_text) {
+    const auto dot = key.find('.');
+    if (dot == std::string::npos) {
+        body.add_json(key, json_text);
+        return;
+    }
+    const std::string parent = key.substr(0, dot);
+    for (auto& [name, writer] : nested) {
+        if (name == parent) {
+            writer.add_json(key.substr(dot + 1), json_text);
+            return;
+        }
+    }
+    nested.emplace_back(parent, json::ObjectWriter{});
+    nested.back().second.add_json(key.substr(dot + 1), json_text);
+}
+
+std::string url_of(Context& context, const Call& call) {
+    std::string url = context.settings().base_url + api::expand_path(*call.endpoint, call.path_args);
+    char separator = '?';
+    for (const auto& param : call.query) {
+        url += separator;
+        url += percent_encode(param.name) + "=" + percent_encode(param.value);
+        separator = '&';
+    }
+    return url;
+}
+
+void print_dry_run(Context& context, const Call& call) {
+    std::ostream& out = context.out();
+    out << call.endpoint->method << ' ' << url_of(context, call) << '\n';
+    if (call.endpoint->authenticated) out << "Authorization: Bearer <redacted>\n";
+    if (call.body) out << "Content-Type: application/json\n\n" << *call.body << '\n';
+}
+
+/// §1.10: the list in an answer: the array itself, the endpoint's own key, or an envelope.
+const json::Value* items_of(const json::Value& value, const std::string& items_key) {
+    if (value.is_array()) return &value;
+    if (!value.is_object()) return nullptr;
+    std::vector<std::string> keys;
+    if (!items_key.empty()) keys.push_back(items_key);
+    for (const char* key : {"items", "data", "results"}) keys.emplace_back(key);
+    for (const auto& key : keys) {
+        if (const json::Value* items = value.find(key); items != nullptr && items->is_array()) return items;
+    }
+    return nullptr;
+}
+
+void print_request_id(Context& context, const RawReply& reply) {
+    std::optional<std::string> id = http::find_header(reply.headers, "X-Request-Id");
+    if (!id && !reply.body.empty() && json::is_valid(reply.body)) {
+        const json::Value value = json::parse(reply.body);
+        if (const json::Value* field = value.find("request_id"); field != nullptr && field->is_string()) {
+            id = field->text();
+        }
+    }
+    if (id) context.err() << "request_id: " << sanitize_for_terminal(*id) << '\n';
+}
+
+void confirm(Context& context, const CommandSpec& spec, const Given& given, const Call& call) {
+    if (given.yes || spec.safety < Safety::ask_on_terminal) return;
+    std::string what;
+    for (const auto& word : spec.words) what += (what.empty() ? "" : " ") + word;
+    if (!context.io().stdin_is_tty) {
+        if (spec.safety == Safety::confirm) {
+            throw UsageError("refusing to run '" + what +
+                             "' without --yes when not on a terminal (--dry-run shows the request)");
+        }
+        return;
+    }
+    const std::string question = "About to " + std::string(call.endpoint->method) + " " +
+                                 url_of(context, call) + (call.body ? " with " + *call.body : "") +
+                                 "\nContinue? [y/N] ";
+    const std::string answer = context.io().prompt(question, true).value_or("");
+    if (answer != "y" && answer != "Y" && answer != "yes") throw UsageError(what + ": cancelled");
+}
+
+int paginate(Context& context, const CommandSpec& spec, const Given& given, const Call& call) {
+    const long per_page = given.per_page.value_or(100);
+    long page = given.page.value_or(1);
+    const Format format = context.format();
+    json::Value all = json::Value::array();
+    std::size_t count = 0;
+    const auto limit_reached = [&] { return given.limit && static_cast<long>(count) >= *given.limit; };
+    for (;;) {
+        Call paged = call;
+        paged.query.push_back({"page", std::to_string(page)});
+        paged.query.push_back({"per_page", std::to_string(per_page)});
+        const RawReply reply =
+            context.client().invoke(*paged.endpoint, paged.path_args, paged.query, paged.body);
+        if (format == Format::raw) {
+            context.out() << reply.body << '\n';
+        }
+        json::Value value = body_value(reply);
+        const json::Value* items = items_of(value, spec.items_key);
+        if (items == nullptr) {  // not a list: nothing to page through
+            if (format != Format::raw) print_reply(context, reply, spec.view);
+            return k_exit_ok;
+        }
+        const std::size_t received = items->items().size();
+        for (const auto& item : items->items()) {
+            if (limit_reached()) break;
+            ++count;
+            if (format == Format::ndjson) {
+                json::write_ndjson(context.out(), item, json::default_mask_keys());
+            } else {
+                all.items().push_back(item);
+            }
+        }
+        if (format == Format::ndjson) context.out().flush();  // pages show as they arrive
+        const json::Value* next = value.is_object() ? value.find("next") : nullptr;
+        // Stop at a short or empty page, an envelope saying there is no next page, the limit, or
+        // a server that ignores pagination (more items than asked for).
+        if (received == 0 || static_cast<long>(received) != per_page || limit_reached() ||
+            (next != nullptr && next->is_null())) {
+            break;
+        }
+        ++page;
+    }
+    if (format == Format::json || format == Format::table) {
+        RawReply combined;
+        combined.content_type = "application/json";
+        combined.body = json::to_string(all);
+        print_reply(context, combined, spec.view);
+    }
+    return k_exit_ok;
+}
+
+}  // namespace
+
+std::string field_json(Context& context, const Field& field, const std::string& value) {
+    const auto bad = [&](const char* expected) {
+        return UsageError(field.flag + " expects " + expected + ", got '" + value + "'");
+    };
+    switch (field.type) {
+        case FieldType::string: return json::quote(value);
+        case FieldType::number:
+            if (!json::is_valid(value) || !json::parse(value).is_number()) throw bad("a number");
+            return json::to_string(json::parse(value));
+        case FieldType::integer: {
+            const std::string_view digits =
+                value.starts_with('-') ? std::string_view(value).substr(1) : value;
+            if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+                throw bad("an integer");
+            }
+            return json::to_string(json::parse(value));
+        }
+        case FieldType::boolean:
+            if (value != "true" && value != "false") throw bad("true or false");
+            return value;
+        case FieldType::json:
+            if (!json::is_valid(value)) throw bad("JSON");
+            return value;
+        case FieldType::id: return id_json(value);
+        case FieldType::ids:
+        case FieldType::strings: {
+            std::string out = "[";
+            for (const auto& part : split_commas(value)) {
+                if (out.size() > 1) out += ',';
+                out += field.type == FieldType::ids ? id_json(part) : json::quote(part);
+            }
+            return out + "]";
+        }
+        case FieldType::file_text: return json::quote(read_input(context, field.flag, value));
+        case FieldType::time: return json::quote(resolve_time_bound(value, context.now()));
+        case FieldType::flag: return "true";
+    }
+    return json::quote(value);
+}
+
+Call build_call(Context& context, const CommandSpec& spec, const Given& given) {
+    Call call;
+    call.endpoint = spec.endpoint;
+    call.path_args = given.args;
+    json::ObjectWriter body;
+    if (given.body_file) {
+        const std::string text = read_input(context, "--body", *given.body_file);
+        json::Value object;
+        try {
+            object = json::parse(text);
+        } catch (const DecodeError& e) {
+            throw UsageError("--body " + *given.body_file + ": " + e.what());
+        }
+        if (!object.is_object()) throw UsageError("--body " + *given.body_file + ": expected a JSON object");
+        for (const auto& [key, value] : object.members()) body.add_value(key, value);
+    }
+    std::vector<std::pair<std::string, json::ObjectWriter>> nested;
+    for (const auto& field : spec.fields) {
+        const auto it = given.fields.find(field.flag);
+        if (it == given.fields.end()) {
+            if (!field.fallback.empty() && !field.query) put(nested, body, field.key, field.fallback);
+            continue;
+        }
+        if (field.query) {
+            const std::string value =
+                field.type == FieldType::time ? resolve_time_bound(it->second, context.now()) : it->second;
+            call.query.push_back({field.key, value});
+        } else {
+            put(nested, body, field.key, field_json(context, field, it->second));
+        }
+    }
+    for (auto& [name, writer] : nested) body.add_json(name, writer.str());
+    for (const auto& assignment : given.set) {
+        const auto equals = assignment.find('=');
+        if (equals == std::string::npos || equals == 0) {
+            throw UsageError("--set expects key=value, got '" + assignment + "'");
+        }
+        const std::string value = assignment.substr(equals + 1);
+        body.add_json(assignment.substr(0, equals), json::is_valid(value) ? value : json::quote(value));
+    }
+    if (given.page) call.query.push_back({"page", std::to_string(*given.page)});
+    if (given.per_page) call.query.push_back({"per_page", std::to_string(*given.per_page)});
+    if (given.limit && !given.all) call.query.push_back({"limit", std::to_string(*given.limit)});
+    if (spec.endpoint->has_body) call.body = body.str();
+    return call;
+}
+
+int send(Context& context, const CommandSpec& spec, const Given& given, const Call& call) {
+    if (given.dry_run) {
+        print_dry_run(context, call);
+        return k_exit_ok;
+    }
+    confirm(context, spec, given, call);
+    if (spec.list && given.all) {
+        Call unpaged = call;
+        std::erase_if(unpaged.query,
+                      [](const QueryParam& p) { return p.name == "page" || p.name == "per_page"; });
+        return paginate(context, spec, given, unpaged);
+    }
+    const RawReply reply = context.client().invoke(*call.endpoint, call.path_args, call.query, call.body);
+    TableView view = spec.view;
+    if (view.items_key.empty()) view.items_key = spec.items_key;
+    print_reply(context, reply, view);
+    if (spec.safety != Safety::none) print_request_id(context, reply);
+    return k_exit_ok;
+}
+
+int run_spec(Context& context, const CommandSpec& spec, const Given& given) {
+    return send(context, spec, given, build_call(context, spec, given));
+}
+
+CLI::App* add_command(CLI::App& app, Action& action, const CommandSpec& spec, SpecRunner run) {
+    CLI::App* parent = &app;
+    for (std::size_t i = 0; i + 1 < spec.words.size(); ++i) parent = noun(*parent, spec.words[i]);
+    auto* sub = parent->add_subcommand(spec.words.back(), spec.summary);
+    auto given = std::make_shared<Given>();
+    given->args.resize(spec.args.size());
+    for (std::size_t i = 0; i < spec.args.size(); ++i) {
+        sub->add_option(spec.args[i], given->args[i], spec.args[i])->required();
+    }
+    for (const auto& field : spec.fields) {
+        if (field.type == FieldType::flag) {
+            sub->add_flag_function(
+                field.flag, [given, flag = field.flag](std::int64_t) { given->fields[flag] = "true"; },
+                field.help);
+            continue;
+        }
+        auto* option = sub->add_option_function<std::string>(
+            field.flag, [given, flag = field.flag](const std::string& value) { given->fields[flag] = value; },
+            field.help);
+        if (field.required) option->required();
+        if (!field.choices.empty()) option->check(CLI::IsMember(field.choices));
+    }
+    if (spec.list) {
+        sub->add_option("--page", given->page, "page number (from 1)")->check(CLI::PositiveNumber);
+        sub->add_option("--per-page", given->per_page, "items per page")->check(CLI::PositiveNumber);
+        sub->add_option("--limit", given->limit, "at most this many items (across pages with --all)")
+            ->check(CLI::PositiveNumber);
+        sub->add_flag("--all", given->all, "fetch every page and print one list");
+    }
+    if (spec.extra_fields) {
+        sub->add_option("--set", given->set,
+                        "extra body field, repeatable; JSON when valid JSON, else a string")
+            ->type_name("KEY=VALUE")
+            ->allow_extra_args(false);
+        sub->add_option("--body", given->body_file, "JSON object to send as the body (\"-\": stdin)")
+            ->type_name("FILE");
+    }
+    if (spec.safety >= Safety::ask_on_terminal) {
+        sub->add_flag("--dry-run", given->dry_run, "print the exact request and send nothing");
+        sub->add_flag("--yes", given->yes, "do not ask for confirmation");
+    }
+    sub->footer(example(spec.example.c_str()));
+    const SpecRunner runner = run ? std::move(run) : SpecRunner(run_spec);
+    sub->callback([&action, &spec, given, runner, sub] {
+        // A noun that is also a command (klines SYMBOL, profile): its own action only when none of
+        // its subcommands was chosen.
+        if (!sub->get_subcommands().empty()) return;
+        action = [&spec, given, runner](Context& c) { return runner(c, spec, *given); };
+    });
+    return sub;
+}
+
+}  // namespace hyperoru::cli

@@ -1,0 +1,119 @@
+#pragma once
+// Commands described as data. Most endpoints are "fill a path, a query and a JSON body from
+// flags, send, print": one CommandSpec row each, served by one piece of code (run_spec), so
+// dry-run, confirmation, pagination, request ids and output behave the same everywhere.
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cli/commands/commands.hpp"
+#include "cli/output.hpp"
+#include "hyperoru/endpoints.hpp"
+
+namespace hyperoru::cli {
+
+enum class FieldType {
+    string,     ///< JSON string
+    number,     ///< JSON number, sent with the user's exact text
+    integer,    ///< JSON integer
+    boolean,    ///< true or false
+    json,       ///< any JSON value, sent compactly with its number text intact
+    id,         ///< §1.4: digits without a leading zero as a number, anything else as a string
+    ids,        ///< comma-separated ids, as a JSON array
+    strings,    ///< comma-separated strings, as a JSON array
+    file_text,  ///< the contents of a file ("-" for stdin), as a JSON string
+    time,       ///< now, 24h, 7d or ISO 8601, sent as ISO 8601 UTC
+    flag,       ///< a flag without a value; "true" when given
+};
+
+struct Field {
+    Field(std::string flag_, std::string key_, FieldType type_ = FieldType::string, std::string help_ = {},
+          std::vector<std::string> choices_ = {}, bool required_ = false, bool query_ = false,
+          std::string fallback_ = {})
+        : flag(std::move(flag_)),
+          key(std::move(key_)),
+          type(type_),
+          help(std::move(help_)),
+          choices(std::move(choices_)),
+          required(required_),
+          query(query_),
+          fallback(std::move(fallback_)) {}
+
+    std::string flag;  ///< "--symbol"; a name without dashes ("symbol") is a positional argument
+    std::string key;   ///< JSON member or query parameter; "config.symbols" nests one level
+    FieldType type = FieldType::string;
+    std::string help;
+    std::vector<std::string> choices;  ///< allowed values (checked before sending)
+    bool required = false;
+    bool query = false;    ///< a query parameter instead of a body member
+    std::string fallback;  ///< JSON text sent when the flag is not given (empty: nothing)
+};
+
+/// How careful a command must be (money and destructive commands).
+enum class Safety {
+    none,
+    mutation,         ///< prints the server's request_id afterwards
+    ask_on_terminal,  ///< + --dry-run and --yes; asks on a terminal, proceeds off one
+    confirm,          ///< + --dry-run and --yes; asks on a terminal, refuses off one without --yes
+};
+
+struct CommandSpec {
+    std::vector<std::string> words;  ///< {"order", "cancel"}
+    const api::Endpoint* endpoint = nullptr;
+    std::string summary;
+    std::string example;
+    std::vector<std::string> args;  ///< positional names, one per path parameter, in order
+    std::vector<Field> fields;
+    bool list = false;          ///< --page, --per-page, --limit, --all
+    bool extra_fields = false;  ///< --set key=value and --body FILE
+    Safety safety = Safety::none;
+    TableView view;
+    std::string items_key;  ///< where a list lives in an object answer (§1.10), e.g. "positions"
+};
+
+/// What the user gave for one command.
+struct Given {
+    std::vector<std::string> args;
+    std::map<std::string, std::string> fields;  ///< by flag
+    std::vector<std::string> set;
+    std::optional<std::string> body_file;
+    std::optional<long> page, per_page, limit;
+    bool all = false;
+    bool dry_run = false;
+    bool yes = false;
+};
+
+/// One request, ready to send.
+struct Call {
+    const api::Endpoint* endpoint = nullptr;
+    std::vector<std::string> path_args;
+    std::vector<QueryParam> query;
+    std::optional<std::string> body;
+};
+
+using SpecRunner = std::function<int(Context&, const CommandSpec&, const Given&)>;
+
+/// Adds the command (creating the noun subcommands on the way) with its flags, and makes it
+/// store `run` (run_spec by default) as the action when selected. Returns the new subcommand.
+CLI::App* add_command(CLI::App& app, Action& action, const CommandSpec& spec, SpecRunner run = {});
+
+/// Builds the call for `spec` from what was given: path from args, query and body from fields,
+/// --set and --body. Throws UsageError for bad values, naming the flag.
+Call build_call(Context& context, const CommandSpec& spec, const Given& given);
+
+/// Sends `call` the way `spec` says (dry-run, confirmation, pagination, request id) and prints.
+int send(Context& context, const CommandSpec& spec, const Given& given, const Call& call);
+
+/// build_call + send.
+int run_spec(Context& context, const CommandSpec& spec, const Given& given);
+
+/// The JSON text for a value given for `field` (see FieldType).
+std::string field_json(Context& context, const Field& field, const std::string& value);
+
+/// The commands that are pure table rows.
+const std::vector<CommandSpec>& catalog();
+
+}  // namespace hyperoru::cli

@@ -104,19 +104,26 @@ std::string redirect_target(const http::Request& request, const http::Response& 
 }  // namespace
 
 http::Request Client::build_request(std::string_view method, std::string_view path,
-                                    const std::vector<QueryParam>& query,
-                                    const std::optional<std::string>& body, bool authenticated) const {
+                                    const CallOptions& options) const {
+    const auto& [query, body, authenticated, headers, accept, sink] = options;
+    (void)sink;  // used by call(), not needed to build the request
     http::Request request;
     request.method = std::string(method);
     request.url = m_options.base_url + std::string(path);
-    char separator = '?';
+    char separator = path.find('?') == std::string_view::npos ? '?' : '&';  // `api` paths may carry a query
     for (const auto& param : query) {
         request.url += separator;
         request.url += percent_encode(param.name) + "=" + percent_encode(param.value);
         separator = '&';
     }
     if (has_cr_or_lf(request.url)) throw UsageError("the request URL contains CR or LF");
-    request.headers.push_back({"Accept", "application/json"});
+    request.headers.push_back({"Accept", accept});
+    for (const auto& header : headers) {
+        if (has_cr_or_lf(header.name) || has_cr_or_lf(header.value) || header.name.empty()) {
+            throw UsageError("header '" + header.name + "' is empty or contains CR or LF");
+        }
+        request.headers.push_back(header);
+    }
     if (authenticated) {
         if (!m_options.token || m_options.token->empty()) {
             throw AuthError(0, ErrorBody{"not logged in", std::nullopt, std::nullopt, std::nullopt});
@@ -155,7 +162,15 @@ void Client::log(const std::string& line) const {
 
 RawReply Client::call(std::string_view method, std::string_view path, const std::vector<QueryParam>& query,
                       const std::optional<std::string>& body, bool authenticated) {
-    http::Request request = build_request(method, path, query, body, authenticated);
+    CallOptions options;
+    options.query = query;
+    options.body = body;
+    options.authenticated = authenticated;
+    return call(method, path, options);
+}
+
+RawReply Client::call(std::string_view method, std::string_view path, const CallOptions& options) {
+    http::Request request = build_request(method, path, options);
     const int max_retries = m_options.retry.max_retries;
     int retries = 0;
     bool redirected = false;
@@ -166,7 +181,8 @@ RawReply Client::call(std::string_view method, std::string_view path, const std:
         m_clock.sleep(delay);
     };
     for (int attempts = 1;; ++attempts) {
-        http::Outcome outcome = m_transport->perform(request);
+        http::Outcome outcome = options.sink != nullptr ? m_transport->stream(request, *options.sink)
+                                                        : m_transport->perform(request);
         if (auto* failure = std::get_if<http::Failure>(&outcome)) {
             if (failure->kind == http::FailureKind::aborted && interrupt_flag().load()) throw Interrupted();
             if (retries < max_retries && is_retryable_failure(request.method, *failure)) {
@@ -191,7 +207,9 @@ RawReply Client::call(std::string_view method, std::string_view path, const std:
             log("following " + describe_status(response) + " to " + request.url);
             continue;
         }
-        if (retries < max_retries && is_retryable_status(request.method, response.status)) {
+        // A stream is never retried once response headers have arrived (§1.9).
+        if (options.sink == nullptr && retries < max_retries &&
+            is_retryable_status(request.method, response.status)) {
             const auto retry_after = http::find_header(response.headers, "Retry-After");
             wait(retry_delay(response, retries + 1, attempts),
                  describe_status(response) + (retry_after ? " (Retry-After: " + *retry_after + ")" : ""));

@@ -76,6 +76,18 @@ struct QueryParam {
     std::string value;
 };
 
+/// Everything about one request beyond its method and path.
+struct CallOptions {
+    std::vector<QueryParam> query;
+    std::optional<std::string> body;  ///< JSON text; sent with Content-Type: application/json
+    bool authenticated = true;
+    http::Headers headers;  ///< extra headers (CR or LF in a name or value: UsageError)
+    std::string accept = "application/json";
+    /// When set, a 2xx body goes here as it arrives (RawReply::body stays empty). Such a call is
+    /// never retried once response headers have arrived (§1.9).
+    http::BodySink* sink = nullptr;
+};
+
 class Client {
 public:
     /// `clock` must outlive the client; it defaults to the real clock.
@@ -116,11 +128,11 @@ public:
     /// AuthError when there is none. Non-2xx answers throw; retries follow the contract.
     RawReply call(std::string_view method, std::string_view path, const std::vector<QueryParam>& query = {},
                   const std::optional<std::string>& body = std::nullopt, bool authenticated = true);
+    RawReply call(std::string_view method, std::string_view path, const CallOptions& options);
 
 private:
     http::Request build_request(std::string_view method, std::string_view path,
-                                const std::vector<QueryParam>& query, const std::optional<std::string>& body,
-                                bool authenticated) const;
+                                const CallOptions& options) const;
     /// Delay before retry number `retry` of a retryable status: Retry-After when given, else the
     /// backoff. Throws ApiError when Retry-After exceeds the policy's maximum.
     std::chrono::milliseconds retry_delay(const http::Response& response, int retry, int attempts);

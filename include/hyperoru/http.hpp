@@ -69,12 +69,24 @@ struct Failure {
 
 using Outcome = std::variant<Response, Failure>;
 
+/// Receives the body of a success (2xx) response piece by piece, as it arrives (streams).
+class BodySink {
+public:
+    virtual ~BodySink() = default;
+    /// Returns false to stop the transfer (the outcome is then a Failure of kind aborted).
+    virtual bool write(std::string_view chunk) = 0;
+};
+
 /// Performs one HTTP exchange. Implementations never follow redirects and never throw for
 /// network conditions; they return a Failure instead. Not thread-safe: one per thread.
 class Transport {
 public:
     virtual ~Transport() = default;
     virtual Outcome perform(const Request& request) = 0;
+    /// Like perform, but a 2xx body goes to `sink` as it arrives and Response::body stays empty;
+    /// other bodies are collected as usual (for the error reader). The default hands the whole
+    /// body over at once, after perform.
+    virtual Outcome stream(const Request& request, BodySink& sink);
 };
 
 struct TransportOptions {

@@ -5,6 +5,7 @@
 // the client decides (§1.1). Every trace line goes through the redactor before it is written.
 #include <curl/curl.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -65,6 +66,9 @@ std::string_view trim(std::string_view s) {
 /// State of the transfer in progress; the callbacks see it through their user pointer.
 struct Transfer {
     Response response;
+    BodySink* sink = nullptr;   ///< receives 2xx bodies as they arrive, when streaming
+    long status = 0;            ///< of the status line last seen
+    bool sink_stopped = false;  ///< the sink asked to stop
     std::size_t cap = 0;
     bool too_large = false;
     const std::atomic<bool>* interrupted = nullptr;
@@ -75,6 +79,11 @@ struct Transfer {
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto& transfer = *static_cast<Transfer*>(user);
     const std::size_t bytes = size * count;
+    if (transfer.sink != nullptr && transfer.status >= 200 && transfer.status < 300) {
+        if (transfer.sink->write(std::string_view(data, bytes))) return bytes;
+        transfer.sink_stopped = true;
+        return 0;
+    }
     if (transfer.response.body.size() + bytes > transfer.cap) {
         transfer.too_large = true;
         return 0;  // makes libcurl abort with CURLE_WRITE_ERROR
@@ -94,6 +103,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
         transfer.response.reason.clear();
         const auto first_space = line.find(' ');
         if (first_space != std::string_view::npos) {
+            transfer.status = std::strtol(std::string(line.substr(first_space + 1, 3)).c_str(), nullptr, 10);
             const auto second_space = line.find(' ', first_space + 1);
             if (second_space != std::string_view::npos) {
                 transfer.response.reason = std::string(trim(line.substr(second_space + 1)));
@@ -143,7 +153,8 @@ int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user
     return 0;
 }
 
-FailureKind classify(CURLcode rc, bool too_large) {
+FailureKind classify(CURLcode rc, bool too_large, bool sink_stopped) {
+    if (rc == CURLE_WRITE_ERROR && sink_stopped) return FailureKind::aborted;
     switch (rc) {
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY: return FailureKind::resolve;
@@ -205,7 +216,15 @@ public:
 
     Outcome perform(const Request& request) override {
         try {
-            return perform_checked(request);
+            return perform_checked(request, nullptr);
+        } catch (const OptionError& e) {
+            return Failure{FailureKind::other, e.what(), false};
+        }
+    }
+
+    Outcome stream(const Request& request, BodySink& sink) override {
+        try {
+            return perform_checked(request, &sink);
         } catch (const OptionError& e) {
             return Failure{FailureKind::other, e.what(), false};
         }
@@ -269,7 +288,7 @@ private:
         HYPERORU_SET(easy, CURLOPT_FRESH_CONNECT, idempotent ? 0L : 1L);
     }
 
-    Outcome perform_checked(const Request& request) {
+    Outcome perform_checked(const Request& request, BodySink* sink) {
         for (const auto& header : request.headers) {
             if (has_cr_or_lf(header.name) || has_cr_or_lf(header.value)) {
                 return Failure{FailureKind::protocol, "header " + header.name + " contains CR or LF", false};
@@ -278,6 +297,7 @@ private:
         if (has_cr_or_lf(request.url)) return Failure{FailureKind::protocol, "URL contains CR or LF", false};
 
         Transfer transfer;
+        transfer.sink = sink;
         transfer.cap = m_options.max_response_bytes;
         transfer.interrupted = m_options.interrupted;
         transfer.trace = m_options.trace;
@@ -315,7 +335,7 @@ private:
 
     Failure failure(CURLcode rc, const Transfer& transfer) {
         Failure f;
-        f.kind = classify(rc, transfer.too_large);
+        f.kind = classify(rc, transfer.too_large, transfer.sink_stopped);
         if (f.kind == FailureKind::too_large) {
             f.message =
                 "response too large: more than " + std::to_string(m_options.max_response_bytes) + " bytes";

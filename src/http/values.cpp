@@ -23,6 +23,17 @@ std::optional<std::string> find_header(const Headers& headers, std::string_view 
     return std::nullopt;
 }
 
+Outcome Transport::stream(const Request& request, BodySink& sink) {
+    Outcome outcome = perform(request);
+    if (auto* response = std::get_if<Response>(&outcome);
+        response && response->status >= 200 && response->status < 300) {
+        const bool go_on = response->body.empty() || sink.write(response->body);
+        response->body.clear();
+        if (!go_on) return Failure{FailureKind::aborted, "aborted by the receiver", true};
+    }
+    return outcome;
+}
+
 const char* to_string(FailureKind kind) {
     switch (kind) {
         case FailureKind::resolve: return "resolve";

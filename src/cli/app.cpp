@@ -149,6 +149,8 @@ int run(const std::vector<std::string>& args, Io& io) {
     register_auth(app, action);
     register_account(app, action);
     register_resources(app, action);
+    register_ai(app, action);
+    register_api(app, action);
 
     try {
         std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -1,4 +1,4 @@
-// account list, account create.
+// account create (the other account commands are table rows in catalog.cpp).
 #include <CLI/CLI.hpp>
 
 #include <istream>
@@ -14,33 +14,12 @@ namespace hyperoru::cli {
 
 namespace {
 
-struct ListOptions {
-    bool include_hidden = false;
-};
-
 struct CreateOptions {
     AccountCreate request;
     std::optional<std::string> description, llm_provider, llm_model, llm_base_url;
     bool llm_api_key_stdin = false;
     std::vector<std::string> set;
 };
-
-TableView account_rows() {
-    TableView view;
-    view.kind = TableView::Kind::rows;
-    view.columns = {{"ID", {"id", "account_id"}},      {"NAME", {"name"}},
-                    {"MODEL", {"llm_model", "model"}}, {"TYPE", {"account_type"}},
-                    {"CAPITAL", {"initial_capital"}},  {"CASH", {"current_cash"}},
-                    {"ACTIVE", {"is_active"}},         {"DASHBOARD", {"show_on_dashboard"}}};
-    view.empty_message = "No accounts.";
-    return view;
-}
-
-int run_list(Context& context, const ListOptions& options) {
-    const auto reply = context.client().list_accounts(options.include_hidden);
-    print_reply(context, reply.raw, account_rows());
-    return k_exit_ok;
-}
 
 /// --set key=value: the value is sent as JSON when it is valid JSON (numbers keep their text),
 /// otherwise as a JSON string.
@@ -86,15 +65,6 @@ void register_account(CLI::App& app, Action& action) {
         "account", "AI traders (accounts): list, create, update, delete, overview, strategy");
     account->require_subcommand(1);
     account->footer(example("hyperoru account list"));
-
-    auto list_options = std::make_shared<ListOptions>();
-    auto* list = account->add_subcommand("list", "List your AI traders (GET /api/account/list)");
-    list->add_flag("--include-hidden", list_options->include_hidden,
-                   "also list traders hidden from the dashboard");
-    list->footer(example("hyperoru account list --include-hidden -o ndjson | jq -r .name"));
-    list->callback([&action, list_options] {
-        action = [list_options](Context& c) { return run_list(c, *list_options); };
-    });
 
     auto create_options = std::make_shared<CreateOptions>();
     auto* create = account->add_subcommand("create", "Create an AI trader (POST /api/account/)");

@@ -88,6 +88,28 @@ std::vector<CommandSpec> make_catalog() {
                  {},
                  {}});
     // accounts
+    Field include_hidden{"--include-hidden", "include_hidden", F::flag,
+                         "also list traders hidden from the dashboard"};
+    include_hidden.query = true;
+    c.push_back({{"account", "list"},
+                 &api::account_list,
+                 "List your AI traders (GET /api/account/list)",
+                 "hyperoru account list --include-hidden -o ndjson | jq -r .name",
+                 {},
+                 {include_hidden},
+                 true,
+                 false,
+                 Safety::none,
+                 rows({{"ID", {"id", "account_id"}},
+                       {"NAME", {"name"}},
+                       {"MODEL", {"llm_model", "model"}},
+                       {"TYPE", {"account_type"}},
+                       {"CAPITAL", {"initial_capital"}},
+                       {"CASH", {"current_cash"}},
+                       {"ACTIVE", {"is_active"}},
+                       {"DASHBOARD", {"show_on_dashboard"}}},
+                      "No accounts."),
+                 {}});
     c.push_back({{"account", "update"},
                  &api::account_update,
                  "Change an AI trader (PUT /api/account/{id})",

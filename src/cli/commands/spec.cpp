@@ -131,26 +131,22 @@ void confirm(Context& context, const CommandSpec& spec, const Given& given, cons
     if (answer != "y" && answer != "Y" && answer != "yes") throw UsageError(what + ": cancelled");
 }
 
-int paginate(Context& context, const CommandSpec& spec, const Given& given, const Call& call) {
-    const long per_page = given.per_page.value_or(100);
-    long page = given.page.value_or(1);
+}  // namespace
+
+int paginate(Context& context, const PageFetcher& fetch, const PageOptions& options) {
+    const long per_page = options.per_page.value_or(100);
+    long page = options.first_page.value_or(1);
     const Format format = context.format();
     json::Value all = json::Value::array();
     std::size_t count = 0;
-    const auto limit_reached = [&] { return given.limit && static_cast<long>(count) >= *given.limit; };
+    const auto limit_reached = [&] { return options.limit && static_cast<long>(count) >= *options.limit; };
     for (;;) {
-        Call paged = call;
-        paged.query.push_back({"page", std::to_string(page)});
-        paged.query.push_back({"per_page", std::to_string(per_page)});
-        const RawReply reply =
-            context.client().invoke(*paged.endpoint, paged.path_args, paged.query, paged.body);
-        if (format == Format::raw) {
-            context.out() << reply.body << '\n';
-        }
+        const RawReply reply = fetch(page, per_page);
+        if (format == Format::raw) context.out() << reply.body << '\n';
         json::Value value = body_value(reply);
-        const json::Value* items = items_of(value, spec.items_key);
+        const json::Value* items = items_of(value, options.view.items_key);
         if (items == nullptr) {  // not a list: nothing to page through
-            if (format != Format::raw) print_reply(context, reply, spec.view);
+            if (format != Format::raw) print_reply(context, reply, options.view);
             return k_exit_ok;
         }
         const std::size_t received = items->items().size();
@@ -177,12 +173,10 @@ int paginate(Context& context, const CommandSpec& spec, const Given& given, cons
         RawReply combined;
         combined.content_type = "application/json";
         combined.body = json::to_string(all);
-        print_reply(context, combined, spec.view);
+        print_reply(context, combined, options.view);
     }
     return k_exit_ok;
 }
-
-}  // namespace
 
 std::string field_json(Context& context, const Field& field, const std::string& value) {
     const auto bad = [&](const char* expected) {
@@ -277,15 +271,21 @@ int send(Context& context, const CommandSpec& spec, const Given& given, const Ca
         return k_exit_ok;
     }
     confirm(context, spec, given, call);
+    TableView view = spec.view;
+    if (view.items_key.empty()) view.items_key = spec.items_key;
     if (spec.list && given.all) {
         Call unpaged = call;
         std::erase_if(unpaged.query,
                       [](const QueryParam& p) { return p.name == "page" || p.name == "per_page"; });
-        return paginate(context, spec, given, unpaged);
+        const PageFetcher fetch = [&](long page, long per_page) {
+            std::vector<QueryParam> query = unpaged.query;
+            query.push_back({"page", std::to_string(page)});
+            query.push_back({"per_page", std::to_string(per_page)});
+            return context.client().invoke(*unpaged.endpoint, unpaged.path_args, query, unpaged.body);
+        };
+        return paginate(context, fetch, {given.page, given.per_page, given.limit, view});
     }
     const RawReply reply = context.client().invoke(*call.endpoint, call.path_args, call.query, call.body);
-    TableView view = spec.view;
-    if (view.items_key.empty()) view.items_key = spec.items_key;
     print_reply(context, reply, view);
     if (spec.safety != Safety::none) print_request_id(context, reply);
     return k_exit_ok;

@@ -113,6 +113,22 @@ int run_spec(Context& context, const CommandSpec& spec, const Given& given);
 /// The JSON text for a value given for `field` (see FieldType).
 std::string field_json(Context& context, const Field& field, const std::string& value);
 
+/// Fetches one page of a list (pages count from 1).
+using PageFetcher = std::function<RawReply(long page, long per_page)>;
+
+struct PageOptions {
+    std::optional<long> first_page;
+    std::optional<long> per_page;  ///< default 100
+    std::optional<long> limit;     ///< at most this many items in total
+    TableView view;
+};
+
+/// --all: fetches page after page (on the same connection) until a short or empty page, an
+/// envelope whose `next` is null, the limit, or a server that ignores paging (a page longer
+/// than asked for). Prints one JSON array (or a table), or with -o ndjson one item per line as
+/// pages arrive. An answer that is not a list is printed as it is.
+int paginate(Context& context, const PageFetcher& fetch, const PageOptions& options);
+
 /// The commands that are pure table rows.
 const std::vector<CommandSpec>& catalog();
 

@@ -1,0 +1,270 @@
+// The Hyper AI assistant: a chat turn streamed as Server-Sent Events (§4), conversations, and
+// polling of asynchronous AI stream tasks (§2.14).
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include "cli/commands/spec.hpp"
+#include "error_body.hpp"
+#include "hyperoru/errors.hpp"
+#include "hyperoru/exact_json.hpp"
+#include "sse.hpp"
+
+namespace hyperoru::cli {
+
+namespace {
+
+struct ChatOptions {
+    std::string message;
+    std::optional<std::string> conversation;
+    std::optional<std::string> context_json;
+    std::optional<std::string> skill_ids;
+};
+
+/// §2.14 ChatStart: context always (as {} when not given), message always, the rest when set.
+std::string chat_start(Context& context, const ChatOptions& options) {
+    json::ObjectWriter body;
+    body.add_json("context", options.context_json.value_or("{}"));
+    body.add_string("message", options.message);
+    if (options.conversation) {
+        body.add_json("conversation_id",
+                      field_json(context, Field{"--conversation", "", FieldType::id}, *options.conversation));
+    }
+    if (options.skill_ids) {
+        body.add_json("skill_ids",
+                      field_json(context, Field{"--skill-ids", "", FieldType::ids}, *options.skill_ids));
+    }
+    return body.str();
+}
+
+/// A data payload as JSON: itself when it is valid JSON, else as a string.
+std::string data_json(const std::string& data) {
+    return json::is_valid(data) ? data : json::quote(data);
+}
+
+/// Reply text keeps its newlines and tabs; other control characters are neutralised.
+std::string sanitize_text(const std::string& text) {
+    std::string out;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        if (i == text.size() || text[i] == '\n' || text[i] == '\t') {
+            out += sanitize_for_terminal(std::string_view(text).substr(start, i - start));
+            if (i < text.size()) out += text[i];
+            start = i + 1;
+        }
+    }
+    return out;
+}
+
+/// Prints a chat stream as it arrives: token text on a terminal, one JSON event per line
+/// otherwise. Also keeps the first bytes in case the answer turns out not to be a stream.
+class ChatPrinter final : public http::BodySink {
+public:
+    ChatPrinter(Context& context, bool as_text)
+        : m_context(context), m_as_text(as_text), m_reader([this](const SseEvent& e) { on_event(e); }) {}
+
+    bool write(std::string_view chunk) override {
+        if (m_raw.size() < k_keep) m_raw.append(chunk.substr(0, k_keep - m_raw.size()));
+        m_reader.feed(chunk);
+        return m_reader.buffered() <= k_keep;  // an endless line is not a stream we can use
+    }
+    void finish() { m_reader.finish(); }
+
+    bool done() const noexcept { return m_done; }
+    const std::optional<ErrorBody>& error() const noexcept { return m_error; }
+    const std::string& raw() const noexcept { return m_raw; }
+    bool printed_text() const noexcept { return m_printed_text; }
+
+private:
+    static constexpr std::size_t k_keep = 64u * 1024u * 1024u;
+
+    void on_event(const SseEvent& event) {
+        std::ostream& out = m_context.out();
+        const bool known = event.done || event.kind == "token" || event.kind == "status" ||
+                           event.kind == "tool_call" || event.kind == "error";
+        if (event.done) m_done = true;
+        if (event.kind == "error") {
+            m_error = read_error_body(0, "", event.data);
+            if (m_error->message.rfind("HTTP 0", 0) == 0)
+                m_error->message = "the assistant reported an error";
+        }
+        if (m_context.options().verbose && (!known || event.kind == "status" || event.kind == "tool_call")) {
+            m_context.err() << "* event " << sanitize_for_terminal(event.kind) << ": "
+                            << sanitize_for_terminal(event.data) << '\n';
+        }
+        if (!m_as_text) {
+            if (!known) return;  // §4: unknown kinds only in verbose output
+            json::ObjectWriter line;
+            line.add_string("event", event.done ? "done" : event.kind);
+            if (!event.done) line.add_json("data", data_json(event.data));
+            out << line.str() << '\n' << std::flush;
+            return;
+        }
+        if (event.kind == "token") {
+            const auto text = sse_token_text(event);
+            out << (text ? sanitize_text(*text) : event.data) << std::flush;
+            m_printed_text = true;
+        }
+    }
+
+    Context& m_context;
+    bool m_as_text;
+    SseReader m_reader;
+    std::string m_raw;
+    bool m_done = false;
+    bool m_printed_text = false;
+    std::optional<ErrorBody> m_error;
+};
+
+int run_chat(Context& context, const ChatOptions& options) {
+    ChatPrinter printer(context, context.format() == Format::table);
+    CallOptions call;
+    call.body = chat_start(context, options);
+    call.accept = "text/event-stream";
+    call.sink = &printer;
+    const RawReply reply = context.client().call(api::ai_chat.method, api::ai_chat.path, call);
+    if (reply.content_type.find("text/event-stream") == std::string::npos) {
+        // §4: not a stream: an ordinary JSON answer.
+        RawReply plain = reply;
+        plain.body = printer.raw();
+        print_reply(context, plain, {});
+        return k_exit_ok;
+    }
+    printer.finish();
+    if (printer.printed_text()) context.out() << '\n';
+    if (printer.error()) {
+        const ErrorBody& e = *printer.error();
+        return report_error(context, {e.message, 0, e.code, e.request_id, e.details, k_exit_error});
+    }
+    if (!printer.done()) {
+        return report_error(context,
+                            {"the chat stream ended before it was done", 0, {}, {}, {}, k_exit_network});
+    }
+    return k_exit_ok;
+}
+
+int run_conversation_create(Context& context, const ChatOptions& options) {
+    const RawReply reply =
+        context.client().invoke(api::ai_conversation_create, {}, {}, chat_start(context, options));
+    print_reply(context, reply, {});
+    return k_exit_ok;
+}
+
+struct StreamOptions {
+    std::string task_id;
+    bool follow = false;
+    double interval_seconds = 1.0;
+};
+
+/// §2.14: polls with the `since` cursor until done; prints each chunk once, in index order.
+int run_stream(Context& context, const StreamOptions& options) {
+    if (!options.follow) {
+        print_reply(context, context.client().invoke(api::ai_stream_poll, {options.task_id}), {});
+        return k_exit_ok;
+    }
+    const bool as_text = context.format() == Format::table;
+    std::optional<long long> cursor;
+    long long printed_up_to = -1;
+    for (bool first = true;; first = false) {
+        if (!first)
+            context.io().clock->sleep(
+                std::chrono::milliseconds(std::llround(options.interval_seconds * 1000)));
+        std::vector<QueryParam> query;
+        if (cursor) query.push_back({"since", std::to_string(*cursor)});
+        const RawReply reply = context.client().invoke(api::ai_stream_poll, {options.task_id}, query);
+        const json::Value value = json::parse(reply.body);
+        std::vector<std::pair<long long, const json::Value*>> chunks;
+        if (const json::Value* list = value.find("chunks"); list != nullptr && list->is_array()) {
+            for (const auto& chunk : list->items()) {
+                const json::Value* index = chunk.find("index");
+                if (index != nullptr && index->is_number())
+                    chunks.emplace_back(std::stoll(index->text()), &chunk);
+            }
+        }
+        std::sort(chunks.begin(), chunks.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        long long highest = printed_up_to;
+        for (const auto& [index, chunk] : chunks) {
+            highest = std::max(highest, index);
+            if (index <= printed_up_to) continue;  // already printed in an earlier poll
+            printed_up_to = index;
+            if (as_text) {
+                const json::Value* content = chunk->find("content");
+                if (content != nullptr && content->is_string())
+                    context.out() << sanitize_text(content->text());
+            } else {
+                json::write_ndjson(context.out(), *chunk, json::default_mask_keys());
+            }
+        }
+        context.out().flush();
+        const json::Value* error = value.find("error");
+        if (error != nullptr && !error->is_null()) {
+            const ErrorBody e = error->is_string() ? ErrorBody{error->text(), {}, {}, {}}
+                                                   : read_error_body(0, "", json::to_string(*error));
+            if (as_text) context.out() << '\n';
+            return report_error(context, {e.message, 0, e.code, e.request_id, {}, k_exit_error});
+        }
+        const json::Value* done = value.find("is_done");
+        if (done == nullptr || !done->is_bool()) done = value.find("done");
+        if (done != nullptr && done->is_bool() && done->text() == "true") break;
+        const json::Value* next = value.find("next_cursor");
+        if (next == nullptr || !next->is_number()) next = value.find("next");
+        cursor = next != nullptr && next->is_number() ? std::stoll(next->text()) : highest + 1;
+    }
+    if (as_text) context.out() << '\n';
+    return k_exit_ok;
+}
+
+}  // namespace
+
+void register_ai(CLI::App& app, Action& action) {
+    auto* ai = app.add_subcommand("ai", "The Hyper AI assistant");
+    ai->require_subcommand(1);
+    ai->footer(example("hyperoru ai chat 'How did my BTC trader do this week?'"));
+
+    auto chat_options = std::make_shared<ChatOptions>();
+    const auto add_chat_flags = [](CLI::App* sub, ChatOptions& o) {
+        sub->add_option("--conversation", o.conversation, "continue this conversation")->type_name("ID");
+        sub->add_option("--context", o.context_json, "context object as JSON (default {})")
+            ->type_name("JSON");
+        sub->add_option("--skill-ids", o.skill_ids, "comma-separated skill ids")->type_name("IDS");
+    };
+    auto* chat = ai->add_subcommand("chat", "Ask the assistant; the answer streams as it is written");
+    chat->add_option("message", chat_options->message, "your message")->required();
+    add_chat_flags(chat, *chat_options);
+    chat->footer(example("hyperoru ai chat 'Summarise my open positions' -o ndjson | jq -r .event"));
+    chat->callback([&action, chat_options] {
+        action = [chat_options](Context& c) { return run_chat(c, *chat_options); };
+    });
+
+    auto create_options = std::make_shared<ChatOptions>();
+    auto* conversation = ai->add_subcommand("conversation", "Assistant conversations");
+    conversation->require_subcommand(1);
+    conversation->footer(example("hyperoru ai conversation create --message 'Plan for today'"));
+    auto* create =
+        conversation->add_subcommand("create", "Start a conversation (POST /api/hyper-ai/conversations)");
+    create->add_option("--message", create_options->message, "first message (default empty)");
+    add_chat_flags(create, *create_options);
+    create->footer(example("hyperoru ai conversation create --message 'Plan for today'"));
+    create->callback([&action, create_options] {
+        action = [create_options](Context& c) { return run_conversation_create(c, *create_options); };
+    });
+
+    auto stream_options = std::make_shared<StreamOptions>();
+    auto* stream =
+        ai->add_subcommand("stream", "Output of an asynchronous AI task (GET /api/ai-stream/{task_id})");
+    stream->add_option("task_id", stream_options->task_id, "task id from prompt ai-chat")->required();
+    stream->add_flag("--follow", stream_options->follow,
+                     "poll until the task is done, printing chunks as they come");
+    stream->add_option("--interval", stream_options->interval_seconds, "seconds between polls (default 1)")
+        ->check(CLI::PositiveNumber);
+    stream->footer(example("hyperoru ai stream task-1 --follow"));
+    stream->callback([&action, stream_options] {
+        action = [stream_options](Context& c) { return run_stream(c, *stream_options); };
+    });
+}
+
+}  // namespace hyperoru::cli

@@ -1,0 +1,404 @@
+// The table-driven commands in-process: exact requests, safety (dry-run, confirmation), paging,
+// field conversions, the AI stream and chat, and `api`.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "support/cli_fixture.hpp"
+
+using namespace hyperoru;
+using hyperoru::test::Cli;
+using hyperoru::test::k_json;
+
+namespace {
+
+const std::string k_base = "https://api.production.hyperoru.com";
+
+/// A CLI with a stored token for the production URL.
+struct LoggedIn : Cli {
+    LoggedIn() { login_state(); }
+};
+
+std::optional<std::string> header(const http::Request& r, const char* name) {
+    return http::find_header(r.headers, name);
+}
+
+}  // namespace
+
+TEST_CASE("resources: order create sends exact numbers, a default name, and asks only on a terminal",
+          "[resources]") {
+    LoggedIn cli;
+    cli.server->respond(201, R"({"id":42,"status":"pending"})",
+                        {{"Content-Type", "application/json"}, {"X-Request-Id", "req_7"}});
+    CHECK(cli.run({"order", "create", "--account", "1", "--symbol", "BTC", "--side", "buy", "--type", "limit",
+                   "--quantity", "0.010", "--price", "67000.50"}) == 0);
+    CHECK(cli.request().method == "POST");
+    CHECK(cli.request().url == k_base + "/api/orders/create");
+    CHECK(
+        cli.request().body ==
+        R"({"account_id":1,"symbol":"BTC","name":"buy BTC","side":"buy","order_type":"limit","quantity":0.010,"price":67000.50})");
+    CHECK(cli.out == "{\n  \"id\": 42,\n  \"status\": \"pending\"\n}\n");
+    CHECK(cli.err == "request_id: req_7\n");
+    CHECK(cli.prompts.empty());
+
+    SECTION("a limit order without a price is refused before sending") {
+        CHECK(cli.run({"order", "create", "--account", "1", "--symbol", "BTC", "--side", "buy", "--type",
+                       "limit", "--quantity", "1"}) == 2);
+        CHECK(cli.err == "hyperoru: error: a limit order needs --price\n");
+        CHECK(cli.server->requests.size() == 1);
+    }
+    SECTION("enums are checked") {
+        CHECK(cli.run({"order", "create", "--account", "1", "--symbol", "BTC", "--side", "hold", "--type",
+                       "market", "--quantity", "1"}) == 2);
+        CHECK(cli.run({"order", "create", "--account", "1", "--symbol", "BTC", "--side", "buy", "--type",
+                       "market", "--quantity", "lots"}) == 2);
+        CHECK(cli.err == "hyperoru: error: --quantity expects a number, got 'lots'\n");
+        CHECK(cli.server->requests.size() == 1);
+    }
+    SECTION("on a terminal it asks, and 'n' sends nothing") {
+        cli.stdin_tty = true;
+        cli.answers = {"n"};
+        CHECK(cli.run({"order", "create", "--account", "acc-7", "--symbol", "ETH", "--side", "sell", "--type",
+                       "market", "--quantity", "2", "--name", "exit"}) == 2);
+        REQUIRE(cli.prompts.size() == 1);
+        CHECK(
+            cli.prompts[0].first ==
+            "About to POST " + k_base +
+                R"(/api/orders/create with {"account_id":"acc-7","symbol":"ETH","name":"exit","side":"sell","order_type":"market","quantity":2})"
+                "\nContinue? [y/N] ");
+        CHECK(cli.err == "hyperoru: error: order create: cancelled\n");
+        CHECK(cli.server->requests.size() == 1);
+    }
+}
+
+TEST_CASE("resources: --dry-run prints the exact request and sends nothing", "[resources]") {
+    LoggedIn cli;
+    CHECK(cli.run({"account", "delete", "3", "--dry-run"}) == 0);
+    CHECK(cli.out == "DELETE " + k_base + "/api/account/3\nAuthorization: Bearer <redacted>\n");
+    CHECK(cli.run({"order", "create", "--account", "1", "--symbol", "BTC", "--side", "buy", "--type",
+                   "market", "--quantity", "0.01", "--dry-run"}) == 0);
+    CHECK(
+        cli.out ==
+        "POST " + k_base +
+            "/api/orders/create\nAuthorization: Bearer <redacted>\nContent-Type: application/json\n\n"
+            R"({"account_id":1,"symbol":"BTC","name":"buy BTC","side":"buy","order_type":"market","quantity":0.01})"
+            "\n");
+    CHECK(cli.server->requests.empty());
+}
+
+TEST_CASE("resources: deletes, cancels and process-all refuse off a terminal without --yes", "[resources]") {
+    LoggedIn cli;
+    for (const auto& args : std::vector<std::vector<std::string>>{{"order", "cancel", "42"},
+                                                                  {"order", "process-all"},
+                                                                  {"prompt", "delete", "1"},
+                                                                  {"account", "delete", "1"}}) {
+        CHECK(cli.run(args) == 2);
+        CHECK_THAT(cli.err, Catch::StartsWith("hyperoru: error: refusing to run '"));
+    }
+    CHECK(cli.server->requests.empty());
+    cli.server->respond(200, R"({"status":"ok","order_id":42,"request_id":"req_b"})", k_json);
+    CHECK(cli.run({"order", "cancel", "42", "--yes"}) == 0);
+    CHECK(cli.request().url == k_base + "/api/orders/cancel/42");
+    CHECK_FALSE(cli.request().body);
+    CHECK_FALSE(header(cli.request(), "Content-Type"));
+    CHECK(cli.err == "request_id: req_b\n");
+    // order execute is money too, but off a terminal it does not ask.
+    cli.server->respond(200, R"({"status":"ok"})", k_json);
+    CHECK(cli.run({"order", "execute", "42"}) == 0);
+    CHECK(cli.request(1).url == k_base + "/api/orders/execute/42");
+}
+
+TEST_CASE("resources: order list picks its endpoint and prints order columns", "[resources]") {
+    LoggedIn cli;
+    CHECK(cli.run({"order", "list"}) == 2);
+    CHECK(cli.run({"order", "list", "--pending", "--account", "1"}) == 2);
+    cli.server->respond(200, R"([{"id":42,"symbol":"BTC","side":"buy","status":"executed","quantity":0.01}])",
+                        k_json);
+    cli.stdout_tty = true;
+    CHECK(cli.run({"order", "list", "--account", "a/b"}) == 0);
+    CHECK(cli.request().url == k_base + "/api/orders/account/a%2Fb");
+    CHECK(cli.out ==
+          "ID  ACCOUNT  SYMBOL  SIDE  TYPE  QUANTITY  PRICE  STATUS\n42  -        BTC     buy   -     0.01   "
+          "   -      executed\n");
+    cli.server->respond(200, "[]", k_json);
+    CHECK(cli.run({"order", "list", "--user", "7"}) == 0);
+    CHECK(cli.request(1).url == k_base + "/api/orders/user/7");
+    CHECK(cli.out == "No orders.\n");
+}
+
+TEST_CASE("resources: --all pages until a short page", "[resources]") {
+    LoggedIn cli;
+    cli.server->respond(200, R"([{"id":1},{"id":2}])", k_json);
+    cli.server->respond(200, R"([{"id":3},{"id":4}])", k_json);
+    cli.server->respond(200, R"([{"id":5}])", k_json);
+    CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "ndjson"}) == 0);
+    CHECK(cli.out == "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n{\"id\":4}\n{\"id\":5}\n");
+    REQUIRE(cli.server->requests.size() == 3);
+    CHECK(cli.request(0).url == k_base + "/api/programs/?page=1&per_page=2");
+    CHECK(cli.request(2).url == k_base + "/api/programs/?page=3&per_page=2");
+
+    SECTION("an envelope with next null stops, json prints one array") {
+        cli.server->respond(200, R"({"items":[{"id":1},{"id":2}],"next":2})", k_json);
+        cli.server->respond(200, R"({"items":[{"id":3},{"id":4}],"next":null})", k_json);
+        CHECK(cli.run({"prompt", "list", "--all", "--per-page", "2"}) == 0);
+        CHECK(cli.out ==
+              "[\n  {\n    \"id\": 1\n  },\n  {\n    \"id\": 2\n  },\n  {\n    \"id\": 3\n  },\n  {\n    "
+              "\"id\": 4\n  }\n]\n");
+        CHECK(cli.server->requests.size() == 5);
+    }
+    SECTION("a server that ignores paging is asked once") {
+        cli.server->respond(200, R"([{"id":1},{"id":2},{"id":3}])", k_json);
+        CHECK(cli.run({"factor", "list", "--all", "--per-page", "2", "-o", "ndjson"}) == 0);
+        CHECK(cli.server->requests.size() == 4);
+        CHECK(cli.out == "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n");
+    }
+    SECTION("--limit caps the total across pages") {
+        cli.server->respond(200, R"([{"id":1},{"id":2}])", k_json);
+        cli.server->respond(200, R"([{"id":3},{"id":4}])", k_json);
+        CHECK(cli.run({"account", "list", "--all", "--per-page", "2", "--limit", "3", "-o", "ndjson"}) == 0);
+        CHECK(cli.out == "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n");
+        CHECK(cli.server->requests.size() == 5);
+    }
+    SECTION("without --all, paging flags pass through") {
+        cli.server->respond(200, "[]", k_json);
+        CHECK(cli.run({"users", "list", "--page", "2", "--per-page", "50", "--limit", "5"}) == 0);
+        CHECK(cli.request(3).url == k_base + "/api/users/?page=2&per_page=50&limit=5");
+    }
+}
+
+TEST_CASE("resources: klines resolves times and checks the interval", "[resources]") {
+    LoggedIn cli;
+    cli.server->respond(
+        200,
+        R"([{"timestamp":"2026-11-24T00:00:00Z","open":67000.0,"high":67500.0,"low":66800.0,"close":67200.0,"volume":500.0}])",
+        k_json);
+    cli.stdout_tty = true;
+    CHECK(cli.run({"klines", "BTC", "--interval", "1h", "--start", "7d", "--end", "now"}) == 0);
+    CHECK(cli.request().url ==
+          k_base +
+              "/api/klines/"
+              "data?symbol=BTC&interval=1h&start=2026-11-18T00%3A00%3A00Z&end=2026-11-25T00%3A00%3A00Z");
+    CHECK(cli.out ==
+          "TIME                  OPEN     HIGH     LOW      CLOSE    VOLUME\n"
+          "2026-11-24T00:00:00Z  67000.0  67500.0  66800.0  67200.0  500.0\n");
+    CHECK(cli.run({"klines"}) == 2);
+    CHECK(cli.run({"klines", "BTC", "--interval", "2h"}) == 2);
+    CHECK(cli.run({"klines", "BTC", "--start", "yesterday"}) == 2);
+    CHECK(cli.err ==
+          "hyperoru: error: invalid time 'yesterday': use now, a duration like 24h or 7d, or an ISO 8601 "
+          "date/time\n");
+    cli.server->respond(200, R"({"symbols":["BTC","ETH"]})", k_json);
+    CHECK(cli.run({"klines", "symbols"}) == 0);
+    CHECK(cli.request(1).url == k_base + "/api/klines/supported-symbols");
+    CHECK(cli.out == "SYMBOL\nBTC\nETH\n");
+}
+
+TEST_CASE("resources: bodies built from flags, files, --set and --body", "[resources]") {
+    LoggedIn cli;
+    const auto code = cli.dir.path() / "grid.py";
+    std::ofstream(code) << "class Strategy:\n    \"\"\"grid\"\"\"\n";
+    cli.server->respond(201, R"({"id":1})", k_json);
+    CHECK(cli.run({"program", "create", "--name", "Grid Bot", "--code-file", code.string(), "--enabled",
+                   "true", "--set", "tags=[\"x\"]"}) == 0);
+    CHECK(cli.request(0).url == k_base + "/api/programs/");
+    CHECK(
+        cli.request(0).body ==
+        R"({"name":"Grid Bot","code":"class Strategy:\n    \"\"\"grid\"\"\"\n","enabled":true,"tags":["x"]})");
+
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"signal", "pool", "create", "--name", "P", "--signal-ids", "1,abc"}) == 0);
+    CHECK(cli.request(1).body == R"({"name":"P","signal_ids":[1,"abc"],"logic":"and"})");
+
+    cli.server->respond(202, "{}", k_json);
+    CHECK(cli.run({"program", "backtest", "--program", "7", "--symbols", "BTC,ETH", "--start", "2025-01-01",
+                   "--interval", "1h", "--initial-balance", "10000.0"}) == 0);
+    CHECK(
+        cli.request(2).body ==
+        R"({"program_id":7,"config":{"symbols":["BTC","ETH"],"start_date":"2025-01-01","interval":"1h","initial_balance":10000.0}})");
+
+    const auto body = cli.dir.path() / "task.json";
+    std::ofstream(body) << R"({"prompt_id": 3, "config": {"initial_balance": 10000.00}})";
+    cli.server->respond(202, R"({"id":1,"status":"queued"})", k_json);
+    CHECK(cli.run({"prompt-backtest", "create", "--body", body.string()}) == 0);
+    CHECK(cli.request(3).body == R"({"prompt_id":3,"config":{"initial_balance":10000.00}})");
+
+    std::ofstream(body) << "{\"prompt_id\": }";
+    CHECK(cli.run({"prompt-backtest", "create", "--body", body.string()}) == 2);
+    CHECK_THAT(cli.err,
+               Catch::StartsWith("hyperoru: error: --body " + body.string() + ": invalid JSON at byte"));
+    CHECK(cli.run({"program", "create", "--name", "x", "--code-file", "/nonexistent/file.py"}) == 2);
+    CHECK(cli.err == "hyperoru: error: --code-file: cannot read '/nonexistent/file.py'\n");
+    CHECK(cli.server->requests.size() == 4);
+}
+
+TEST_CASE("resources: endpoints chosen by arguments", "[resources]") {
+    LoggedIn cli;
+    for (int i = 0; i < 8; ++i) cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"account", "overview"}) == 0);
+    CHECK(cli.run({"account", "overview", "5"}) == 0);
+    CHECK(cli.run({"factor", "effectiveness"}) == 0);
+    CHECK(cli.run({"factor", "effectiveness", "vol/mom", "--history"}) == 0);
+    CHECK(cli.run({"factor", "effectiveness", "vol", "--by-window"}) == 0);
+    CHECK(cli.run({"exchange-config"}) == 0);
+    CHECK(cli.run({"analytics", "summary", "--days", "7"}) == 0);
+    CHECK(cli.run({"analytics", "by", "trigger-type"}) == 0);
+    const std::vector<std::string> urls = {"/api/account/overview",
+                                           "/api/account/5/overview",
+                                           "/api/factors/effectiveness",
+                                           "/api/factors/effectiveness/vol%2Fmom/history",
+                                           "/api/factors/effectiveness/vol/by-window",
+                                           "/api/users/exchange-config",
+                                           "/api/analytics/summary?days=7",
+                                           "/api/analytics/by-trigger-type"};
+    REQUIRE(cli.server->requests.size() == urls.size());
+    for (std::size_t i = 0; i < urls.size(); ++i) CHECK(cli.request(i).url == k_base + urls[i]);
+    CHECK(cli.run({"factor", "effectiveness", "vol"}) == 2);
+    CHECK(cli.run({"factor", "effectiveness", "--history"}) == 2);
+}
+
+TEST_CASE("resources: positional body fields and PATCH", "[resources]") {
+    LoggedIn cli;
+    cli.server->respond(204);
+    CHECK(cli.run({"prompt", "rename", "1", "BTC Momentum v2"}) == 0);
+    CHECK(cli.request().method == "PATCH");
+    CHECK(cli.request().url == k_base + "/api/prompts/1/name");
+    CHECK(cli.request().body == R"({"name":"BTC Momentum v2"})");
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"program", "test-run", "1", "--symbol", "BTC"}) == 0);
+    CHECK(cli.request(1).body == R"({"program_id":1,"symbol":"BTC"})");
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"profile", "update", "--email", "new@example.com"}) == 0);
+    CHECK(cli.request(2).method == "PUT");
+    CHECK(cli.request(2).body == R"({"email":"new@example.com"})");
+}
+
+TEST_CASE("resources: hyperliquid positions table reads the positions key", "[resources]") {
+    LoggedIn cli;
+    cli.stdout_tty = true;
+    cli.server->respond(
+        200,
+        R"({"positions":[{"symbol":"BTC","side":"long","size":0.05,"unrealized_pnl":75.0}],"total_count":1})",
+        k_json);
+    CHECK(cli.run({"hyperliquid", "positions", "1"}) == 0);
+    CHECK(cli.request().url == k_base + "/api/hyperliquid/accounts/1/positions");
+    CHECK(cli.out ==
+          "SYMBOL  SIDE  SIZE  ENTRY  MARK  LEVERAGE  LIQUIDATION  PNL\n"
+          "BTC     long  0.05  -      -     -         -            75.0\n");
+}
+
+TEST_CASE("resources: program dev-guide prints Markdown on a terminal", "[resources]") {
+    LoggedIn cli;
+    cli.stdout_tty = true;
+    cli.server->respond(200, R"({"guide":"# Guide\n\n## Context"})", k_json);
+    CHECK(cli.run({"program", "dev-guide"}) == 0);
+    CHECK(cli.out == "# Guide\n\n## Context\n");
+}
+
+TEST_CASE("resources: register reads the password from stdin and sends no token", "[resources]") {
+    Cli cli;
+    cli.server->respond(201, R"({"id":2,"username":"trader2"})", k_json);
+    CHECK(cli.run({"register", "--username", "trader2", "--email", "t2@example.com", "--password-stdin"},
+                  "pw-123\n") == 0);
+    CHECK(cli.request().url == k_base + "/api/users/register");
+    CHECK(cli.request().body == R"({"username":"trader2","email":"t2@example.com","password":"pw-123"})");
+    CHECK_FALSE(header(cli.request(), "Authorization"));
+    CHECK(cli.transport_options->secrets == std::vector<std::string>{"pw-123"});
+    CHECK(cli.run({"register", "--username", "x"}) == 2);
+}
+
+TEST_CASE("resources: api calls any path", "[resources]") {
+    LoggedIn cli;
+    cli.server->respond(200, R"({"status":"healthy"})", k_json);
+    CHECK(cli.run({"api", "/api/health"}) == 0);
+    CHECK(cli.request(0).method == "GET");
+    CHECK(cli.request(0).url == k_base + "/api/health");
+    CHECK(header(cli.request(0), "Authorization") == "Bearer tok_stored");
+    CHECK(cli.out == "{\n  \"status\": \"healthy\"\n}\n");
+
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"api", "-X", "get", "/api/crypto/price?x=1", "-f", "symbol=A B", "-H", "X-Trace: 1"}) ==
+          0);
+    CHECK(cli.request(1).url == k_base + "/api/crypto/price?x=1&symbol=A%20B");
+    CHECK(header(cli.request(1), "X-Trace") == "1");
+
+    cli.server->respond(201, "{}", k_json);
+    CHECK(cli.run({"api", "/api/orders/create", "-f", "quantity=0.010", "-f", "symbol=BTC"}) == 0);
+    CHECK(cli.request(2).method == "POST");
+    CHECK(cli.request(2).body == R"({"quantity":0.010,"symbol":"BTC"})");
+
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"api", "-X", "PUT", "/api/prompts/1", "--input", "-"}, R"({"content": "x"})") == 0);
+    CHECK(cli.request(3).body == R"({"content": "x"})");
+    CHECK(header(cli.request(3), "Content-Type") == "application/json");
+
+    CHECK(cli.run({"api", "api/health"}) == 2);
+    CHECK(cli.run({"api", "/x", "-H", "Authorization: Bearer other"}) == 2);
+    CHECK(cli.run({"api", "/x", "-H", "X-A: 1\r\nX-B: 2"}) == 2);
+    CHECK(cli.server->requests.size() == 4);
+
+    cli.server->respond(404, R"({"detail":"Not Found"})", k_json);
+    CHECK(cli.run({"api", "/api/nope"}) == 6);
+    CHECK(cli.err == "hyperoru: error: Not Found (HTTP 404)\n");
+}
+
+TEST_CASE("resources: ai chat streams tokens, reports errors and early ends", "[resources]") {
+    const std::string stream =
+        ": ping\n\nevent: status\ndata: {\"conversation_id\": 5}\n\n"
+        "event: token\ndata: {\"content\": \"Hello\"}\n\nevent: token\ndata: {\"content\": \" world\"}\n\n"
+        "event: tool_call\ndata: {\"name\": \"get_price\"}\n\nevent: done\ndata: [DONE]\n\n";
+    const http::Headers sse{{"Content-Type", "text/event-stream"}};
+    LoggedIn cli;
+    cli.stdout_tty = true;
+    cli.server->respond(200, stream, sse);
+    CHECK(cli.run({"ai", "chat", "hi", "--conversation", "5"}) == 0);
+    CHECK(cli.out == "Hello world\n");
+    CHECK(cli.request().url == k_base + "/api/hyper-ai/chat");
+    CHECK(cli.request().body == R"({"context":{},"message":"hi","conversation_id":5})");
+    CHECK(header(cli.request(), "Accept") == "text/event-stream");
+
+    cli.stdout_tty = false;
+    cli.server->respond(200, stream, sse);
+    CHECK(cli.run({"ai", "chat", "hi"}) == 0);
+    CHECK(cli.out ==
+          "{\"event\":\"status\",\"data\":{\"conversation_id\":5}}\n"
+          "{\"event\":\"token\",\"data\":{\"content\":\"Hello\"}}\n"
+          "{\"event\":\"token\",\"data\":{\"content\":\" world\"}}\n"
+          "{\"event\":\"tool_call\",\"data\":{\"name\":\"get_price\"}}\n{\"event\":\"done\"}\n");
+
+    cli.server->respond(200,
+                        "event: error\ndata: {\"message\": \"model unavailable\", \"code\": "
+                        "\"MODEL_ERROR\"}\n\ndata: [DONE]\n\n",
+                        sse);
+    CHECK(cli.run({"ai", "chat", "fail"}) == 1);
+    CHECK(cli.err == "hyperoru: error: model unavailable (code MODEL_ERROR)\n");
+
+    cli.server->respond(200, "event: token\ndata: {\"content\": \"cut\"}\n\n", sse);
+    CHECK(cli.run({"ai", "chat", "cut"}) == 9);
+    CHECK(cli.err == "hyperoru: error: the chat stream ended before it was done\n");
+
+    cli.server->respond(200, R"({"reply":"plain"})", k_json);
+    CHECK(cli.run({"ai", "chat", "plain"}) == 0);
+    CHECK(cli.out == "{\n  \"reply\": \"plain\"\n}\n");
+}
+
+TEST_CASE("resources: ai stream --follow polls with the cursor and prints each chunk once", "[resources]") {
+    LoggedIn cli;
+    cli.stdout_tty = true;
+    cli.server->respond(
+        200,
+        R"({"chunks":[{"index":2,"content":"b"},{"index":1,"content":"a"}],"is_done":false,"next_cursor":2})",
+        k_json);
+    cli.server->respond(
+        200,
+        R"({"chunks":[{"index":2,"content":"b"},{"index":3,"content":"c\n"}],"is_done":true,"next_cursor":4})",
+        k_json);
+    CHECK(cli.run({"ai", "stream", "task-1", "--follow", "--interval", "0.5"}) == 0);
+    CHECK(cli.out == "abc\n\n");
+    CHECK(cli.request(0).url == k_base + "/api/ai-stream/task-1");
+    CHECK(cli.request(1).url == k_base + "/api/ai-stream/task-1?since=2");
+    CHECK(cli.clock.sleeps == std::vector<std::chrono::milliseconds>{std::chrono::milliseconds{500}});
+
+    cli.server->respond(200, R"({"chunks":[],"done":false,"error":{"message":"quota exceeded"}})", k_json);
+    CHECK(cli.run({"ai", "stream", "task-2", "--follow"}) == 1);
+    CHECK(cli.err == "hyperoru: error: quota exceeded\n");
+}

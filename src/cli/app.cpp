@@ -134,12 +134,7 @@ int run_action(Context& context, const Action& action) {
     }
 }
 
-}  // namespace
-
-int run(const std::vector<std::string>& args, Io& io) {
-    GlobalOptions options;
-    Action action;
-    CLI::App app{"hyperoru: the command-line client for the Hyperoru AI trading API", "hyperoru"};
+void build_app(CLI::App& app, GlobalOptions& options, Action& action) {
     app.set_version_flag("--version", std::string("hyperoru ") + k_version);
     app.footer(k_footer);
     app.require_subcommand(1);
@@ -151,6 +146,33 @@ int run(const std::vector<std::string>& args, Io& io) {
     register_resources(app, action);
     register_ai(app, action);
     register_api(app, action);
+}
+
+void collect_paths(const CLI::App& app, const std::string& prefix, std::vector<std::string>& paths) {
+    const auto subs = app.get_subcommands([](const CLI::App*) { return true; });
+    if (subs.empty()) paths.push_back(prefix);
+    for (const CLI::App* sub : subs) {
+        collect_paths(*sub, prefix.empty() ? sub->get_name() : prefix + " " + sub->get_name(), paths);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> command_paths() {
+    GlobalOptions options;
+    Action action;
+    CLI::App app{"hyperoru", "hyperoru"};
+    build_app(app, options, action);
+    std::vector<std::string> paths;
+    collect_paths(app, "", paths);
+    return paths;
+}
+
+int run(const std::vector<std::string>& args, Io& io) {
+    GlobalOptions options;
+    Action action;
+    CLI::App app{"hyperoru: the command-line client for the Hyperoru AI trading API", "hyperoru"};
+    build_app(app, options, action);
 
     try {
         std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -37,6 +37,9 @@ Io process_io();
 /// Never throws: every error is reported on io.err and mapped to the documented exit codes.
 int run(const std::vector<std::string>& args, Io& io);
 
+/// Every command, as the words that select it ("order create", "health"), in help order.
+std::vector<std::string> command_paths();
+
 /// Documented exit codes.
 enum ExitCode : int {
     k_exit_ok = 0,

@@ -508,3 +508,18 @@ TEST_CASE("cli: logout with an empty stored token removes it without a request",
     CHECK(cli.server->requests.empty());
     CHECK_FALSE(cli.config().contexts.at("default").session_token);
 }
+
+TEST_CASE("cli: README's command reference names every command", "[cli]") {
+    std::ifstream file(std::string(HYPERORU_SOURCE_DIR) + "/README.md");
+    const std::string readme((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    REQUIRE_FALSE(readme.empty());
+    const auto paths = cli::command_paths();
+    CHECK(paths.size() > 60);
+    for (const auto& path : paths) {
+        INFO("hyperoru " << path);
+        // As a command reference entry: `hyperoru PATH` followed by a space or the closing backtick.
+        const bool listed = readme.find("`hyperoru " + path + " ") != std::string::npos ||
+                            readme.find("`hyperoru " + path + "`") != std::string::npos;
+        CHECK(listed);
+    }
+}

@@ -261,11 +261,13 @@ Reply<User> Client::profile() {
 }
 
 namespace {
-/// A list is a bare array or an envelope holding it under items, data or results (§1.10).
-struct AccountList {
-    std::vector<Account> accounts;
+/// A list of T from a bare array or an envelope (§1.10).
+template <class T>
+struct ListOf {
+    std::vector<T> items;
 };
-void from_json(const nlohmann::json& j, AccountList& list) {
+template <class T>
+void from_json(const nlohmann::json& j, ListOf<T>& list) {
     const nlohmann::json* items = &j;
     if (j.is_object()) {
         items = nullptr;
@@ -279,8 +281,12 @@ void from_json(const nlohmann::json& j, AccountList& list) {
     }
     if (items == nullptr || !items->is_array()) return;
     for (const auto& item : *items) {
-        if (item.is_object()) list.accounts.push_back(item.get<Account>());
+        if (item.is_object()) list.items.push_back(item.get<T>());
     }
+}
+
+std::string id_json(std::string_view id) {
+    return Id{std::string(id)}.is_numeric() ? std::string(id) : json::quote(id);
 }
 }  // namespace
 
@@ -288,7 +294,7 @@ Reply<std::vector<Account>> Client::list_accounts(bool include_hidden) {
     std::vector<QueryParam> query;
     if (include_hidden) query.push_back({"include_hidden", "true"});
     RawReply raw = invoke(api::account_list, {}, query);
-    return {decode<AccountList>(raw).accounts, std::move(raw)};
+    return {decode<ListOf<Account>>(raw).items, std::move(raw)};
 }
 
 Reply<Account> Client::create_account(const AccountCreate& request) {
@@ -310,6 +316,61 @@ Reply<Account> Client::create_account(const AccountCreate& request) {
     }
     RawReply raw = invoke(api::account_create, {}, {}, body.str());
     return {decode<Account>(raw), std::move(raw)};
+}
+
+Reply<Order> Client::create_order(const OrderCreate& order) {
+    if (order.order_type == "limit" && !order.price) throw UsageError("a limit order needs a price");
+    const auto number = [](const std::string& text, const char* what) {
+        if (!json::is_valid(text) || !json::parse(text).is_number()) {
+            throw UsageError(std::string(what) + " must be a number, got '" + text + "'");
+        }
+        return text;
+    };
+    json::ObjectWriter body;
+    body.add_json("account_id", id_json(order.account_id));
+    body.add_string("symbol", order.symbol);
+    body.add_string("name", order.name);
+    body.add_string("side", order.side);
+    body.add_string("order_type", order.order_type);
+    body.add_json("quantity", number(order.quantity, "quantity"));
+    if (order.price) body.add_json("price", number(*order.price, "price"));
+    RawReply raw = invoke(api::order_create, {}, {}, body.str());
+    return {decode<Order>(raw), std::move(raw)};
+}
+
+Reply<std::vector<Order>> Client::account_orders(std::string_view account_id) {
+    RawReply raw = invoke(api::order_by_account, {std::string(account_id)});
+    return {decode<ListOf<Order>>(raw).items, std::move(raw)};
+}
+
+Reply<std::vector<Order>> Client::pending_orders() {
+    RawReply raw = invoke(api::order_pending);
+    return {decode<ListOf<Order>>(raw).items, std::move(raw)};
+}
+
+Reply<std::vector<Kline>> Client::klines(std::string_view symbol, std::string_view interval,
+                                         std::string_view start, std::string_view end) {
+    std::vector<QueryParam> query{{"symbol", std::string(symbol)}};
+    if (!interval.empty()) query.push_back({"interval", std::string(interval)});
+    if (!start.empty()) query.push_back({"start", std::string(start)});
+    if (!end.empty()) query.push_back({"end", std::string(end)});
+    RawReply raw = invoke(api::kline_data, {}, query);
+    return {decode<ListOf<Kline>>(raw).items, std::move(raw)};
+}
+
+Reply<Positions> Client::positions(std::string_view account_id) {
+    RawReply raw = invoke(api::hyperliquid_positions, {std::string(account_id)});
+    return {decode<Positions>(raw), std::move(raw)};
+}
+
+Reply<Balance> Client::balance(std::string_view account_id) {
+    RawReply raw = invoke(api::hyperliquid_balance, {std::string(account_id)});
+    return {decode<Balance>(raw), std::move(raw)};
+}
+
+Reply<BacktestResult> Client::program_backtest(const std::string& body) {
+    RawReply raw = invoke(api::program_backtest, {}, {}, body);
+    return {decode<BacktestResult>(raw), std::move(raw)};
 }
 
 Reply<Price> Client::price(std::string_view symbol) {

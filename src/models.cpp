@@ -81,7 +81,85 @@ void read(const Json& j, const char* key, std::optional<Id>& out) {
     if (v->is_string() || v->is_number()) out = v->get<Id>();
 }
 
+void read(const Json& j, const char* key, std::optional<long long>& out) {
+    if (const Json* v = member(j, key); v != nullptr && v->is_number_integer()) out = v->get<long long>();
+}
+
 }  // namespace
+
+void from_json(const Json& j, Order& o) {
+    read(j, "id", o.id);
+    read(j, "account_id", o.account_id);
+    read(j, "symbol", o.symbol);
+    read(j, "name", o.name);
+    read(j, "side", o.side);
+    read(j, "order_type", o.order_type);
+    read(j, "price", o.price);
+    read(j, "quantity", o.quantity);
+    read(j, "status", o.status);
+}
+
+void from_json(const Json& j, Kline& k) {
+    read(j, "timestamp", k.timestamp);
+    read(j, "open", k.open);
+    read(j, "high", k.high);
+    read(j, "low", k.low);
+    read(j, "close", k.close);
+    read(j, "volume", k.volume);
+}
+
+void from_json(const Json& j, Position& p) {
+    read(j, "symbol", p.symbol);
+    read(j, "side", p.side);
+    read(j, "size", p.size);
+    read(j, "entry_price", p.entry_price);
+    read(j, "mark_price", p.mark_price);
+    read(j, "leverage", p.leverage);
+    read(j, "liquidation_price", p.liquidation_price);
+    read(j, "unrealized_pnl", p.unrealized_pnl);
+}
+
+void from_json(const Json& j, Positions& p) {
+    if (const Json* list = member(j, "positions"); list != nullptr && list->is_array()) {
+        for (const auto& item : *list) {
+            if (item.is_object()) p.positions.push_back(item.get<Position>());
+        }
+    }
+    read(j, "total_count", p.total_count);
+    read(j, "total_unrealized_pnl", p.total_unrealized_pnl);
+}
+
+void from_json(const Json& j, Balance& b) {
+    read(j, "available", b.available);
+    read(j, "total_equity", b.total_equity);
+    read(j, "margin_used", b.margin_used);
+    read(j, "unrealized_pnl", b.unrealized_pnl);
+    read(j, "exchange", b.exchange);
+    read(j, "environment", b.environment);
+}
+
+void from_json(const Json& j, Backtest& b) {
+    read(j, "id", b.id);
+    read(j, "account_id", b.account_id);
+    read(j, "program_id", b.program_id);
+    read(j, "status", b.status);
+    read(j, "started_at", b.started_at);
+    read(j, "finished_at", b.finished_at);
+    read(j, "total_pnl", b.total_pnl);
+    read(j, "win_rate", b.win_rate);
+    read(j, "total_trades", b.total_trades);
+}
+
+void from_json(const Json& j, BacktestResult& r) {
+    if (const Json* backtest = member(j, "backtest"); backtest != nullptr && backtest->is_object()) {
+        r.backtest = backtest->get<Backtest>();
+    }
+    const Json* metrics = member(j, "metrics");
+    r.metrics = metrics != nullptr ? metrics->dump() : "{}";
+    if (const Json* trades = member(j, "trades"); trades != nullptr && trades->is_array()) {
+        for (const auto& trade : *trades) r.trades.push_back(trade.dump());
+    }
+}
 
 void from_json(const Json& j, Id& id) {
     if (j.is_string()) {

@@ -113,6 +113,22 @@ public:
     Reply<Account> create_account(const AccountCreate& request);
     /// GET /api/crypto/price?symbol=SYMBOL.
     Reply<Price> price(std::string_view symbol);
+    /// POST /api/orders/create. Throws UsageError for a limit order without a price, or a
+    /// quantity/price that is not a JSON number.
+    Reply<Order> create_order(const OrderCreate& order);
+    /// GET /api/orders/account/{id}.
+    Reply<std::vector<Order>> account_orders(std::string_view account_id);
+    /// GET /api/orders/pending.
+    Reply<std::vector<Order>> pending_orders();
+    /// GET /api/klines/data; empty arguments are left out of the query.
+    Reply<std::vector<Kline>> klines(std::string_view symbol, std::string_view interval = {},
+                                     std::string_view start = {}, std::string_view end = {});
+    /// GET /api/hyperliquid/accounts/{id}/positions.
+    Reply<Positions> positions(std::string_view account_id);
+    /// GET /api/hyperliquid/accounts/{id}/balance.
+    Reply<Balance> balance(std::string_view account_id);
+    /// POST /api/programs/backtest with `body` (a JSON object) verbatim.
+    Reply<BacktestResult> program_backtest(const std::string& body);
 
     /// Any endpoint of the contract (hyperoru/endpoints.hpp), e.g.
     /// `invoke(api::order_cancel, {"42"})`. `path_args` fill the path's {placeholders} in order,

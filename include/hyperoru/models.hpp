@@ -62,7 +62,79 @@ struct Price {
     std::optional<double> price;  ///< a number or a numeric string
 };
 
+/// An order (§2.5).
+struct Order {
+    std::optional<Id> id;
+    std::optional<Id> account_id;
+    std::optional<std::string> symbol;
+    std::optional<std::string> name;
+    std::optional<std::string> side;        ///< buy, sell (open set: shown as received)
+    std::optional<std::string> order_type;  ///< market, limit
+    std::optional<double> price;
+    std::optional<double> quantity;
+    std::optional<std::string> status;  ///< pending, executed, ...
+};
+
+/// One candle (§2.6).
+struct Kline {
+    std::optional<std::string> timestamp;
+    std::optional<double> open, high, low, close, volume;
+};
+
+/// A position on the exchange (§2.13).
+struct Position {
+    std::optional<std::string> symbol;
+    std::optional<std::string> side;
+    std::optional<double> size, entry_price, mark_price, leverage, liquidation_price, unrealized_pnl;
+};
+
+/// GET /api/hyperliquid/accounts/{id}/positions.
+struct Positions {
+    std::vector<Position> positions;
+    std::optional<long long> total_count;
+    std::optional<double> total_unrealized_pnl;
+};
+
+/// GET /api/hyperliquid/accounts/{id}/balance.
+struct Balance {
+    std::optional<double> available, total_equity, margin_used, unrealized_pnl;
+    std::optional<std::string> exchange, environment;
+};
+
+/// The `backtest` object of a program backtest result (§2.7).
+struct Backtest {
+    std::optional<Id> id, account_id, program_id;
+    std::optional<std::string> status, started_at, finished_at;
+    std::optional<double> total_pnl, win_rate;
+    std::optional<long long> total_trades;
+};
+
+/// POST /api/programs/backtest: `metrics` and `trades` stay JSON text (not described further).
+struct BacktestResult {
+    Backtest backtest;
+    std::string metrics;              ///< compact JSON object, "{}" when absent
+    std::vector<std::string> trades;  ///< each trade as compact JSON
+};
+
+/// POST /api/orders/create. account_id follows §1.4 (digits: a number, else a string).
+struct OrderCreate {
+    std::string account_id;
+    std::string symbol;
+    std::string name;
+    std::string side;                  ///< buy or sell
+    std::string order_type;            ///< market or limit
+    std::string quantity;              ///< JSON number text, sent exactly (e.g. "0.010")
+    std::optional<std::string> price;  ///< JSON number text; required for limit orders
+};
+
 void from_json(const nlohmann::json& j, Id& id);
+void from_json(const nlohmann::json& j, Order& order);
+void from_json(const nlohmann::json& j, Kline& kline);
+void from_json(const nlohmann::json& j, Position& position);
+void from_json(const nlohmann::json& j, Positions& positions);
+void from_json(const nlohmann::json& j, Balance& balance);
+void from_json(const nlohmann::json& j, Backtest& backtest);
+void from_json(const nlohmann::json& j, BacktestResult& result);
 void from_json(const nlohmann::json& j, User& user);
 void from_json(const nlohmann::json& j, Account& account);
 void from_json(const nlohmann::json& j, LoginResult& result);

@@ -343,3 +343,63 @@ TEST_CASE("client: percent_encode keeps only unreserved characters", "[client]")
     CHECK(percent_encode("AZaz09-._~") == "AZaz09-._~");
     CHECK(percent_encode("a/b c%é") == "a%2Fb%20c%25%C3%A9");
 }
+
+TEST_CASE("client: typed orders, klines, positions, balance and backtest", "[client]") {
+    Fixture f;
+    f.server->respond(201,
+                      R"({"id": 42, "account_id": 1, "symbol": "BTC", "side": "buy", "order_type": "limit",
+                               "quantity": 0.01, "price": "67000.5", "status": "pending"})",
+                      json_type());
+    const auto order = f.client.create_order({"1", "BTC", "Long BTC", "buy", "limit", "0.010", "67000.50"});
+    CHECK(f.server->requests.at(0).url == "https://api.example.test/api/orders/create");
+    CHECK(
+        f.server->requests.at(0).body ==
+        R"({"account_id":1,"symbol":"BTC","name":"Long BTC","side":"buy","order_type":"limit","quantity":0.010,"price":67000.50})");
+    CHECK(order.value.id->text == "42");
+    CHECK(order.value.price == Approx(67000.5));
+    CHECK(order.value.status == "pending");
+    CHECK_THROWS_AS(f.client.create_order({"1", "BTC", "n", "buy", "limit", "1", std::nullopt}), UsageError);
+    CHECK_THROWS_AS(f.client.create_order({"1", "BTC", "n", "buy", "market", "lots", std::nullopt}),
+                    UsageError);
+    CHECK(f.server->requests.size() == 1);
+
+    f.server->respond(200, R"({"items": [{"id": 1, "status": "executed"}], "next": null})", json_type());
+    const auto orders = f.client.account_orders("acc/1");
+    CHECK(f.server->requests.at(1).url == "https://api.example.test/api/orders/account/acc%2F1");
+    REQUIRE(orders.value.size() == 1);
+    CHECK(orders.value[0].status == "executed");
+
+    f.server->respond(200, R"([{"timestamp": "2026-04-01T00:00:00Z", "open": 67000.0, "close": "67200.0"}])",
+                      json_type());
+    const auto candles = f.client.klines("BTC", "1h", "2026-04-01");
+    CHECK(f.server->requests.at(2).url ==
+          "https://api.example.test/api/klines/data?symbol=BTC&interval=1h&start=2026-04-01");
+    REQUIRE(candles.value.size() == 1);
+    CHECK(candles.value[0].close == Approx(67200.0));
+
+    f.server->respond(
+        200, R"({"positions": [{"symbol": "BTC", "side": "long", "size": 0.05, "liquidation_price": null}],
+                               "total_count": 1, "total_unrealized_pnl": 75.0})",
+        json_type());
+    const auto positions = f.client.positions("1");
+    REQUIRE(positions.value.positions.size() == 1);
+    CHECK_FALSE(positions.value.positions[0].liquidation_price);
+    CHECK(positions.value.total_count == 1);
+
+    f.server->respond(
+        200,
+        R"({"available": 9876.54, "total_equity": 12345.67, "exchange": "hyperliquid", "environment": "mainnet"})",
+        json_type());
+    CHECK(f.client.balance("1").value.total_equity == Approx(12345.67));
+    CHECK(f.server->requests.at(4).url == "https://api.example.test/api/hyperliquid/accounts/1/balance");
+
+    f.server->respond(
+        200,
+        R"({"backtest": {"id": 9, "total_trades": 12, "win_rate": 0.5}, "metrics": {"sharpe": 1.25}, "trades": [{"pnl": 1.50}]})",
+        json_type());
+    const auto result = f.client.program_backtest(R"({"program_id":1})");
+    CHECK(f.server->requests.at(5).body == R"({"program_id":1})");
+    CHECK(result.value.backtest.total_trades == 12);
+    CHECK(result.value.metrics == R"({"sharpe":1.25})");
+    CHECK(result.value.trades.size() == 1);
+}

@@ -16,57 +16,14 @@
 #include <nlohmann/json.hpp>
 
 #include "support/standin.hpp"
+#include "support/wire.hpp"
 
 namespace {
 
 using hyperoru::test::k_standin_token;
 using hyperoru::test::StandIn;
-
-/// One HTTP exchange as seen on the wire.
-struct Wire {
-    std::string raw;  ///< everything received, until the server closed the connection
-    int reads = 0;    ///< how many recv() calls returned data
-    int status = 0;
-    std::string head;  ///< status line and headers
-    std::string body;
-
-    std::optional<std::string> header(const std::string& name) const {
-        const auto at = head.find("\r\n" + name + ": ");
-        if (at == std::string::npos) return std::nullopt;
-        const auto begin = at + name.size() + 4;
-        return head.substr(begin, head.find("\r\n", begin) - begin);
-    }
-};
-
-/// Sends `bytes` to the stand-in and reads until it closes the connection.
-Wire talk(const StandIn& server, const std::string& bytes) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd >= 0);
-    const timeval limit{20, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(server.port()));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    Wire wire;
-    bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0 &&
-              ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
-    char buffer[65536];
-    ssize_t n = 0;
-    while (ok && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
-        wire.raw.append(buffer, static_cast<std::size_t>(n));
-        ++wire.reads;
-    }
-    ::close(fd);
-    REQUIRE(ok);
-    const auto head_end = wire.raw.find("\r\n\r\n");
-    if (head_end != std::string::npos && wire.raw.size() > 12) {
-        wire.status = std::stoi(wire.raw.substr(9, 3));
-        wire.head = wire.raw.substr(0, head_end + 2);
-        wire.body = wire.raw.substr(head_end + 4);
-    }
-    return wire;
-}
+using hyperoru::test::talk;
+using hyperoru::test::Wire;
 
 const std::string k_auth = std::string("Authorization: Bearer ") + k_standin_token;
 const std::string k_json = "Content-Type: application/json";

@@ -1,6 +1,7 @@
 // Server-Sent Events per the WHATWG framing rules, with the contract's (§4) additions: the kind
-// may come from the JSON data, "[DONE]" ends the stream, and finish() keeps a final event that the
-// server did not close with a blank line (the spec would drop it; we would rather show it).
+// may come from the JSON data, "[DONE]" ends the stream, and finish() drops a final event that the
+// server did not close with a blank line, as standard SSE does: a stream cut mid-event must not
+// show the fragment as if it were the end of the answer.
 #include "sse.hpp"
 
 #include <utility>
@@ -75,11 +76,10 @@ void SseReader::feed(std::string_view bytes) {
 void SseReader::finish() {
     m_after_cr = false;
     m_started = true;
-    if (!m_line.empty()) {
-        const std::string text = std::exchange(m_line, {});
-        line(text);
-    }
-    dispatch();
+    m_line.clear();
+    m_event.clear();
+    m_data.clear();
+    m_has_data = false;
 }
 
 void SseReader::line(std::string_view text) {

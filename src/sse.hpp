@@ -29,9 +29,8 @@ public:
     /// the stream is skipped.
     void feed(std::string_view bytes);
 
-    /// End of stream: dispatches a final event that had data but no blank line after it (an
-    /// unterminated last line counts). The standard would drop it; the contract's client would
-    /// rather show it. The reader is then empty; the handler is called on this thread.
+    /// End of stream: an event not yet ended by a blank line is dropped, as standard SSE says
+    /// (a cut stream must not show a fragment). The reader is then empty; no handler call.
     void finish();
 
     /// Bytes held for an incomplete line; bounded by the caller's response cap.

@@ -85,7 +85,12 @@ void print_value(std::ostream& out, Format format, json::Value value, const Tabl
             json::write(out, value, options);
             out << '\n';
             break;
-        case Format::ndjson: json::write_ndjson(out, value, options.mask_keys); break;
+        case Format::ndjson: {
+            // An envelope (§1.10) prints its items one per line, like a bare list.
+            const json::Value* items = value.is_object() ? list_items(value, {}) : nullptr;
+            json::write_ndjson(out, items != nullptr ? *items : value, options.mask_keys);
+            break;
+        }
         case Format::table: print_table(out, std::move(value), view); break;
         case Format::raw: break;  // handled by the callers: raw never parses
     }

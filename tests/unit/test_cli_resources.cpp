@@ -402,3 +402,14 @@ TEST_CASE("resources: ai stream --follow polls with the cursor and prints each c
     CHECK(cli.run({"ai", "stream", "task-2", "--follow"}) == 1);
     CHECK(cli.err == "hyperoru: error: quota exceeded\n");
 }
+
+TEST_CASE("resources: prompt ai-chat sends a ChatStart body; ndjson unwraps envelopes", "[resources]") {
+    LoggedIn cli;
+    cli.server->respond(200, R"({"status":"queued","task_id":"task-1"})", k_json);
+    CHECK(cli.run({"prompt", "ai-chat", "Write a prompt", "--skill-ids", "3,4"}) == 0);
+    CHECK(cli.request().url == k_base + "/api/prompts/ai-chat-stream");
+    CHECK(cli.request().body == R"({"context":{},"message":"Write a prompt","skill_ids":[3,4]})");
+    cli.server->respond(200, R"({"items":[{"id":1},{"id":2}],"total":2,"next":null})", k_json);
+    CHECK(cli.run({"program", "list", "-o", "ndjson"}) == 0);
+    CHECK(cli.out == "{\"id\":1}\n{\"id\":2}\n");
+}

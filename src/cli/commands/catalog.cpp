@@ -450,6 +450,22 @@ std::vector<CommandSpec> make_catalog() {
                  Safety::none,
                  {},
                  {}});
+    c.push_back(
+        {{"prompt", "ai-chat"},
+         &api::prompt_ai_chat,
+         "Ask the prompt-writing assistant; prints a task id to follow with `ai stream`",
+         "hyperoru prompt ai-chat 'Write a BTC momentum prompt'",
+         {},
+         {Field{
+              "--context", "context", F::json, "context object as JSON (default {})", {}, false, false, "{}"},
+          Field{"message", "message", F::string, "your message", {}, true},
+          Field{"--conversation", "conversation_id", F::id, "continue this conversation"},
+          Field{"--skill-ids", "skill_ids", F::ids, "comma-separated skill ids"}},
+         false,
+         false,
+         Safety::mutation,
+         {},
+         {}});
     c.push_back({{"prompt-backtest", "create"},
                  &api::prompt_backtest_create,
                  "Backtest a prompt on history (costs LLM credits)",

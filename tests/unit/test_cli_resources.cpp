@@ -413,3 +413,17 @@ TEST_CASE("resources: prompt ai-chat sends a ChatStart body; ndjson unwraps enve
     CHECK(cli.run({"program", "list", "-o", "ndjson"}) == 0);
     CHECK(cli.out == "{\"id\":1}\n{\"id\":2}\n");
 }
+
+TEST_CASE("resources: account update takes the API key from stdin and keeps it out of the trace",
+          "[resources]") {
+    LoggedIn cli;
+    cli.server->respond(200, R"({"id":3})", k_json);
+    CHECK(cli.run({"account", "update", "3", "--llm-model", "gpt-4o", "--llm-api-key-stdin"},
+                  "sk-upd-KEY\n") == 0);
+    CHECK(cli.request().method == "PUT");
+    CHECK(cli.request().url == k_base + "/api/account/3");
+    CHECK(cli.request().body == R"({"llm_model":"gpt-4o","llm_api_key":"sk-upd-KEY"})");
+    CHECK(cli.transport_options->secrets == std::vector<std::string>{"sk-upd-KEY", "tok_stored"});
+    CHECK(cli.run({"account", "update", "3", "--llm-api-key-stdin"}, "") == 2);
+    CHECK(cli.err == "hyperoru: error: --llm-api-key-stdin: nothing on standard input\n");
+}

@@ -36,6 +36,8 @@ std::vector<CommandSpec> make_catalog() {
         text("--llm-provider", "llm_provider", "LLM provider, e.g. openai"),
         text("--llm-model", "llm_model", "LLM model, e.g. gpt-4o"),
         text("--llm-base-url", "llm_base_url", "OpenAI-compatible API base URL"),
+        typed("--llm-api-key-stdin", "llm_api_key", F::stdin_secret,
+              "read the LLM API key from standard input (never from the command line)"),
     };
     std::vector<CommandSpec> c;
     // users

@@ -214,6 +214,12 @@ std::string field_json(Context& context, const Field& field, const std::string& 
         case FieldType::file_text: return json::quote(read_input(context, field.flag, value));
         case FieldType::time: return json::quote(resolve_time_bound(value, context.now()));
         case FieldType::flag: return "true";
+        case FieldType::stdin_secret: {
+            std::string secret = read_input(context, field.flag, "-");
+            while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+            if (secret.empty()) throw UsageError(field.flag + ": nothing on standard input");
+            return json::quote(secret);
+        }
     }
     return json::quote(value);
 }
@@ -246,7 +252,9 @@ Call build_call(Context& context, const CommandSpec& spec, const Given& given) {
                 field.type == FieldType::time ? resolve_time_bound(it->second, context.now()) : it->second;
             call.query.push_back({field.key, value});
         } else {
-            put(nested, body, field.key, field_json(context, field, it->second));
+            const std::string value = field_json(context, field, it->second);
+            if (field.type == FieldType::stdin_secret) call.secrets.push_back(json::parse(value).text());
+            put(nested, body, field.key, value);
         }
     }
     for (auto& [name, writer] : nested) body.add_json(name, writer.str());
@@ -271,6 +279,7 @@ int send(Context& context, const CommandSpec& spec, const Given& given, const Ca
         return k_exit_ok;
     }
     confirm(context, spec, given, call);
+    context.client(call.secrets);  // created here, so secrets read from stdin are redacted too
     TableView view = spec.view;
     if (view.items_key.empty()) view.items_key = spec.items_key;
     if (spec.list && given.all) {
@@ -305,7 +314,7 @@ CLI::App* add_command(CLI::App& app, Action& action, const CommandSpec& spec, Sp
         sub->add_option(spec.args[i], given->args[i], spec.args[i])->required();
     }
     for (const auto& field : spec.fields) {
-        if (field.type == FieldType::flag) {
+        if (field.type == FieldType::flag || field.type == FieldType::stdin_secret) {
             sub->add_flag_function(
                 field.flag, [given, flag = field.flag](std::int64_t) { given->fields[flag] = "true"; },
                 field.help);

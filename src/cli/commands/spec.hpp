@@ -16,17 +16,18 @@
 namespace hyperoru::cli {
 
 enum class FieldType {
-    string,     ///< JSON string
-    number,     ///< JSON number, sent with the user's exact text
-    integer,    ///< JSON integer
-    boolean,    ///< true or false
-    json,       ///< any JSON value, sent compactly with its number text intact
-    id,         ///< §1.4: digits without a leading zero as a number, anything else as a string
-    ids,        ///< comma-separated ids, as a JSON array
-    strings,    ///< comma-separated strings, as a JSON array
-    file_text,  ///< the contents of a file ("-" for stdin), as a JSON string
-    time,       ///< now, 24h, 7d or ISO 8601, sent as ISO 8601 UTC
-    flag,       ///< a flag without a value; "true" when given
+    string,        ///< JSON string
+    number,        ///< JSON number, sent with the user's exact text
+    integer,       ///< JSON integer
+    boolean,       ///< true or false
+    json,          ///< any JSON value, sent compactly with its number text intact
+    id,            ///< §1.4: digits without a leading zero as a number, anything else as a string
+    ids,           ///< comma-separated ids, as a JSON array
+    strings,       ///< comma-separated strings, as a JSON array
+    file_text,     ///< the contents of a file ("-" for stdin), as a JSON string
+    time,          ///< now, 24h, 7d or ISO 8601, sent as ISO 8601 UTC
+    flag,          ///< a flag without a value; "true" when given
+    stdin_secret,  ///< a flag: the value is read from stdin and kept out of every trace
 };
 
 struct Field {
@@ -92,6 +93,7 @@ struct Call {
     std::vector<std::string> path_args;
     std::vector<QueryParam> query;
     std::optional<std::string> body;
+    std::vector<std::string> secrets;  ///< values the verbose trace must never show
 };
 
 using SpecRunner = std::function<int(Context&, const CommandSpec&, const Given&)>;

@@ -1318,13 +1318,19 @@ def check_script_response(r):
         raise ControlError("action must be one of %s" % sorted(FAULT_ACTIONS))
 
 
-def control_script(state, request):
+def control_object(request):
+    """The JSON object a control request carries, or a ControlError saying what is wrong."""
     try:
         spec = json.loads(request.body.decode("utf-8"))
     except (ValueError, RecursionError):
         raise ControlError("body must be JSON")
     if not isinstance(spec, dict):
         raise ControlError("body must be a JSON object")
+    return spec
+
+
+def control_script(state, request):
+    spec = control_object(request)
     method, path, responses = spec.get("method"), spec.get("path"), spec.get("responses")
     if not isinstance(method, str) or not method:
         raise ControlError("method must be a non-empty string")
@@ -1369,12 +1375,7 @@ SEED_KINDS = {
 
 
 def control_seed(state, request):
-    try:
-        spec = json.loads(request.body.decode("utf-8"))
-    except (ValueError, RecursionError):
-        raise ControlError("body must be JSON")
-    if not isinstance(spec, dict):
-        raise ControlError("body must be a JSON object")
+    spec = control_object(request)
     kind, count, fields = spec.get("kind"), spec.get("count", 1), spec.get("fields", {})
     if kind not in SEED_KINDS:
         raise ControlError("kind must be one of %s" % sorted(SEED_KINDS))

@@ -9,16 +9,37 @@ payloads and plausible state. Besides the API routes it offers control endpoints
 items and to script responses and connection faults.
 
 Usage: standin.py [--host 127.0.0.1] [--port 0] [--token T]... [--login-token T] [--no-logout]
-                  [--envelope] [--sse-framing chunked|close] [--sse-delay SECONDS] [--quiet]
+                  [--envelope] [--sse-framing chunked|close] [--sse-delay SECONDS]
+                  [--ws-demo-interval SECONDS] [--tls-cert FILE --tls-key FILE] [--quiet]
 Once listening it prints "PORT <n>" on stdout: the test harness waits for that line instead of
-sleeping or polling the port.
+sleeping or polling the port. With --tls-cert/--tls-key (PEM files) everything, REST and /ws, is
+served over TLS on that same port.
+
+WebSocket: GET /ws with Upgrade: websocket (contract section 3), authenticated by
+?session_token=<token> or, without it, by a first "connect" message; see the section "The
+WebSocket side" below for the messages and the close codes.
 
 Control endpoints (never logged, never scripted, no token):
   GET  /__standin/requests  the log of API requests received, oldest first
-  POST /__standin/reset     back to the seeded state (log and scripts cleared too)
+  POST /__standin/reset     back to the seeded state (log and scripts cleared too; also the
+                            WebSocket log, counters and switches, open WebSockets dropped)
   POST /__standin/script    {"method", "path", "responses": [...]}: canned responses and faults
   POST /__standin/seed      {"kind": "accounts", "count": 250, "fields": {...}}: adds generated
                             items ("Trader 0001", ...) with ids continuing; kinds: SEED_KINDS
+  The WebSocket side ("connection": n picks one open connection, numbered from 1 in the order
+  accepted; without it, all open ones; answers {"ok": true, "connections": [n, ...]}):
+  GET  /__standin/ws-log    [{"connection": n, "text": "..."}] (binary: "binary" latin-1), every
+                            message received; ?count=N first waits until there are N
+  GET  /__standin/ws/state  {"open", "accepted", "pongs", "pings"}; ?open=N waits until exactly N
+                            are open, ?accepted=N ?pings=N ?pongs=N until at least N (10 s max)
+  POST /__standin/ws/push   {"messages": ["<text>", {"binary": size}, {"fragmented": "<text>",
+                            "pieces": k, "ping_between": bool}, {"large": total size}]}
+  POST /__standin/ws/push-many  {"count": N, "type": "trades"}: N messages, "seq" 1..N, in order
+  POST /__standin/ws/drop   TCP close without a close frame
+  POST /__standin/ws/close  {"code": 1011, "reason": "going away"}: the close handshake
+  POST /__standin/ws/silence  {"on": bool}: nothing is sent (not even pongs) while on
+  POST /__standin/ws/ping   {"payload": "..."} (optional): a ping frame
+  POST /__standin/ws/reject {"on": bool, "status": 401}: upgrades answered with that status
 
 The list endpoints (users, accounts, the three order lists, klines data, backfill tasks,
 programs, prompts, custom factors: the handlers that answer through paged()) honour page (from
@@ -31,20 +52,26 @@ Standard library only, so the tests need nothing but a Python 3 interpreter.
 """
 
 import argparse
+import base64
+import binascii
 import collections
 import copy
+import hashlib
 import json
 import os
 import re
 import secrets
+import select
 import signal
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
 import traceback
 from datetime import datetime, timedelta, timezone
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote
 
@@ -99,6 +126,7 @@ SEEDED_BACKFILLS = [{"id": "bf-001", "symbol": "BTC", "interval": "1h", "status"
 # Bodies larger than this are refused, so a bogus Content-Length cannot exhaust memory.
 MAX_BODY = 64 * 1024 * 1024
 FAULT_ACTIONS = {"close", "close_mid_body", "stall_after_headers", "trickle", "no_content_length"}
+TLS_HANDSHAKE_TIMEOUT = 10.0  # seconds
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
 
@@ -236,6 +264,7 @@ class State:
     def __init__(self, options):
         self.options = options
         self.lock = threading.Lock()
+        self.ws = WsHub()  # the WebSocket side; it has its own lock (see WsHub)
         self.reset()
 
     def reset(self):
@@ -263,6 +292,7 @@ class State:
         self.log = []
         self.scripts = collections.defaultdict(collections.deque)  # (method, path) -> responses
         self.error_count = 0
+        self.ws.reset()  # its log and switches; open WebSocket connections are dropped
 
     def next_request_id(self):
         self.error_count += 1
@@ -1270,6 +1300,877 @@ def hyper_ai_chat(state, request):
     return Reply(200, content_type="text/event-stream", pieces=awkward_pieces(text))
 
 
+# =============================================================================================
+# The WebSocket side: GET /ws (contract section 3), RFC 6455 written out on the standard library.
+#
+# Hand-written rather than a library, because the stand-in must run on a bare Python 3 and because
+# the tests need the server to misbehave in ways a library would not allow: drop the TCP
+# connection without a close frame, go silent, split a message at any byte.
+#
+# Threads: an upgraded connection keeps the handler thread that accepted it, and that thread alone
+# reads and writes the socket (an ssl.SSLSocket must never be used by two threads at once, and a
+# plain socket then needs no write lock either). Control endpoints never touch a socket: they
+# queue frames or actions on the connection under its lock and wake its thread through a
+# socketpair. Lock order: state.lock, then hub.lock, then a connection's lock; a connection's own
+# thread takes one of them at a time and never waits for anything while holding it.
+# Nothing here sleeps to synchronise; tests that must know what the server has seen block on
+# GET /__standin/ws/state?<counter>=N or GET /__standin/ws-log?count=N, which wait on a condition.
+
+WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
+WS_TEXT, WS_BINARY, WS_CLOSE, WS_PING, WS_PONG = 0x1, 0x2, 0x8, 0x9, 0xA
+WS_MAX_MESSAGE = 64 * 1024 * 1024  # a larger client message is refused with 1009
+WS_CLOSE_WAIT = 5.0  # seconds to wait for the client's close frame after sending ours
+WS_WRITE_CHUNK = 256 * 1024
+WS_READ_BUDGET = 1024 * 1024  # bytes read per loop turn, so a flooding client cannot starve writes
+WS_WAIT_LIMIT = 10.0  # the longest a control request waits for a counter (then it answers anyway)
+WS_WAIT_COUNTERS = ("open", "accepted", "pongs", "pings")
+# Status codes a client may put in a close frame (RFC 6455 section 7.4, IANA registry).
+WS_VALID_CLOSE = set(range(1000, 1004)) | set(range(1007, 1015)) | set(range(3000, 5000))
+WS_REJECTIONS = {401: ("Invalid or expired session token", "UNAUTHORIZED"),
+                 403: ("Forbidden", "FORBIDDEN"),
+                 500: ("Internal server error", "INTERNAL_ERROR")}
+
+# Replies given as literal text: the client under test must keep number lexemes such as
+# "10012.50" exactly, and these are the contract's documented examples byte for byte.
+WS_NOT_AUTHENTICATED = ('{"type": "error", "data": {"error": "not authenticated", '
+                        '"code": "UNAUTHORIZED"}}')
+WS_BOOTSTRAP = ('{"accounts": [{"id": 1, "name": "Main Account"}], "positions": [], '
+                '"active_orders": []}')
+WS_MAIN_SNAPSHOT = ('{"equity": 10000.0, "positions": [{"symbol": "BTC", "side": "long", '
+                    '"size": 0.05, "unrealized_pnl": 75.0}]}')
+WS_CURVE_TIMES = ["2026-11-18T00:00:00Z", "2026-11-21T12:00:00Z", "2026-11-25T00:00:00Z"]
+WS_MAIN_CURVE = ["10000.0", "10012.50", "10075.25"]
+WS_PUSHED_TRADE = ('{"type": %s, "seq": %d, "data": {"id": %d, "account_id": 1, "symbol": "BTC", '
+                   '"side": "buy", "price": 67012.50, "quantity": 0.01}}')
+WS_LARGE_FRAME = ('{"type":"large","data":"', '"}')
+
+
+def ws_frame(opcode, payload, fin=True):
+    """One unmasked (server-to-client) frame."""
+    head = bytearray([(0x80 if fin else 0) | opcode])
+    size = len(payload)
+    if size < 126:
+        head.append(size)
+    elif size < 65536:
+        head.append(126)
+        head += size.to_bytes(2, "big")
+    else:
+        head.append(127)
+        head += size.to_bytes(8, "big")
+    return bytes(head) + payload
+
+
+def ws_close_frame(code, reason):
+    payload = b"" if code is None else code.to_bytes(2, "big") + reason.encode("utf-8")
+    return ws_frame(WS_CLOSE, payload)
+
+
+def ws_unmask(payload, key):
+    # One big-integer XOR instead of a Python loop per byte: a 64 MiB message stays fast.
+    size = len(payload)
+    if size == 0:
+        return b""
+    mask = (bytes(key) * (size // 4 + 1))[:size]
+    return (int.from_bytes(payload, "little") ^ int.from_bytes(mask, "little")).to_bytes(
+        size, "little")
+
+
+def ws_accept_key(key):
+    return base64.b64encode(hashlib.sha1((key + WS_GUID).encode("ascii")).digest()).decode()
+
+
+def ws_key_ok(key):
+    try:
+        return len(base64.b64decode(key.strip(), validate=True)) == 16
+    except (binascii.Error, ValueError):
+        return False
+
+
+def query_value(query, name):
+    """The first `name` parameter of a raw query string, percent-decoded only: a "+" stays a
+    plus (the contract percent-encodes the token; it is not form encoding). None if absent."""
+    for part in query.split("&"):
+        key, sep, value = part.partition("=")
+        if unquote(key) == name:
+            return unquote(value) if sep else ""
+    return None
+
+
+class WsFailure(Exception):
+    """The client broke the protocol: the connection is failed with this close code."""
+
+    def __init__(self, code, reason):
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+class WsUnauthorized(Exception):
+    """Answered with WS_NOT_AUTHENTICATED and close 4401."""
+
+
+class WsHub:
+    """The server's WebSocket bookkeeping: open connections, counters, the WebSocket log and the
+    switches set by control endpoints. Every change notifies `changed`, which the waiting control
+    requests block on."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        self.connections = {}
+        self.reset()
+
+    def reset(self):
+        """A fresh server: open connections are dropped (as a restart would), numbering restarts."""
+        with self.lock:
+            dropped = list(self.connections.values())
+            self.connections = {}  # number -> WsConnection, open ones only
+            self.accepted = self.pings = self.pongs = 0
+            self.log = []
+            self.reject = None  # an HTTP status for every upgrade, or None
+            self.silent = False
+            self.changed.notify_all()
+        for connection in dropped:
+            connection.post(("drop",))
+
+    def register(self, authenticated, user_id):
+        with self.lock:
+            self.accepted += 1
+            connection = WsConnection(self, self.accepted, authenticated, user_id)
+            self.connections[connection.number] = connection
+            self.changed.notify_all()
+            return connection
+
+    def unregister(self, connection):
+        with self.lock:
+            if self.connections.get(connection.number) is connection:  # not already reset away
+                del self.connections[connection.number]
+            self.changed.notify_all()
+
+    def count(self, counter):
+        with self.lock:
+            setattr(self, counter, getattr(self, counter) + 1)
+            self.changed.notify_all()
+
+    def record(self, entry):
+        with self.lock:
+            self.log.append(entry)
+            self.changed.notify_all()
+
+    def counters(self):
+        return {"open": len(self.connections), "accepted": self.accepted, "pongs": self.pongs,
+                "pings": self.pings}
+
+    def targets(self, spec):
+        """The open connections a control request names: "connection": n, or all of them."""
+        number = spec.get("connection")
+        with self.lock:
+            if number is None:
+                return [self.connections[n] for n in sorted(self.connections)]
+            if isinstance(number, bool) or not isinstance(number, int):
+                raise ControlError("connection must be an integer")
+            if number not in self.connections:
+                raise ControlError("connection %d is not open" % number)
+            return [self.connections[number]]
+
+
+class WsConnection:
+    """One upgraded connection. post() may be called from any thread; everything else runs on
+    the connection's own thread (serve)."""
+
+    def __init__(self, hub, number, authenticated, user_id):
+        self.hub, self.number = hub, number
+        self.lock = threading.Lock()
+        self.queue = collections.deque()  # frames (bytes) and actions ("drop",), ("close", c, r)
+        self.wake_reader, self.wake_writer = socket.socketpair()
+        self.wake_reader.setblocking(False)
+        self.wake_writer.setblocking(False)
+        # The session, changed by the messages (under state.lock).
+        self.authenticated, self.user_id = authenticated, user_id
+        self.account_id = 1
+        self.channels = []
+        # The connection thread's own.
+        self.sock = self.state = None
+        self.inbuf = bytearray()
+        self.out = bytearray()
+        self.sent = 0  # bytes of `out` already written
+        self.message = None  # (opcode, bytearray) of a fragmented message being received
+        self.close_sent = False
+        self.close_deadline = None
+        self.finishing = False  # end once `out` is written (a drop, a failure, a close reply)
+        self.eof = False  # the client has sent its last byte
+
+    def post(self, *items):
+        with self.lock:
+            self.queue.extend(items)
+        try:
+            self.wake_writer.send(b"!")
+        except OSError:  # the wake-up buffer is full (so a wake-up is pending) or already closed
+            pass
+
+    # -- the connection loop ----------------------------------------------------------------------
+
+    def serve(self, sock, state, leftover):
+        self.sock, self.state = sock, state
+        self.inbuf += leftover
+        sock.setblocking(False)
+        poller = select.poll()
+        poller.register(self.wake_reader, select.POLLIN)
+        try:
+            self.handle_frames()  # a client may have sent frames along with its upgrade request
+            self.flush()
+            while not self.ended():
+                # Bytes TLS has already decrypted make no poll event; read them without waiting.
+                tls_pending = isinstance(sock, ssl.SSLSocket) and sock.pending() > 0
+                writing = self.sent < len(self.out) and not self.hub.silent
+                poller.register(sock, (0 if self.eof else select.POLLIN) |
+                                (select.POLLOUT if writing else 0))
+                events = dict(poller.poll(0 if tls_pending else self.wait_ms()))
+                if self.wake_reader.fileno() in events:
+                    self.drain_wake_ups()
+                self.take_queue()
+                readable = events.get(sock.fileno(), 0) & (select.POLLIN | select.POLLERR |
+                                                            select.POLLHUP)
+                if not self.eof and (tls_pending or readable):
+                    alive = self.receive()
+                    self.handle_frames()  # what came before an end of stream counts too
+                    if not alive:
+                        # The client has hung up, or only shut its sending side: the answers
+                        # to what it sent last still go out, then the connection ends.
+                        self.eof = self.finishing = True
+                self.flush()
+        except (OSError, ValueError):  # reset by the client, a TLS failure, a closed socket
+            pass
+        finally:
+            self.hub.unregister(self)
+            for closable in (self.wake_reader, self.wake_writer):
+                closable.close()
+            try:
+                # No close frame and, over TLS, no close_notify: to the client this is a cut cable
+                # or a server that died after the close handshake. SHUT_RDWR sends the FIN now,
+                # although the handler's file objects keep the descriptor open a little longer.
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def ended(self):
+        if self.finishing and (self.sent >= len(self.out) or self.hub.silent):
+            return True
+        return self.close_deadline is not None and time.monotonic() > self.close_deadline
+
+    def wait_ms(self):
+        if self.close_deadline is None:
+            return 1000
+        return max(0, int((self.close_deadline - time.monotonic()) * 1000) + 1)
+
+    def drain_wake_ups(self):
+        try:
+            while self.wake_reader.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def take_queue(self):
+        with self.lock:
+            items = list(self.queue)
+            self.queue.clear()
+        for item in items:
+            if self.finishing:
+                break
+            if isinstance(item, bytes):
+                self.send(item)
+            elif item[0] == "drop":
+                self.finishing = True  # what was queued before the drop is still written first
+            elif item[0] == "close":
+                self.start_close(item[1], item[2])
+
+    def receive(self):
+        """Reads what is available; False at end of stream."""
+        budget = WS_READ_BUDGET
+        while budget > 0:
+            try:
+                data = self.sock.recv(65536)
+            except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                return True
+            if not data:
+                return False
+            self.inbuf += data
+            budget -= len(data)
+        return True
+
+    def send(self, frame):
+        # While silenced the server says nothing at all: replies, pongs and pushes made meanwhile
+        # are lost, as with a server that hangs. (Frames queued earlier wait for the end of it.)
+        if not self.hub.silent and not self.close_sent:
+            self.out += frame
+
+    def flush(self):
+        if self.hub.silent:
+            return
+        while self.sent < len(self.out):
+            # A copy, so `out` can grow meanwhile; a retried TLS write sends the same bytes again.
+            chunk = bytes(self.out[self.sent:self.sent + WS_WRITE_CHUNK])
+            try:
+                self.sent += self.sock.send(chunk)
+            except (BlockingIOError, ssl.SSLWantWriteError, ssl.SSLWantReadError):
+                break
+        if self.sent == len(self.out):
+            self.out.clear()
+            self.sent = 0
+        elif self.sent > WS_READ_BUDGET:
+            del self.out[:self.sent]
+            self.sent = 0
+
+    def start_close(self, code, reason):
+        """The server's side of the close handshake: its close frame, then it waits (a while)
+        for the client's before closing the TCP connection, as RFC 6455 section 7.1.1 asks."""
+        if self.close_sent or self.hub.silent:  # a silenced server closes nothing either
+            return
+        self.send(ws_close_frame(code, reason))
+        self.close_sent = True
+        self.close_deadline = time.monotonic() + WS_CLOSE_WAIT
+
+    def fail(self, code, reason):
+        """Fails the connection (RFC 6455 section 7.1.7): a close frame, then the TCP close."""
+        if not self.close_sent:
+            self.send(ws_close_frame(code, reason))
+            self.close_sent = True
+        self.finishing = True
+
+    # -- frames -----------------------------------------------------------------------------------
+
+    def handle_frames(self):
+        buf = self.inbuf
+        at = 0  # frames are parsed by offset and consumed at the end: a burst of small frames
+        try:    # must not shift the buffer once per frame
+            while not self.finishing:
+                frame = self.parse_frame(buf, at)
+                if frame is None:
+                    break
+                at, fin, opcode, payload = frame
+                self.handle_frame(fin, opcode, payload)
+        except WsFailure as e:
+            self.fail(e.code, e.reason)
+        del buf[:at]
+
+    @staticmethod
+    def parse_frame(buf, at):
+        """(next offset, fin, opcode, unmasked payload), or None while the frame is incomplete."""
+        if len(buf) < at + 2:
+            return None
+        first, second = buf[at], buf[at + 1]
+        fin, opcode, size = first & 0x80, first & 0x0F, second & 0x7F
+        if first & 0x70:
+            raise WsFailure(1002, "reserved bits set")
+        if not second & 0x80:
+            raise WsFailure(1002, "client frames must be masked")
+        if opcode >= 0x8 and (not fin or size > 125):
+            raise WsFailure(1002, "control frames must be whole and at most 125 bytes")
+        start = at + 2
+        if size == 126:
+            if len(buf) < start + 2:
+                return None
+            size = int.from_bytes(buf[start:start + 2], "big")
+            start += 2
+        elif size == 127:
+            if len(buf) < start + 8:
+                return None
+            size = int.from_bytes(buf[start:start + 8], "big")
+            start += 8
+        if size > WS_MAX_MESSAGE:
+            raise WsFailure(1009, "message too big")
+        if len(buf) < start + 4 + size:
+            return None
+        key = buf[start:start + 4]
+        payload = ws_unmask(bytes(buf[start + 4:start + 4 + size]), key)
+        return start + 4 + size, bool(fin), opcode, payload
+
+    def handle_frame(self, fin, opcode, payload):
+        if opcode == WS_CLOSE:
+            self.on_close(payload)
+        elif opcode == WS_PING:
+            self.hub.count("pings")
+            self.send(ws_frame(WS_PONG, payload))
+        elif opcode == WS_PONG:
+            self.hub.count("pongs")
+        elif opcode == 0x0:
+            if self.message is None:
+                raise WsFailure(1002, "continuation frame without a message")
+            self.message[1].extend(payload)
+            if len(self.message[1]) > WS_MAX_MESSAGE:
+                raise WsFailure(1009, "message too big")
+            if fin:
+                kind, data = self.message
+                self.message = None
+                self.on_message(kind, bytes(data))
+        elif opcode in (WS_TEXT, WS_BINARY):
+            if self.message is not None:
+                raise WsFailure(1002, "new message before the fragmented one ended")
+            if fin:
+                self.on_message(opcode, payload)
+            else:
+                self.message = (opcode, bytearray(payload))
+        else:
+            raise WsFailure(1002, "unknown opcode %d" % opcode)
+
+    def on_close(self, payload):
+        if len(payload) == 1:
+            raise WsFailure(1002, "close payload of one byte")
+        code = int.from_bytes(payload[:2], "big") if payload else None
+        try:
+            payload[2:].decode("utf-8")
+        except UnicodeDecodeError:
+            raise WsFailure(1007, "close reason is not UTF-8")
+        if code is not None and code not in WS_VALID_CLOSE:
+            raise WsFailure(1002, "invalid close code %d" % code)
+        if self.hub.silent:
+            return  # a hung server neither answers nor hangs up; the client will give up first
+        if not self.close_sent:  # the client began the handshake: echo its code, then hang up
+            self.send(ws_close_frame(code, ""))
+            self.close_sent = True
+        self.finishing = True
+
+    def on_message(self, opcode, payload):
+        if opcode == WS_BINARY:
+            # latin-1 maps every byte to one code point, so the log is lossless (as the HTTP log).
+            self.hub.record({"connection": self.number, "binary": payload.decode("latin-1")})
+            return  # the contract has no binary messages; they are logged and ignored
+        try:
+            text = payload.decode("utf-8")
+        except UnicodeDecodeError:
+            raise WsFailure(1007, "text message is not UTF-8")
+        # Logged before answering, so a test that has the reply also finds the message logged.
+        self.hub.record({"connection": self.number, "text": text})
+        if self.close_sent:
+            return  # nothing may follow our close frame
+        with self.state.lock:
+            replies, close = ws_answer(self.state, self, text)
+        for reply in replies:
+            self.send(ws_frame(WS_TEXT, reply.encode("utf-8")))
+        if close is not None:
+            self.start_close(*close)
+
+
+# -- messages (contract sections 3.2 to 3.5); they run under state.lock ----------------------------
+
+def ws_envelope(kind, message, data):
+    """{"type", "request_id" (echoed when the request had one), "data"}; data is JSON text."""
+    text = '{"type": ' + json.dumps(kind)
+    if isinstance(message, dict) and "request_id" in message:
+        text += ', "request_id": ' + dump(message["request_id"])
+    return text + ', "data": ' + data + "}"
+
+
+def ws_error(message, text, code):
+    return ws_envelope("error", message, dump({"error": text, "code": code}))
+
+
+def ws_answer(state, connection, text):
+    """([reply texts], (close code, reason) or None) for one text message."""
+    try:
+        message = json.loads(text)
+    except (ValueError, RecursionError):
+        message = None
+        failure = ("invalid JSON", "INVALID_JSON")
+    else:
+        failure = None if isinstance(message, dict) else (
+            "message must be a JSON object", "INVALID_MESSAGE")
+    kind = message.get("type") if failure is None else None
+    if not connection.authenticated and kind != "connect":
+        return [WS_NOT_AUTHENTICATED], (4401, "unauthorized")
+    if failure is not None:
+        return [ws_error(None, *failure)], None
+    if not isinstance(kind, str) or not kind:
+        return [ws_error(message, "type is required", "INVALID_MESSAGE")], None
+    handler = WS_HANDLERS.get(kind)
+    if handler is None:
+        return [ws_error(message, "unknown message type: " + kind, "UNKNOWN_TYPE")], None
+    data = message.get("data")
+    data = {} if data is None else data
+    try:
+        if not isinstance(data, dict):
+            raise invalid("data must be an object")
+        reply_kind, reply_data = handler(state, connection, data)
+    except WsUnauthorized:
+        return [WS_NOT_AUTHENTICATED], (4401, "unauthorized")
+    except ApiError as e:
+        return [ws_error(message, e.message, e.code)], None
+    return [ws_envelope(reply_kind, message, reply_data)], None
+
+
+def ws_id(data, name):
+    value = data.get(name)
+    if value is None:
+        raise invalid(name + " is required")
+    if not is_id(value):
+        raise invalid(name + " must be an integer or a string id")
+    return value
+
+
+def ws_connect(state, connection, data):
+    token = data.get("session_token")
+    if not isinstance(token, str) or token not in state.tokens:
+        raise WsUnauthorized()
+    connection.authenticated, connection.user_id = True, state.tokens[token]
+    return "connected", dump({"user_id": connection.user_id})
+
+
+def ws_bootstrap(state, connection, data):
+    return "bootstrap", WS_BOOTSTRAP
+
+
+def ws_subscribe(state, connection, data):
+    channels = data.get("channels")
+    if channels is None:
+        raise invalid("channels is required")
+    if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
+        raise invalid("channels must be an array of strings")
+    # Repeated calls add to the set (contract section 3.3); the reply lists the union so far.
+    connection.channels += [c for c in dict.fromkeys(channels) if c not in connection.channels]
+    return "subscribed", dump({"channels": connection.channels})
+
+
+def ws_switch_user(state, connection, data):
+    user = state.users.get(ws_id(data, "user_id"))
+    connection.user_id = user["id"]
+    return "user_switched", dump({"user_id": user["id"]})
+
+
+def ws_switch_account(state, connection, data):
+    account = live_account(state, ws_id(data, "account_id"))
+    connection.account_id = account["id"]
+    return "account_switched", dump({"account_id": account["id"]})
+
+
+def ws_snapshot(state, connection, data):
+    account = live_account(state, ws_id(data, "account_id"))
+    if account["id"] == 1:
+        return "snapshot", WS_MAIN_SNAPSHOT
+    return "snapshot", dump({"equity": float(account.get("current_cash", 0.0)), "positions": []})
+
+
+def ws_asset_curve(state, connection, data):
+    account = live_account(state, ws_id(data, "account_id"))
+    timeframe = data.get("timeframe", "7d")
+    if timeframe != "7d":  # the only documented timeframe
+        raise invalid("timeframe must be 7d")
+    equities = (WS_MAIN_CURVE if account["id"] == 1 else
+                [json.dumps(float(account.get("current_cash", 0.0)))] * len(WS_CURVE_TIMES))
+    points = [{"timestamp": t, "equity": Raw(e)} for t, e in zip(WS_CURVE_TIMES, equities)]
+    return "asset_curve", dump({"account_id": account["id"], "timeframe": timeframe,
+                                "points": points})
+
+
+def ws_place_order(state, connection, data):
+    # The same fields and checks as POST /api/orders/create (contract section 3.3, client rule).
+    request = Request("POST", "/api/orders/create", "", {"Content-Type": "application/json"},
+                      json.dumps(data).encode())
+    return "order_placed", create_order(state, request).body.decode()
+
+
+WS_HANDLERS = {
+    "connect": ws_connect, "bootstrap": ws_bootstrap, "subscribe": ws_subscribe,
+    "switch_user": ws_switch_user, "switch_account": ws_switch_account,
+    "get_snapshot": ws_snapshot, "get_asset_curve": ws_asset_curve, "place_order": ws_place_order,
+}
+
+
+# -- the upgrade (called by Handler.dispatch for GET /ws with Upgrade: websocket) ------------------
+
+def ws_refusal(state, request):
+    """The HTTP answer refusing this upgrade as (Reply, extra headers), or None to accept it."""
+    hub = state.ws
+    with hub.lock:
+        rejected = hub.reject
+    if rejected is not None:
+        text, code = WS_REJECTIONS.get(rejected, (None, "WS_REJECTED"))
+        if text is None:
+            try:
+                text = HTTPStatus(rejected).phrase
+            except ValueError:  # a status without a registered name
+                text = "Error"
+        return Reply.json(rejected, {"error": text, "code": code,
+                                     "request_id": state.next_request_id()}), []
+    headers = request.headers
+    connection_tokens = {t.strip().lower() for t in headers.get("Connection", "").split(",")}
+    if "upgrade" not in connection_tokens:
+        return Reply.json(400, {"detail": "Connection: Upgrade is required"}), []
+    if headers.get("Sec-WebSocket-Version", "").strip() != "13":
+        return (Reply.json(426, {"detail": "Unsupported WebSocket version"}),
+                [("Sec-WebSocket-Version", "13")])
+    if not ws_key_ok(headers.get("Sec-WebSocket-Key", "")):
+        return Reply.json(400, {"detail": "Missing or invalid Sec-WebSocket-Key"}), []
+    token = query_value(request.query, "session_token")
+    if token is not None and token not in state.tokens:
+        return Reply.json(401, {"error": "Invalid or expired session token", "code": "UNAUTHORIZED",
+                                "request_id": state.next_request_id()}), []
+    return None
+
+
+def is_ws_upgrade(request):
+    upgrade = {t.strip().lower() for t in request.headers.get("Upgrade", "").split(",")}
+    return request.method == "GET" and request.path == "/ws" and "websocket" in upgrade
+
+
+def serve_websocket(handler, request):
+    """Answers the upgrade and, once accepted, runs the connection on this thread until it ends."""
+    state = handler.server.state
+    with state.lock:
+        state.log.append(logged_request(request))
+        queue = state.scripts.get((request.method, request.path))
+        scripted = queue.popleft() if queue else None
+        refusal = None if scripted is not None else ws_refusal(state, request)
+        token = query_value(request.query, "session_token")
+        user_id = state.tokens.get(token) if token is not None else None
+    if scripted is not None:  # a scripted answer replaces the upgrade, as for any other route
+        handler.play_script(scripted)
+        handler.close_connection = True
+        return
+    handler.close_connection = True
+    if refusal is not None:
+        reply, headers = refusal
+        handler.write_reply(reply, headers + [("Connection", "close")])
+        return
+    # Registered before the 101 leaves, so a client that has read the 101 is counted as open.
+    connection = state.ws.register(authenticated=user_id is not None, user_id=user_id)
+    try:
+        handler.send_response(101)
+        handler.send_header("Upgrade", "websocket")
+        handler.send_header("Connection", "Upgrade")
+        handler.send_header("Sec-WebSocket-Accept",
+                            ws_accept_key(request.headers["Sec-WebSocket-Key"].strip()))
+        handler.end_headers()
+        handler.wfile.flush()
+        leftover = buffered_bytes(handler)
+    except OSError:
+        state.ws.unregister(connection)
+        return
+    connection.serve(handler.connection, state, leftover)
+
+
+def buffered_bytes(handler):
+    """What the HTTP parser's buffered reader has read past the request head (frames a client
+    sent right behind its upgrade request). The socket is made non-blocking first, so the peek
+    never waits for the network; an empty buffer then reads as b"" or, over TLS, raises."""
+    handler.connection.setblocking(False)
+    try:
+        data = handler.rfile.peek()
+    except (OSError, ValueError):
+        return b""
+    return handler.rfile.read(len(data)) if data else b""
+
+
+def ws_demo_pusher(hub, interval):
+    """--ws-demo-interval: an asset_curve push to every authenticated connection, for demos."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    tick = 0
+    while True:
+        time.sleep(interval)  # the pace of the demo itself, not a synchronisation
+        tick += 1
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        equity = decimal_text(1000000 + 1250 * tick, 2).text  # "10012.50": exact lexemes
+        pnl = decimal_text(1250 * tick, 2).text
+        text = ('{"type": "asset_curve", "data": {"account_id": 1, "timestamp": "%s", '
+                '"equity": %s, "daily_pnl": %s}}' % (stamp, equity, pnl))
+        frame = ws_frame(WS_TEXT, text.encode())
+        with hub.lock:
+            connections = list(hub.connections.values())
+        for connection in connections:
+            if connection.authenticated:
+                connection.post(frame)
+
+
+# -- control endpoints for the WebSocket side -----------------------------------------------------
+# They run without state.lock (see Handler.serve_control): some wait on the hub, and a connection
+# thread needs state.lock to answer the messages being waited for.
+
+def hub_control(handler):
+    handler.unlocked = True
+    return handler
+
+
+def optional_control_object(request):
+    return control_object(request) if request.body.strip() else {}
+
+
+def ws_ok(connections, **more):
+    return Reply.json(200, {"ok": True, "connections": [c.number for c in connections], **more})
+
+
+def ws_push_frames(entry):
+    """The frames of one entry of POST /__standin/ws/push "messages"."""
+    if isinstance(entry, str):
+        return ws_frame(WS_TEXT, entry.encode("utf-8"))
+    if not isinstance(entry, dict) or len(entry.keys() - {"pieces", "ping_between"}) != 1:
+        raise ControlError('each message must be a string, {"binary": n}, '
+                           '{"fragmented": text, "pieces": k} or {"large": n}')
+    if "binary" in entry:
+        size = entry["binary"]
+        if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= WS_MAX_MESSAGE:
+            raise ControlError("binary must be a size from 0 to %d" % WS_MAX_MESSAGE)
+        return ws_frame(WS_BINARY, (bytes(range(256)) * (size // 256 + 1))[:size])
+    if "large" in entry:
+        size = entry["large"]
+        least = len("".join(WS_LARGE_FRAME))
+        if (isinstance(size, bool) or not isinstance(size, int)
+                or not least <= size <= WS_MAX_MESSAGE):
+            raise ControlError("large must be a size from %d to %d" % (least, WS_MAX_MESSAGE))
+        text = WS_LARGE_FRAME[0] + "x" * (size - least) + WS_LARGE_FRAME[1]
+        return ws_frame(WS_TEXT, text.encode())
+    if "fragmented" in entry:
+        data = entry["fragmented"]
+        pieces = entry.get("pieces", 2)
+        if not isinstance(data, str):
+            raise ControlError("fragmented must be a string")
+        data = data.encode("utf-8")
+        if (isinstance(pieces, bool) or not isinstance(pieces, int)
+                or not 1 <= pieces <= max(1, len(data))):
+            raise ControlError("pieces must be an integer from 1 to the text's length in bytes")
+        # Cut at even byte offsets, so a piece may well end inside a UTF-8 sequence.
+        cuts = [len(data) * i // pieces for i in range(pieces + 1)]
+        frames = []
+        for i in range(pieces):
+            if i > 0 and entry.get("ping_between"):  # control frames may interleave (5.4)
+                frames.append(ws_frame(WS_PING, b"between"))
+            frames.append(ws_frame(WS_TEXT if i == 0 else 0x0, data[cuts[i]:cuts[i + 1]],
+                                   fin=i == pieces - 1))
+        return b"".join(frames)
+    raise ControlError("unknown message entry: %s" % sorted(entry))
+
+
+@hub_control
+def control_ws_push(state, request):
+    spec = control_object(request)
+    messages = spec.get("messages")
+    if not isinstance(messages, list):
+        raise ControlError("messages must be a list")
+    blob = b"".join(ws_push_frames(entry) for entry in messages)  # all checked before any is sent
+    connections = state.ws.targets(spec)
+    for connection in connections:
+        connection.post(blob)
+    return ws_ok(connections)
+
+
+@hub_control
+def control_ws_push_many(state, request):
+    spec = control_object(request)
+    count, kind = spec.get("count"), spec.get("type", "trades")
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 1000000:
+        raise ControlError("count must be an integer from 0 to 1000000")
+    if not isinstance(kind, str):
+        raise ControlError("type must be a string")
+    connections = state.ws.targets(spec)
+    kind_text = json.dumps(kind)
+    blob = b"".join(ws_frame(WS_TEXT, (WS_PUSHED_TRADE % (kind_text, i, i)).encode())
+                    for i in range(1, count + 1))
+    for connection in connections:
+        connection.post(blob)
+    return ws_ok(connections, count=count)
+
+
+@hub_control
+def control_ws_drop(state, request):
+    connections = state.ws.targets(optional_control_object(request))
+    for connection in connections:
+        connection.post(("drop",))
+    return ws_ok(connections)
+
+
+@hub_control
+def control_ws_close(state, request):
+    spec = optional_control_object(request)
+    code, reason = spec.get("code", 1000), spec.get("reason", "")
+    # Any 16-bit code, even one a client must refuse, so that tests can send invalid ones too.
+    if code is not None and (isinstance(code, bool) or not isinstance(code, int)
+                             or not 0 <= code <= 65535):
+        raise ControlError("code must be an integer from 0 to 65535, or null for no payload")
+    if not isinstance(reason, str) or len(reason.encode("utf-8")) > 123:
+        raise ControlError("reason must be a string of at most 123 UTF-8 bytes")
+    connections = state.ws.targets(spec)
+    for connection in connections:
+        connection.post(("close", code, "" if code is None else reason))
+    return ws_ok(connections)
+
+
+def switch_of(spec):
+    on = spec.get("on")
+    if not isinstance(on, bool):
+        raise ControlError("on must be true or false")
+    return on
+
+
+@hub_control
+def control_ws_silence(state, request):
+    on = switch_of(control_object(request))
+    hub = state.ws
+    with hub.lock:
+        hub.silent = on
+        connections = list(hub.connections.values())
+    for connection in connections:
+        connection.post()  # wakes it, so held frames leave as soon as the silence ends
+    return Reply.json(200, {"ok": True, "silent": on})
+
+
+@hub_control
+def control_ws_ping(state, request):
+    spec = optional_control_object(request)
+    payload = spec.get("payload", "")
+    if not isinstance(payload, str) or len(payload.encode("utf-8")) > 125:
+        raise ControlError("payload must be a string of at most 125 UTF-8 bytes")
+    connections = state.ws.targets(spec)
+    for connection in connections:
+        connection.post(ws_frame(WS_PING, payload.encode("utf-8")))
+    return ws_ok(connections)
+
+
+@hub_control
+def control_ws_reject(state, request):
+    spec = control_object(request)
+    on, status = switch_of(spec), spec.get("status", 401)
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+        raise ControlError("status must be an integer from 400 to 599")
+    with state.ws.lock:
+        state.ws.reject = status if on else None
+    return Reply.json(200, {"ok": True, "reject": status if on else None})
+
+
+def wait_targets(request, names):
+    """{name: n} of the query parameters among `names`, each a non-negative integer."""
+    wanted = {}
+    for name in names:
+        text = request.arg(name)
+        if text is not None:
+            if not text.isdigit():
+                raise ControlError(name + " must be a non-negative integer")
+            wanted[name] = int(text)
+    return wanted
+
+
+@hub_control
+def control_ws_state(state, request):
+    """The counters; ?open=N waits until exactly N connections are open, ?accepted=N,
+    ?pings=N and ?pongs=N until the counter reaches at least N (at most WS_WAIT_LIMIT)."""
+    wanted = wait_targets(request, WS_WAIT_COUNTERS)
+    hub = state.ws
+
+    def reached():
+        now = hub.counters()
+        return all(now[k] == n if k == "open" else now[k] >= n for k, n in wanted.items())
+    with hub.changed:
+        hub.changed.wait_for(reached, WS_WAIT_LIMIT)
+        return Reply.json(200, hub.counters())
+
+
+@hub_control
+def control_ws_log(state, request):
+    """The WebSocket log; ?count=N first waits until it holds N messages (at most
+    WS_WAIT_LIMIT)."""
+    wanted = wait_targets(request, ["count"]).get("count", 0)
+    hub = state.ws
+    with hub.changed:
+        hub.changed.wait_for(lambda: len(hub.log) >= wanted, WS_WAIT_LIMIT)
+        return Reply.json(200, hub.log)
+
+
 # ---------------------------------------------------------------------------------------------
 # Control routes (/__standin/...). Never logged, never scripted; bad input is a 400.
 
@@ -1514,6 +2415,16 @@ CONTROL_ROUTES = [
     Route("POST", "/__standin/reset", control_reset, auth=False),
     Route("POST", "/__standin/script", control_script, auth=False),
     Route("POST", "/__standin/seed", control_seed, auth=False),
+    # the WebSocket side
+    Route("GET", "/__standin/ws-log", control_ws_log, auth=False),
+    Route("GET", "/__standin/ws/state", control_ws_state, auth=False),
+    Route("POST", "/__standin/ws/push", control_ws_push, auth=False),
+    Route("POST", "/__standin/ws/push-many", control_ws_push_many, auth=False),
+    Route("POST", "/__standin/ws/drop", control_ws_drop, auth=False),
+    Route("POST", "/__standin/ws/close", control_ws_close, auth=False),
+    Route("POST", "/__standin/ws/silence", control_ws_silence, auth=False),
+    Route("POST", "/__standin/ws/ping", control_ws_ping, auth=False),
+    Route("POST", "/__standin/ws/reject", control_ws_reject, auth=False),
 ]
 
 
@@ -1530,6 +2441,15 @@ def find_route(routes, method, path):
     if path_known:
         raise DetailError(405, "Method Not Allowed")
     raise DetailError(404, "Not Found")
+
+
+def logged_request(request):
+    return {
+        "method": request.method, "path": request.path, "query": request.query,
+        "headers": [[k, v] for k, v in request.headers.items()],
+        # latin-1 maps every byte to one code point, so the log is lossless.
+        "body": request.body.decode("latin-1"),
+    }
 
 
 def bearer_token(headers):
@@ -1554,6 +2474,17 @@ class Handler(BaseHTTPRequestHandler):
     # Headers and body leave in separate writes; without TCP_NODELAY, Nagle's algorithm and the
     # client's delayed ACK hold the body back ~40 ms on a reused connection.
     disable_nagle_algorithm = True
+
+    def setup(self):
+        # With --tls-cert the socket arrives wrapped but not yet shaken hands: the handshake runs
+        # here, on the connection's own thread, so a slow or distrustful client cannot hold up
+        # the accept loop. A failed handshake raises ssl.SSLError (an OSError), which
+        # Server.handle_error passes over quietly: the server carries on.
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(TLS_HANDSHAKE_TIMEOUT)
+            self.request.do_handshake()
+            self.request.settimeout(None)
+        super().setup()
 
     def version_string(self):  # the Server header; the Python version is noise
         return "hyperoru-standin/1"
@@ -1636,6 +2567,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/__standin/"):
                 self.serve_control(request)
+            elif is_ws_upgrade(request):
+                serve_websocket(self, request)  # returns when the WebSocket connection ends
             else:
                 self.serve_api(request)
         except OSError:
@@ -1643,25 +2576,23 @@ class Handler(BaseHTTPRequestHandler):
 
     def serve_control(self, request):
         state = self.server.state
-        with state.lock:
-            try:
-                route, request.params = find_route(CONTROL_ROUTES, request.method, request.path)
+        try:
+            route, request.params = find_route(CONTROL_ROUTES, request.method, request.path)
+            if getattr(route.handler, "unlocked", False):  # the WebSocket controls: hub_control
                 reply = route.handler(state, request)
-            except DetailError as e:
-                reply = Reply.json(e.status, {"detail": e.detail})
-            except ControlError as e:
-                reply = Reply.json(400, {"error": str(e)})
+            else:
+                with state.lock:
+                    reply = route.handler(state, request)
+        except DetailError as e:
+            reply = Reply.json(e.status, {"detail": e.detail})
+        except ControlError as e:
+            reply = Reply.json(400, {"error": str(e)})
         self.write_reply(reply)
 
     def serve_api(self, request):
         state = self.server.state
         with state.lock:
-            state.log.append({
-                "method": request.method, "path": request.path, "query": request.query,
-                "headers": [[k, v] for k, v in request.headers.items()],
-                # latin-1 maps every byte to one code point, so the log is lossless.
-                "body": request.body.decode("latin-1"),
-            })
+            state.log.append(logged_request(request))
             queue = state.scripts.get((request.method, request.path))
             scripted = queue.popleft() if queue else None
             if scripted is None:
@@ -1731,8 +2662,19 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
         else:
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
+            self.end_by_closing()
+
+    def end_by_closing(self):
+        """Ends a body framed by the end of the connection. Over TLS a close_notify goes first:
+        a TLS client takes a bare TCP close for a truncated (possibly attacked) stream."""
+        self.close_connection = True
+        if isinstance(self.connection, ssl.SSLSocket):
+            try:
+                self.connection.setblocking(False)  # sends close_notify, waits for no answer
+                self.connection.unwrap()
+            except (OSError, ValueError):
+                pass
+        self.connection.shutdown(socket.SHUT_RDWR)
 
     def play_script(self, r):
         """Sends one scripted response, or misbehaves as its "action" asks."""
@@ -1778,13 +2720,22 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
             self.wfile.flush()
         if action == "no_content_length":
-            self.close_connection = True
-            self.connection.shutdown(socket.SHUT_RDWR)
+            self.end_by_closing()
 
 
 class Server(ThreadingHTTPServer):
     daemon_threads = True  # a stalled or idle keep-alive connection never delays the exit
     allow_reuse_address = True
+
+    ssl_context = None  # set by --tls-cert/--tls-key: every connection is then TLS
+
+    def get_request(self):
+        sock, address = super().get_request()
+        if self.ssl_context is not None:
+            # No handshake yet (it is the handler thread's job, see Handler.setup).
+            sock = self.ssl_context.wrap_socket(sock, server_side=True,
+                                                do_handshake_on_connect=False)
+        return sock, address
 
     def server_bind(self):
         # HTTPServer.server_bind resolves the host name (getfqdn), which can stall on a machine
@@ -1830,14 +2781,31 @@ def main(argv=None):
                         help="frame the chat stream with chunked encoding or by closing")
     parser.add_argument("--sse-delay", type=float, default=0.01,
                         help="seconds between the pieces of the chat stream")
+    parser.add_argument("--ws-demo-interval", type=float, default=0.0,
+                        help="push an asset_curve message to every open WebSocket every N "
+                             "seconds (0: never)")
+    parser.add_argument("--tls-cert", help="PEM certificate (chain) file: serve HTTPS and WSS")
+    parser.add_argument("--tls-key", help="PEM private key file of --tls-cert")
     parser.add_argument("--quiet", action="store_true")
     options = parser.parse_args(argv)
+    if (options.tls_cert is None) != (options.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
 
     if ":" in options.host:
         Server.address_family = socket.AF_INET6
     server = Server((options.host, options.port), Handler)
     server.state = State(options)
     server.routes = api_routes(options)
+    if options.tls_cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            context.load_cert_chain(options.tls_cert, options.tls_key)
+        except (OSError, ssl.SSLError) as e:
+            parser.error("cannot load --tls-cert/--tls-key: %s" % e)
+        server.ssl_context = context
+    if options.ws_demo_interval > 0:
+        threading.Thread(target=ws_demo_pusher, args=(server.state.ws, options.ws_demo_interval),
+                         daemon=True).start()
     port = server.server_address[1]
     try:
         # Installed before announcing the port, so a stop right after start-up is still clean.
@@ -1845,7 +2813,8 @@ def main(argv=None):
         signal.signal(signal.SIGINT, raise_stop)
         print("PORT %d" % port, flush=True)
         if not options.quiet:
-            print("hyperoru stand-in listening on http://%s:%d" % (options.host, port),
+            scheme = "https" if options.tls_cert else "http"
+            print("hyperoru stand-in listening on %s://%s:%d" % (scheme, options.host, port),
                   file=sys.stderr, flush=True)
         server.serve_forever()
     except Stop:

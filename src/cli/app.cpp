@@ -146,6 +146,7 @@ void build_app(CLI::App& app, GlobalOptions& options, Action& action) {
     register_resources(app, action);
     register_ai(app, action);
     register_api(app, action);
+    register_watch(app, action);
 }
 
 void collect_paths(const CLI::App& app, const std::string& prefix, std::vector<std::string>& paths) {

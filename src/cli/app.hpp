@@ -11,6 +11,7 @@
 #include "hyperoru/config.hpp"
 #include "hyperoru/http.hpp"
 #include "hyperoru/retry.hpp"
+#include "hyperoru/ws.hpp"
 
 namespace hyperoru::cli {
 
@@ -27,6 +28,7 @@ struct Io {
     /// hides what is typed. nullopt at end of input.
     std::function<std::optional<std::string>(const std::string& prompt, bool echo)> prompt;
     std::function<std::unique_ptr<http::Transport>(const http::TransportOptions&)> make_transport;
+    std::function<std::unique_ptr<ws::Connector>()> make_connector;
     Clock* clock = nullptr;
 };
 

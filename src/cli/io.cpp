@@ -22,6 +22,7 @@ Io process_io() {
     };
     io.prompt = prompt_line;
     io.make_transport = http::make_curl_transport;
+    io.make_connector = ws::make_beast_connector;
     io.clock = &system_clock_instance();
     return io;
 }

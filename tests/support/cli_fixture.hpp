@@ -14,6 +14,7 @@
 #include "cli/app.hpp"
 #include "hyperoru/config.hpp"
 #include "support/fake_transport.hpp"
+#include "support/fake_ws.hpp"
 #include "support/temp_dir.hpp"
 
 namespace hyperoru::test {
@@ -23,6 +24,7 @@ inline const http::Headers k_json{{"Content-Type", "application/json"}};
 struct Cli {
     std::shared_ptr<FakeServer> server = std::make_shared<FakeServer>();
     FakeClock clock;
+    FakeWsServer ws;  ///< the WebSocket server the stream commands talk to
     TempDir dir;
     std::map<std::string, std::string> env;
     bool stdin_tty = false;
@@ -60,6 +62,8 @@ struct Cli {
             return make_fake_transport(server);
         };
         io.clock = &clock;
+        ws.clock = &clock;
+        io.make_connector = [this] { return std::make_unique<FakeWsConnector>(ws); };
         const int code = cli::run(args, io);
         out = out_stream.str();
         err = err_stream.str();

@@ -1,0 +1,87 @@
+#pragma once
+/// A live subscription to the Hyperoru stream that stays up for days (contract §3).
+///
+/// Stream connects, authenticates, subscribes to channels, optionally switches account and asks
+/// for a bootstrap, then hands every server message to a callback in order. It pings every
+/// ping_interval and takes dead_after without any frame as a dead connection. After a drop it
+/// reconnects with full-jitter backoff (base doubling up to cap), and re-sends subscribe,
+/// switch_account and bootstrap, because subscriptions belong to one connection. A rejected
+/// token ends it at once. Time and randomness come from a Clock, so tests run days in
+/// milliseconds.
+///
+/// Example (callback style):
+///   auto connector = hyperoru::ws::make_beast_connector();
+///   hyperoru::Stream stream(*connector, {.url = hyperoru::ws::stream_url(base, token)}, {}, clock);
+///   stream.run([](const hyperoru::ws::Message& m) { std::cout << m.text << '\n'; return true; });
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hyperoru/retry.hpp"
+#include "hyperoru/ws.hpp"
+
+namespace hyperoru {
+
+struct StreamOptions {
+    std::vector<std::string> channels{"trades", "positions", "model_chat", "asset_curve"};
+    std::optional<std::string> account;  ///< switch_account to this id after subscribing
+    bool bootstrap = false;              ///< ask for a bootstrap after (re)connecting
+    /// Older servers: no token in the URL; send {"type":"connect","data":{"session_token":..}}.
+    std::optional<std::string> connect_token;
+    std::chrono::milliseconds ping_interval{15'000};
+    std::chrono::milliseconds dead_after{45'000};
+    std::chrono::milliseconds backoff_base{1'000};
+    std::chrono::milliseconds backoff_cap{30'000};
+    int max_reconnects = -1;                            ///< < 0: no limit
+    bool exit_on_disconnect = false;                    ///< end at the first drop instead of reconnecting
+    std::optional<std::chrono::milliseconds> duration;  ///< end after this long
+};
+
+enum class StreamEnd {
+    stopped,       ///< the callback returned false, or the duration passed
+    disconnected,  ///< dropped and not reconnecting (exit_on_disconnect or max_reconnects)
+    rejected,      ///< the token was rejected (401/403 on the upgrade, or a close/error saying so)
+    interrupted,   ///< interrupt_flag() was set; a close frame was sent
+};
+
+class Stream {
+public:
+    using OnMessage = std::function<bool(const ws::Message&)>;  ///< false: stop
+    using OnNotice = std::function<void(const std::string&)>;   ///< reconnects, gaps, reasons
+
+    /// `connector` and `clock` must outlive the Stream.
+    Stream(ws::Connector& connector, ws::ConnectOptions connect, StreamOptions options, Clock& clock);
+
+    /// Runs until an end condition; see StreamEnd. Messages are delivered in the order received.
+    StreamEnd run(const OnMessage& on_message, const OnNotice& on_notice = {});
+
+    /// Why the last run ended, for messages ("connection closed: 1011 going away").
+    const std::string& reason() const noexcept { return m_reason; }
+
+    /// Number of reconnections made so far.
+    int reconnects() const noexcept { return m_reconnects; }
+
+private:
+    void start(ws::Connection& connection, int& next_request_id);
+    std::chrono::milliseconds backoff(int attempt);
+
+    ws::Connector& m_connector;
+    ws::ConnectOptions m_connect;
+    StreamOptions m_options;
+    Clock& m_clock;
+    std::string m_reason;
+    int m_reconnects = 0;
+};
+
+/// A one-shot request over a fresh connection: sends {type, request_id, data} and returns the
+/// reply carrying the same request_id, skipping pushes. Throws ApiError for a reply of type
+/// "error" (status 0, message and code per §3.5), TransportError on timeout or a dropped
+/// connection, AuthError when the token is rejected.
+ws::Message stream_request(ws::Connector& connector, const ws::ConnectOptions& connect, Clock& clock,
+                           const std::string& type, const std::optional<std::string>& data_json,
+                           std::chrono::milliseconds timeout,
+                           const std::optional<std::string>& connect_token = std::nullopt);
+
+}  // namespace hyperoru

@@ -1,0 +1,298 @@
+// Live updates over the WebSocket stream: `watch` for days-long subscriptions, and one-shot
+// requests (`ws request`, `ws bootstrap`, `snapshot`, `asset-curve`).
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "cli/commands/spec.hpp"
+#include "hyperoru/errors.hpp"
+#include "hyperoru/exact_json.hpp"
+#include "hyperoru/stream.hpp"
+#include "hyperoru/version.hpp"
+
+namespace hyperoru::cli {
+
+namespace {
+
+struct WatchOptions {
+    std::vector<std::string> channels;
+    std::optional<std::string> account;
+    bool bootstrap = false;
+    std::optional<long> count;
+    std::optional<std::string> duration;
+    int max_reconnects = -1;
+    bool exit_on_disconnect = false;
+    bool auth_message = false;
+};
+
+/// "90" or "90s", "5m", "2h", "1d" as a duration.
+std::chrono::milliseconds parse_duration(const std::string& text) {
+    std::size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    const std::string unit = text.substr(used);
+    const double scale = unit.empty() || unit == "s" ? 1.0
+                         : unit == "m"               ? 60.0
+                         : unit == "h"               ? 3600.0
+                         : unit == "d"               ? 86400.0
+                                                     : -1.0;
+    if (used == 0 || scale < 0 || !(value > 0) || value * scale > 1e9) {
+        throw UsageError("--duration expects a positive time like 90s, 5m, 2h or 1d, got '" + text + "'");
+    }
+    return std::chrono::milliseconds(std::llround(value * scale * 1000.0));
+}
+
+/// Connection settings shared by every stream command: URL from the base URL, token in the URL
+/// (or, with --auth-message, in a connect message), TLS options, trace with the token redacted.
+ws::ConnectOptions connect_options(Context& context, bool auth_message,
+                                   std::optional<std::string>& connect_token) {
+    const Settings& settings = context.settings();
+    if (!settings.token)
+        throw AuthError(0, ErrorBody{"not logged in", std::nullopt, std::nullopt, std::nullopt});
+    ws::ConnectOptions options;
+    options.url = ws::stream_url(settings.base_url, auth_message ? std::nullopt : settings.token);
+    if (auth_message) connect_token = settings.token;
+    options.connect_timeout =
+        std::chrono::milliseconds(std::llround(context.options().connect_timeout_seconds * 1000));
+    options.cacert = context.options().cacert;
+    options.insecure = context.options().insecure;
+    options.user_agent = std::string("hyperoru/") + k_version;
+    options.trace = context.options().verbose ? &context.err() : nullptr;
+    options.secrets = {*settings.token};
+    if (context.options().insecure) {
+        context.err()
+            << "hyperoru: warning: --insecure: TLS certificates are not verified; anyone on the network "
+               "path can read the token\n";
+    }
+    return options;
+}
+
+std::string clock_text(std::chrono::system_clock::time_point t) {
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
+    const std::chrono::hh_mm_ss hms{seconds - std::chrono::floor<std::chrono::days>(seconds)};
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+    return buffer;
+}
+
+/// One readable line for a terminal: UTC time, type, then the payload's fields. Long text (the
+/// AI's reasoning) is shown as it is, with control characters made harmless.
+std::string readable(const ws::Message& message, std::chrono::system_clock::time_point at) {
+    std::string line = clock_text(at) + "  ";
+    if (!json::is_valid(message.text)) return line + "?  " + sanitize_for_terminal(message.text);
+    const json::Value value = json::parse(message.text);
+    const json::Value* type = value.find("type");
+    line += type != nullptr && type->is_string() ? sanitize_for_terminal(type->text()) : std::string("?");
+    const json::Value* data = value.find("data");
+    const json::Value& fields = data != nullptr && data->is_object() ? *data : value;
+    if (!fields.is_object()) return line + "  " + cell_text(fields);
+    for (const auto& [key, field] : fields.members()) {
+        if (&fields == &value && (key == "type" || key == "request_id")) continue;
+        line += "  " + sanitize_for_terminal(key) + "=" + cell_text(field);
+    }
+    return line;
+}
+
+int run_watch(Context& context, const WatchOptions& options) {
+    std::optional<std::string> connect_token;
+    const ws::ConnectOptions connect = connect_options(context, options.auth_message, connect_token);
+    StreamOptions stream_options;
+    if (!options.channels.empty()) stream_options.channels = options.channels;
+    stream_options.account = options.account;
+    stream_options.bootstrap = options.bootstrap;
+    stream_options.connect_token = connect_token;
+    stream_options.max_reconnects = options.max_reconnects;
+    stream_options.exit_on_disconnect = options.exit_on_disconnect;
+    if (options.duration) stream_options.duration = parse_duration(*options.duration);
+
+    const auto connector = context.io().make_connector();
+    Stream stream(*connector, connect, stream_options, *context.io().clock);
+    const bool readable_lines = context.format() == Format::table;
+    std::ostream& out = context.out();
+    long printed = 0;
+    bool stdout_closed = false;
+    const StreamEnd end = stream.run(
+        [&](const ws::Message& message) {
+            if (message.binary) {
+                context.err() << "hyperoru: binary frame of " << message.size << " bytes ignored\n";
+                return true;
+            }
+            if (readable_lines) {
+                out << readable(message, context.now()) << '\n';
+            } else {
+                out << message.text << '\n';  // exactly as received, one message per line
+            }
+            out.flush();
+            if (!out) {  // `| head -3` closed the pipe: end quietly
+                stdout_closed = true;
+                return false;
+            }
+            ++printed;
+            return !(options.count && printed >= *options.count);
+        },
+        [&](const std::string& notice) { context.err() << "hyperoru: " << notice << '\n'
+                                                       << std::flush; });
+    switch (end) {
+        case StreamEnd::stopped: return k_exit_ok;
+        case StreamEnd::interrupted: return k_exit_interrupted;
+        case StreamEnd::rejected:
+            return report_error(
+                context, {"the stream rejected the token (" + stream.reason() + "); run 'hyperoru login'",
+                          0,
+                          {},
+                          {},
+                          {},
+                          k_exit_auth});
+        case StreamEnd::disconnected:
+            if (stdout_closed) return k_exit_ok;
+            return report_error(context, {"stream lost: " + stream.reason(), 0, {}, {}, {}, k_exit_network});
+    }
+    return k_exit_ok;
+}
+
+struct RequestOptions {
+    std::string type;
+    std::optional<std::string> data;
+    double timeout_seconds = 10;
+    bool auth_message = false;
+};
+
+/// Prints a reply's `data` (or the whole message when it has none) in the chosen format.
+int print_stream_reply(Context& context, const ws::Message& reply) {
+    json::Value value = json::parse(reply.text);
+    const json::Value* data = value.find("data");
+    RawReply raw;
+    raw.content_type = "application/json";
+    raw.body =
+        context.format() == Format::raw ? reply.text : json::to_string(data != nullptr ? *data : value);
+    print_reply(context, raw, {});
+    return k_exit_ok;
+}
+
+int run_request(Context& context, const RequestOptions& options) {
+    if (options.data && (!json::is_valid(*options.data) || !json::parse(*options.data).is_object())) {
+        throw UsageError("--data expects a JSON object, got '" + *options.data + "'");
+    }
+    std::optional<std::string> connect_token;
+    const ws::ConnectOptions connect = connect_options(context, options.auth_message, connect_token);
+    const auto connector = context.io().make_connector();
+    const auto reply = stream_request(*connector, connect, *context.io().clock, options.type, options.data,
+                                      std::chrono::milliseconds(std::llround(options.timeout_seconds * 1000)),
+                                      connect_token);
+    return print_stream_reply(context, reply);
+}
+
+std::string account_data(const std::string& account,
+                         const std::optional<std::string>& timeframe = std::nullopt) {
+    json::ObjectWriter data;
+    data.add_json("account_id", Id{account}.is_numeric() ? account : json::quote(account));
+    if (timeframe) data.add_string("timeframe", *timeframe);
+    return data.str();
+}
+
+void add_request_flags(CLI::App* sub, RequestOptions& options) {
+    sub->add_option("--timeout", options.timeout_seconds, "seconds to wait for the reply (default 10)")
+        ->check(CLI::PositiveNumber);
+    sub->add_flag("--auth-message", options.auth_message,
+                  "authenticate with a connect message (older servers)");
+}
+
+}  // namespace
+
+void register_watch(CLI::App& app, Action& action) {
+    auto watch_options = std::make_shared<WatchOptions>();
+    auto* watch = app.add_subcommand("watch", "Print live updates as they happen (WebSocket /ws), for days");
+    watch
+        ->add_option("channels", watch_options->channels,
+                     "channels: trades positions model_chat asset_curve (default: all four)")
+        ->type_name("CHANNEL...");
+    watch->add_option("--account", watch_options->account, "switch the stream to this AI trader")
+        ->type_name("ID");
+    watch->add_flag("--bootstrap", watch_options->bootstrap,
+                    "ask for accounts, positions and orders on (re)connect");
+    watch->add_option("--count", watch_options->count, "exit 0 after N messages")->check(CLI::PositiveNumber);
+    watch->add_option("--duration", watch_options->duration, "exit 0 after this long: 90s, 5m, 2h, 1d")
+        ->type_name("D");
+    watch
+        ->add_option("--max-reconnects", watch_options->max_reconnects, "give up after N reconnects (exit 9)")
+        ->check(CLI::NonNegativeNumber);
+    watch->add_flag("--exit-on-disconnect", watch_options->exit_on_disconnect,
+                    "exit 9 at the first drop (for a supervisor to restart)");
+    watch->add_flag("--auth-message", watch_options->auth_message,
+                    "authenticate with a connect message instead of the URL (older servers)");
+    watch->footer(
+        example("hyperoru watch trades positions | jq -c .") +
+        "\nOff a terminal each message is printed as received, one per line. A ping goes every 15 s;\n"
+        "45 s without a frame means the connection is dead and hyperoru reconnects (backoff 1 s\n"
+        "doubling to 30 s, with jitter) and subscribes again. A rejected token exits 4.\n");
+    watch->callback([&action, watch_options] {
+        action = [watch_options](Context& c) { return run_watch(c, *watch_options); };
+    });
+
+    auto* ws_noun = app.add_subcommand("ws", "One-shot requests over the WebSocket stream");
+    ws_noun->require_subcommand(1);
+    ws_noun->footer(example("hyperoru ws request get_snapshot --data '{\"account_id\": 1}'"));
+    auto request_options = std::make_shared<RequestOptions>();
+    auto* request =
+        ws_noun->add_subcommand("request", "Send {type, request_id, data}; print the reply's data");
+    request->add_option("type", request_options->type, "message type, e.g. get_snapshot")->required();
+    request->add_option("--data", request_options->data, "the data object, as JSON")->type_name("JSON");
+    add_request_flags(request, *request_options);
+    request->footer(example("hyperoru ws request get_snapshot --data '{\"account_id\": 1}'"));
+    request->callback([&action, request_options] {
+        action = [request_options](Context& c) { return run_request(c, *request_options); };
+    });
+
+    auto bootstrap_options = std::make_shared<RequestOptions>();
+    bootstrap_options->type = "bootstrap";
+    auto* bootstrap =
+        ws_noun->add_subcommand("bootstrap", "Accounts, positions and active orders in one reply");
+    add_request_flags(bootstrap, *bootstrap_options);
+    bootstrap->footer(example("hyperoru ws bootstrap | jq '.accounts[].name'"));
+    bootstrap->callback([&action, bootstrap_options] {
+        action = [bootstrap_options](Context& c) { return run_request(c, *bootstrap_options); };
+    });
+
+    auto snapshot_account = std::make_shared<std::string>();
+    auto snapshot_options = std::make_shared<RequestOptions>();
+    auto* snapshot =
+        app.add_subcommand("snapshot", "Equity and positions of a trader now (WebSocket get_snapshot)");
+    snapshot->add_option("account", *snapshot_account, "account id")->required()->type_name("ACCOUNT");
+    add_request_flags(snapshot, *snapshot_options);
+    snapshot->footer(example("hyperoru snapshot 1"));
+    snapshot->callback([&action, snapshot_account, snapshot_options] {
+        action = [snapshot_account, snapshot_options](Context& c) {
+            RequestOptions options = *snapshot_options;
+            options.type = "get_snapshot";
+            options.data = account_data(*snapshot_account);
+            return run_request(c, options);
+        };
+    });
+
+    auto curve_account = std::make_shared<std::string>();
+    auto timeframe = std::make_shared<std::string>("7d");
+    auto curve_options = std::make_shared<RequestOptions>();
+    auto* curve =
+        app.add_subcommand("asset-curve", "Historical equity of a trader (WebSocket get_asset_curve)");
+    curve->add_option("account", *curve_account, "account id")->required()->type_name("ACCOUNT");
+    curve->add_option("--timeframe", *timeframe, "period (7d is the documented one)");
+    add_request_flags(curve, *curve_options);
+    curve->footer(example("hyperoru asset-curve 1 --timeframe 7d -o ndjson"));
+    curve->callback([&action, curve_account, timeframe, curve_options] {
+        action = [curve_account, timeframe, curve_options](Context& c) {
+            RequestOptions options = *curve_options;
+            options.type = "get_asset_curve";
+            options.data = account_data(*curve_account, *timeframe);
+            return run_request(c, options);
+        };
+    });
+}
+
+}  // namespace hyperoru::cli

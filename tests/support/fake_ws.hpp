@@ -1,0 +1,126 @@
+#pragma once
+// An in-memory WebSocket server for unit tests of the stream session: each connection plays a
+// script of steps (messages, silence that advances the fake clock, drops, close frames), and
+// everything the client sends is recorded.
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hyperoru/ws.hpp"
+#include "support/fake_transport.hpp"
+
+namespace hyperoru::test {
+
+struct WsStep {
+    enum class Kind { message, silence, drop, close, pong, binary };
+    Kind kind = Kind::message;
+    std::string text;
+    std::chrono::milliseconds duration{0};
+    int code = 0;
+
+    static WsStep message(std::string text) { return {Kind::message, std::move(text), {}, 0}; }
+    static WsStep silence(std::chrono::milliseconds d) { return {Kind::silence, {}, d, 0}; }
+    static WsStep drop() { return {Kind::drop, {}, {}, 0}; }
+    static WsStep close(int code, std::string reason) { return {Kind::close, std::move(reason), {}, code}; }
+    static WsStep pong() { return {Kind::pong, {}, {}, 0}; }
+    static WsStep binary(std::size_t size) { return {Kind::binary, {}, std::chrono::milliseconds(size), 0}; }
+};
+
+struct FakeWsServer {
+    FakeClock* clock = nullptr;
+    /// One entry per connect(): an error to throw, or the script of a connection that opens.
+    struct Attempt {
+        std::optional<ws::Error> failure;
+        std::deque<WsStep> script;
+    };
+    std::deque<Attempt> attempts;
+    /// Per opened connection: the frames the client sent, its pings, and its close code (0: none).
+    struct Record {
+        std::vector<std::string> sent;
+        int pings = 0;
+        int close_code = 0;
+    };
+    std::vector<Record> connections;
+    int connects = 0;
+    /// A script that runs out behaves like a quiet, open connection.
+    void open(std::deque<WsStep> script) { attempts.push_back({std::nullopt, std::move(script)}); }
+    void fail(ws::Error error) { attempts.push_back({std::move(error), {}}); }
+};
+
+class FakeWsConnection final : public ws::Connection {
+public:
+    FakeWsConnection(FakeWsServer& server, std::deque<WsStep> script, std::size_t index)
+        : m_server(server), m_script(std::move(script)), m_index(index) {}
+
+    void send(std::string_view text) override { record().sent.emplace_back(text); }
+
+    std::optional<ws::Message> next(std::chrono::milliseconds timeout) override {
+        while (!m_script.empty()) {
+            WsStep& step = m_script.front();
+            switch (step.kind) {
+                case WsStep::Kind::message: {
+                    ws::Message m{step.text, false, false, step.text.size()};
+                    m_script.pop_front();
+                    return m;
+                }
+                case WsStep::Kind::binary: {
+                    ws::Message m{{}, true, false, static_cast<std::size_t>(step.duration.count())};
+                    m_script.pop_front();
+                    return m;
+                }
+                case WsStep::Kind::pong: m_script.pop_front(); return ws::Message{{}, false, true, 0};
+                case WsStep::Kind::silence:
+                    if (step.duration > timeout) {
+                        step.duration -= timeout;
+                        m_server.clock->sleep(timeout);
+                        return std::nullopt;
+                    }
+                    m_server.clock->sleep(step.duration);
+                    m_script.pop_front();
+                    continue;
+                case WsStep::Kind::drop:
+                    m_script.pop_front();
+                    throw ws::Error(ws::Error::Kind::network, "connection reset by peer");
+                case WsStep::Kind::close: {
+                    const WsStep close = step;
+                    m_script.pop_front();
+                    throw ws::Error(ws::Error::Kind::closed, "closed", close.code, close.text);
+                }
+            }
+        }
+        m_server.clock->sleep(timeout);
+        return std::nullopt;
+    }
+
+    void ping() override { ++record().pings; }
+    void close(int code, std::string_view) noexcept override { record().close_code = code; }
+
+private:
+    FakeWsServer::Record& record() { return m_server.connections.at(m_index); }
+    FakeWsServer& m_server;
+    std::deque<WsStep> m_script;
+    std::size_t m_index;
+};
+
+class FakeWsConnector final : public ws::Connector {
+public:
+    explicit FakeWsConnector(FakeWsServer& server) : m_server(server) {}
+    std::unique_ptr<ws::Connection> connect(const ws::ConnectOptions&) override {
+        ++m_server.connects;
+        if (m_server.attempts.empty()) throw ws::Error(ws::Error::Kind::network, "connection refused");
+        FakeWsServer::Attempt attempt = std::move(m_server.attempts.front());
+        m_server.attempts.pop_front();
+        if (attempt.failure) throw *attempt.failure;
+        m_server.connections.emplace_back();
+        return std::make_unique<FakeWsConnection>(m_server, std::move(attempt.script),
+                                                  m_server.connections.size() - 1);
+    }
+
+private:
+    FakeWsServer& m_server;
+};
+
+}  // namespace hyperoru::test

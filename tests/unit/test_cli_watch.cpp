@@ -1,0 +1,126 @@
+// watch and the one-shot stream commands in-process, over the in-memory WebSocket server.
+#include <catch2/catch.hpp>
+
+#include "support/cli_fixture.hpp"
+
+using namespace hyperoru;
+using namespace std::chrono_literals;
+using hyperoru::test::Cli;
+using hyperoru::test::WsStep;
+
+namespace {
+struct LoggedIn : Cli {
+    LoggedIn() { login_state(); }
+};
+}  // namespace
+
+TEST_CASE("watch: prints each message exactly, one per line, and stops at --count", "[watch]") {
+    LoggedIn cli;
+    const std::string trade = R"({"type": "trades", "data": {"symbol": "BTC", "price": 67012.50}})";
+    cli.ws.open({WsStep::message(trade), WsStep::binary(12), WsStep::message("not json \x1b[31m"),
+                 WsStep::message(R"({"type":"later"})")});
+    CHECK(cli.run({"watch", "trades", "positions", "--account", "7", "--bootstrap", "--count", "2"}) == 0);
+    CHECK(cli.out == trade + "\nnot json \x1b[31m\n");
+    CHECK(cli.err == "hyperoru: binary frame of 12 bytes ignored\n");
+    REQUIRE(cli.ws.connections.size() == 1);
+    CHECK(cli.ws.connections[0].sent ==
+          std::vector<std::string>{
+              R"({"type":"subscribe","request_id":"1","data":{"channels":["trades","positions"]}})",
+              R"({"type":"switch_account","request_id":"2","data":{"account_id":7}})",
+              R"({"type":"bootstrap","request_id":"3"})"});
+    CHECK(cli.ws.connections[0].close_code == 1000);
+}
+
+TEST_CASE("watch: readable lines on a terminal, control characters neutralised", "[watch]") {
+    LoggedIn cli;
+    cli.stdout_tty = true;
+    cli.ws.open({WsStep::message(
+                     R"({"type":"model_chat","data":{"account_id":1,"reasoning":"Buy\u001b[2J now\nok"}})"),
+                 WsStep::message(R"({"type":"trades","symbol":"BTC","price":67012.50})")});
+    CHECK(cli.run({"watch", "--count", "2"}) == 0);
+    CHECK(cli.out ==
+          "00:00:00  model_chat  account_id=1  reasoning=Buy\\x1B[2J now\\nok\n"
+          "00:00:00  trades  symbol=BTC  price=67012.50\n");
+}
+
+TEST_CASE("watch: drops, reconnects and gives up per the flags", "[watch]") {
+    SECTION("reconnect notices on stderr, then the limit") {
+        LoggedIn cli;
+        cli.clock.random = 0.5;
+        cli.ws.open({WsStep::message("a"), WsStep::drop()});
+        cli.ws.open({WsStep::message("b"), WsStep::close(1011, "going away")});
+        CHECK(cli.run({"watch", "--max-reconnects", "1"}) == 9);
+        CHECK(cli.out == "a\nb\n");
+        CHECK(cli.err ==
+              "hyperoru: connection lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)\n"
+              "hyperoru: reconnected after 0.5 s; subscribed again\n"
+              "hyperoru: error: stream lost: closed by the server (1011 going away)\n");
+    }
+    SECTION("--exit-on-disconnect") {
+        LoggedIn cli;
+        cli.ws.open({WsStep::drop()});
+        CHECK(cli.run({"watch", "--exit-on-disconnect"}) == 9);
+        CHECK(cli.ws.connects == 1);
+    }
+    SECTION("a rejected token exits 4 at once") {
+        LoggedIn cli;
+        cli.ws.fail(ws::Error(ws::Error::Kind::auth, "HTTP 401 Unauthorized"));
+        CHECK(cli.run({"watch"}) == 4);
+        CHECK(
+            cli.err ==
+            "hyperoru: error: the stream rejected the token (HTTP 401 Unauthorized); run 'hyperoru login'\n");
+        CHECK(cli.ws.connects == 1);
+    }
+    SECTION("--duration") {
+        LoggedIn cli;
+        cli.ws.open({WsStep::message("a"), WsStep::silence(10min)});
+        CHECK(cli.run({"watch", "--duration", "2m"}) == 0);
+        CHECK(cli.out == "a\n");
+        CHECK(cli.clock.current - std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} == 2min);
+        CHECK(cli.run({"watch", "--duration", "soon"}) == 2);
+    }
+}
+
+TEST_CASE("watch: needs a token; the URL carries it, or a connect message does", "[watch]") {
+    Cli cli;
+    CHECK(cli.run({"watch"}) == 4);
+    CHECK(cli.ws.connects == 0);
+    LoggedIn logged;
+    logged.ws.open({WsStep::message("x")});
+    CHECK(logged.run({"watch", "--auth-message", "--count", "1"}) == 0);
+    CHECK(logged.ws.connections[0].sent.front() ==
+          R"({"type":"connect","request_id":"1","data":{"session_token":"tok_stored"}})");
+}
+
+TEST_CASE("ws request, snapshot, asset-curve and bootstrap print the reply's data", "[watch]") {
+    LoggedIn cli;
+    cli.ws.open({WsStep::message(R"({"type":"trades","seq":1})"),
+                 WsStep::message(
+                     R"({"type":"snapshot","request_id":"1","data":{"equity":10000.0,"positions":[]}})")});
+    CHECK(cli.run({"snapshot", "1"}) == 0);
+    CHECK(cli.out == "{\n  \"equity\": 10000.0,\n  \"positions\": []\n}\n");
+    CHECK(cli.ws.connections[0].sent ==
+          std::vector<std::string>{R"({"type":"get_snapshot","request_id":"1","data":{"account_id":1}})"});
+
+    cli.ws.open({WsStep::message(R"({"type":"asset_curve","request_id":"1","data":{"points":[]}})")});
+    CHECK(cli.run({"asset-curve", "acc-1", "-o", "ndjson"}) == 0);
+    CHECK(
+        cli.ws.connections[1].sent ==
+        std::vector<std::string>{
+            R"({"type":"get_asset_curve","request_id":"1","data":{"account_id":"acc-1","timeframe":"7d"}})"});
+    CHECK(cli.out == "{\"points\":[]}\n");
+
+    cli.ws.open({WsStep::message(R"({"type":"bootstrap","request_id":"1","data":{"accounts":[]}})")});
+    CHECK(cli.run({"ws", "bootstrap"}) == 0);
+    CHECK(cli.ws.connections[2].sent == std::vector<std::string>{R"({"type":"bootstrap","request_id":"1"})"});
+
+    cli.ws.open({WsStep::message(
+        R"({"type":"error","request_id":"1","data":{"error":"unknown message type: nope","code":"UNKNOWN_TYPE"}})")});
+    CHECK(cli.run({"ws", "request", "nope"}) == 1);
+    CHECK(cli.err == "hyperoru: error: unknown message type: nope (code UNKNOWN_TYPE)\n");
+
+    cli.ws.open({WsStep::silence(1h)});
+    CHECK(cli.run({"ws", "request", "get_snapshot", "--data", "{\"account_id\":1}", "--timeout", "3"}) == 9);
+    CHECK(cli.err == "hyperoru: error: no reply to get_snapshot within 3.0 s\n");
+    CHECK(cli.run({"ws", "request", "x", "--data", "[1]"}) == 2);
+}

@@ -1,0 +1,253 @@
+// The stream session against an in-memory WebSocket server and a fake clock: subscription
+// messages, delivery order, pings, dead connections, reconnects with backoff, rejection, ends.
+#include <catch2/catch.hpp>
+
+#include "hyperoru/errors.hpp"
+#include "hyperoru/stream.hpp"
+#include "support/fake_ws.hpp"
+
+using namespace hyperoru;
+using namespace std::chrono_literals;
+using test::WsStep;
+
+namespace {
+
+ws::ConnectOptions url(std::string u) {
+    ws::ConnectOptions o;
+    o.url = std::move(u);
+    return o;
+}
+
+const std::string k_subscribe =
+    R"({"type":"subscribe","request_id":"1","data":{"channels":["trades","positions","model_chat","asset_curve"]}})";
+
+struct Fixture {
+    test::FakeClock clock;
+    test::FakeWsServer server;
+    test::FakeWsConnector connector{server};
+    std::vector<std::string> received;
+    std::vector<std::string> notices;
+    Fixture() { server.clock = &clock; }
+
+    StreamEnd run(StreamOptions options, std::size_t stop_after = 0) {
+        Stream stream(connector, url("wss://h/ws?session_token=t"), std::move(options), clock);
+        return run(stream, stop_after);
+    }
+    StreamEnd run(Stream& stream, std::size_t stop_after = 0) {
+        return stream.run(
+            [&](const ws::Message& m) {
+                received.push_back(m.binary ? "<binary " + std::to_string(m.size) + ">" : m.text);
+                return stop_after == 0 || received.size() < stop_after;
+            },
+            [&](const std::string& n) { notices.push_back(n); });
+    }
+};
+
+}  // namespace
+
+TEST_CASE("stream: subscribes, switches account, bootstraps, delivers in order", "[stream]") {
+    Fixture f;
+    f.server.open({WsStep::message(R"({"type":"trades","seq":1})"), WsStep::binary(7), WsStep::pong(),
+                   WsStep::message("not json"), WsStep::message(R"({"type":"trades","seq":2})")});
+    StreamOptions options;
+    options.account = "5";
+    options.bootstrap = true;
+    CHECK(f.run(options, 4) == StreamEnd::stopped);
+    CHECK(f.received == std::vector<std::string>{R"({"type":"trades","seq":1})", "<binary 7>", "not json",
+                                                 R"({"type":"trades","seq":2})"});
+    REQUIRE(f.server.connections.size() == 1);
+    CHECK(f.server.connections[0].sent ==
+          std::vector<std::string>{k_subscribe,
+                                   R"({"type":"switch_account","request_id":"2","data":{"account_id":5}})",
+                                   R"({"type":"bootstrap","request_id":"3"})"});
+    CHECK(f.server.connections[0].close_code == 1000);
+}
+
+TEST_CASE("stream: the older connect message comes first when asked", "[stream]") {
+    Fixture f;
+    f.server.open({WsStep::message("{}")});
+    StreamOptions options;
+    options.connect_token = "tok\"1";
+    options.channels = {"trades"};
+    CHECK(f.run(options, 1) == StreamEnd::stopped);
+    CHECK(
+        f.server.connections[0].sent ==
+        std::vector<std::string>{R"({"type":"connect","request_id":"1","data":{"session_token":"tok\"1"}})",
+                                 R"({"type":"subscribe","request_id":"2","data":{"channels":["trades"]}})"});
+}
+
+TEST_CASE("stream: pings every 15 s and takes 45 s without a frame as dead", "[stream]") {
+    Fixture f;
+    f.clock.random = 0.5;
+    // First connection: quiet for ever. Second: one message after the reconnect.
+    f.server.open({});
+    f.server.open({WsStep::message(R"({"after":"reconnect"})")});
+    StreamOptions options;
+    CHECK(f.run(options, 1) == StreamEnd::stopped);
+    CHECK(f.server.connections[0].pings == 2);  // at 15 s and 30 s; dead at 45 s
+    CHECK(f.server.connections[0].close_code == 1001);
+    CHECK(f.server.connections[1].sent == std::vector<std::string>{k_subscribe});
+    CHECK(f.received == std::vector<std::string>{R"({"after":"reconnect"})"});
+    REQUIRE(f.notices.size() == 2);
+    CHECK(f.notices[0] == "connection lost: no frame for 45.0 s; reconnecting in 0.5 s (attempt 1)");
+    CHECK(f.notices[1] == "reconnected after 0.5 s; subscribed again");
+}
+
+TEST_CASE("stream: pongs keep a quiet connection alive", "[stream]") {
+    Fixture f;
+    std::deque<WsStep> script;
+    for (int i = 0; i < 20; ++i) {  // 20 x 30 s of quiet with a pong in between: 10 minutes alive
+        script.push_back(WsStep::silence(30s));
+        script.push_back(WsStep::pong());
+    }
+    script.push_back(WsStep::message("last"));
+    f.server.open(std::move(script));
+    CHECK(f.run({}, 1) == StreamEnd::stopped);
+    CHECK(f.server.connects == 1);
+    CHECK(f.received == std::vector<std::string>{"last"});
+}
+
+TEST_CASE("stream: reconnects with full-jitter backoff doubling to the cap", "[stream]") {
+    Fixture f;
+    f.clock.random = 1.0 - 1e-9;  // the top of each jitter window
+    for (int i = 0; i < 7; ++i) f.server.fail(ws::Error(ws::Error::Kind::network, "connection refused"));
+    f.server.open({WsStep::message("back")});
+    const auto before = f.clock.sleeps.size();
+    CHECK(f.run({}, 1) == StreamEnd::stopped);
+    const std::vector<std::chrono::milliseconds> delays(f.clock.sleeps.begin() + static_cast<long>(before),
+                                                        f.clock.sleeps.end());
+    CHECK(delays ==
+          std::vector<std::chrono::milliseconds>{1000ms, 2000ms, 4000ms, 8000ms, 16000ms, 30000ms, 30000ms});
+    CHECK(f.server.connects == 8);
+}
+
+TEST_CASE("stream: max-reconnects and exit-on-disconnect bound the retries", "[stream]") {
+    SECTION("max reconnects") {
+        Fixture f;
+        for (int i = 0; i < 5; ++i) f.server.open({WsStep::drop()});
+        StreamOptions options;
+        options.max_reconnects = 2;
+        Stream stream(f.connector, url("ws://h/ws"), options, f.clock);
+        CHECK(f.run(stream) == StreamEnd::disconnected);
+        CHECK(f.server.connects == 3);
+        CHECK(stream.reconnects() == 2);
+        CHECK(stream.reason() == "connection reset by peer");
+    }
+    SECTION("exit on disconnect") {
+        Fixture f;
+        f.server.open({WsStep::message("one"), WsStep::close(1011, "going away")});
+        StreamOptions options;
+        options.exit_on_disconnect = true;
+        Stream stream(f.connector, url("ws://h/ws"), options, f.clock);
+        CHECK(f.run(stream) == StreamEnd::disconnected);
+        CHECK(f.server.connects == 1);
+        CHECK(stream.reason() == "closed by the server (1011 going away)");
+        CHECK(f.received == std::vector<std::string>{"one"});
+    }
+}
+
+TEST_CASE("stream: a rejected token ends at once, without retrying", "[stream]") {
+    SECTION("401 on the upgrade") {
+        Fixture f;
+        f.server.fail(ws::Error(ws::Error::Kind::auth, "HTTP 401"));
+        CHECK(f.run({}) == StreamEnd::rejected);
+        CHECK(f.server.connects == 1);
+    }
+    SECTION("a close saying so") {
+        Fixture f;
+        f.server.open({WsStep::close(4401, "unauthorized")});
+        CHECK(f.run({}) == StreamEnd::rejected);
+        CHECK(f.server.connects == 1);
+    }
+    SECTION("an error message with an auth code, printed first") {
+        Fixture f;
+        const std::string error =
+            R"({"type":"error","data":{"error":"session expired","code":"UNAUTHORIZED"}})";
+        f.server.open({WsStep::message(error)});
+        Stream stream(f.connector, url("ws://h/ws"), {}, f.clock);
+        CHECK(f.run(stream) == StreamEnd::rejected);
+        CHECK(f.received == std::vector<std::string>{error});
+        CHECK(stream.reason() == "session expired");
+    }
+}
+
+TEST_CASE("stream: duration ends the run, reconnect waits included", "[stream]") {
+    Fixture f;
+    f.server.open({WsStep::silence(10s), WsStep::message("a"), WsStep::silence(100s)});
+    StreamOptions options;
+    options.duration = 60s;
+    CHECK(f.run(options) == StreamEnd::stopped);
+    CHECK(f.received == std::vector<std::string>{"a"});
+    CHECK(f.clock.current - std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} >= 60s);
+    CHECK(f.clock.current - std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} < 61s);
+}
+
+TEST_CASE("stream: an interrupt sends a close frame", "[stream]") {
+    Fixture f;
+    f.server.open({WsStep::message("a")});
+    Stream stream(f.connector, url("ws://h/ws"), {}, f.clock);
+    const StreamEnd end = stream.run([&](const ws::Message&) {
+        interrupt_flag().store(true);
+        return true;
+    });
+    interrupt_flag().store(false);
+    CHECK(end == StreamEnd::interrupted);
+    CHECK(f.server.connections[0].close_code == 1000);
+}
+
+TEST_CASE("stream: an hour of drops loses nothing sent after each reconnect", "[stream]") {
+    Fixture f;
+    int sent = 0;
+    for (int round = 0; round < 12; ++round) {  // a drop every ~5 minutes for an hour
+        std::deque<WsStep> script;
+        for (int i = 0; i < 50; ++i) {
+            script.push_back(WsStep::message(R"({"type":"trades","seq":)" + std::to_string(++sent) + "}"));
+            script.push_back(WsStep::silence(6s));
+        }
+        script.push_back(WsStep::drop());
+        f.server.open(std::move(script));
+    }
+    f.server.open({WsStep::message("end")});
+    CHECK(f.run({}, static_cast<std::size_t>(sent) + 1) == StreamEnd::stopped);
+    REQUIRE(f.received.size() == static_cast<std::size_t>(sent) + 1);
+    for (int i = 0; i < sent; ++i)
+        CHECK(f.received[static_cast<std::size_t>(i)] ==
+              R"({"type":"trades","seq":)" + std::to_string(i + 1) + "}");
+    CHECK(f.server.connects == 13);
+    for (const auto& connection : f.server.connections) CHECK(connection.sent.front() == k_subscribe);
+    CHECK(f.clock.current - std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} >= 60min);
+}
+
+TEST_CASE("stream: one-shot requests skip pushes and match request_id", "[stream]") {
+    Fixture f;
+    const std::string reply = R"({"type":"snapshot","request_id":"1","data":{"equity":10000.0}})";
+    f.server.open({WsStep::message(R"({"type":"trades","seq":1})"),
+                   WsStep::message(R"({"type":"x","request_id":"9"})"), WsStep::message(reply)});
+    const auto message =
+        stream_request(f.connector, url("ws://h/ws"), f.clock, "get_snapshot", R"({"account_id":1})", 10s);
+    CHECK(message.text == reply);
+    CHECK(f.server.connections[0].sent ==
+          std::vector<std::string>{R"({"type":"get_snapshot","request_id":"1","data":{"account_id":1}})"});
+
+    f.server.open({WsStep::message(
+        R"({"type":"error","request_id":"1","data":{"error":"Account not found","code":"ACCOUNT_NOT_FOUND"}})")});
+    try {
+        stream_request(f.connector, url("ws://h/ws"), f.clock, "get_snapshot", R"({"account_id":9})", 10s);
+        FAIL("expected ApiError");
+    } catch (const ApiError& e) {
+        CHECK(e.body().message == "Account not found");
+        CHECK(e.body().code == "ACCOUNT_NOT_FOUND");
+    }
+    f.server.open({WsStep::silence(60s)});
+    CHECK_THROWS_AS(stream_request(f.connector, url("ws://h/ws"), f.clock, "bootstrap", std::nullopt, 5s),
+                    TransportError);
+    f.server.fail(ws::Error(ws::Error::Kind::auth, "HTTP 401"));
+    CHECK_THROWS_AS(stream_request(f.connector, url("ws://h/ws"), f.clock, "bootstrap", std::nullopt, 5s),
+                    AuthError);
+}
+
+TEST_CASE("stream: the URL is derived from the base URL, token percent-encoded", "[stream]") {
+    CHECK(ws::stream_url("https://api.production.hyperoru.com/", std::string("a+b/c")) ==
+          "wss://api.production.hyperoru.com/ws?session_token=a%2Bb%2Fc");
+    CHECK(ws::stream_url("http://127.0.0.1:8080", std::nullopt) == "ws://127.0.0.1:8080/ws");
+}

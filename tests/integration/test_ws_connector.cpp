@@ -51,23 +51,13 @@ ConnectOptions options_for(std::string url, std::ostream* trace = nullptr) {
     return options;
 }
 
-/// POSTs `body` to a stand-in control endpoint (plain HTTP only) and requires a 200.
+/// POSTs `body` to a stand-in control endpoint and requires a 2xx.
 std::string control(const StandIn& server, const std::string& path, const std::string& body = "{}") {
-    const Wire wire =
-        talk(server, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json" +
-                         "\r\nContent-Length: " + std::to_string(body.size()) +
-                         "\r\nConnection: close\r\n\r\n" + body);
-    INFO(wire.raw);
-    REQUIRE(wire.status == 200);
-    return wire.body;
+    return server.control("POST", path, body);
 }
 
 std::string control_get(const StandIn& server, const std::string& path) {
-    const Wire wire =
-        talk(server, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    INFO(wire.raw);
-    REQUIRE(wire.status == 200);
-    return wire.body;
+    return server.control("GET", path);
 }
 
 /// A counter of GET /__standin/ws/state, once the server has seen `condition` (e.g. "pongs=4":

@@ -223,7 +223,8 @@ std::vector<LoggedRequest> StandIn::requests() {
     return out;
 }
 
-std::string StandIn::control(const std::string& method, const std::string& path, const std::string& body) {
+std::string StandIn::control(const std::string& method, const std::string& path,
+                             const std::string& body) const {
     const FdCloser sock{::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
     if (sock.fd < 0) throw_errno("stand-in control: socket");
     // A wedged server fails the test after a while instead of hanging it.

@@ -41,8 +41,13 @@ public:
     /// Clears the log and all scripted responses.
     void reset();
 
+    /// Any control request (POST /__standin/ws/push, GET /__standin/ws/state?open=1, ...):
+    /// returns the body; throws std::runtime_error unless the answer is 2xx. Thread-safe (one
+    /// connection per call), so a test can drive the server while a child process runs.
+    std::string control(const std::string& method, const std::string& path,
+                        const std::string& body = {}) const;
+
 private:
-    std::string control(const std::string& method, const std::string& path, const std::string& body);
     int m_pid = -1;
     int m_port = 0;
 };

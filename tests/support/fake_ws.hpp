@@ -45,6 +45,7 @@ struct FakeWsServer {
     };
     std::vector<Record> connections;
     int connects = 0;
+    std::optional<ws::ConnectOptions> last_options;  ///< what the last connect() was given
     /// A script that runs out behaves like a quiet, open connection.
     void open(std::deque<WsStep> script) { attempts.push_back({std::nullopt, std::move(script)}); }
     void fail(ws::Error error) { attempts.push_back({std::move(error), {}}); }
@@ -108,8 +109,9 @@ private:
 class FakeWsConnector final : public ws::Connector {
 public:
     explicit FakeWsConnector(FakeWsServer& server) : m_server(server) {}
-    std::unique_ptr<ws::Connection> connect(const ws::ConnectOptions&) override {
+    std::unique_ptr<ws::Connection> connect(const ws::ConnectOptions& options) override {
         ++m_server.connects;
+        m_server.last_options = options;
         if (m_server.attempts.empty()) throw ws::Error(ws::Error::Kind::network, "connection refused");
         FakeWsServer::Attempt attempt = std::move(m_server.attempts.front());
         m_server.attempts.pop_front();

@@ -1,6 +1,8 @@
 // watch and the one-shot stream commands in-process, over the in-memory WebSocket server.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "support/cli_fixture.hpp"
 
 using namespace hyperoru;
@@ -123,4 +125,27 @@ TEST_CASE("ws request, snapshot, asset-curve and bootstrap print the reply's dat
     CHECK(cli.run({"ws", "request", "get_snapshot", "--data", "{\"account_id\":1}", "--timeout", "3"}) == 9);
     CHECK(cli.err == "hyperoru: error: no reply to get_snapshot within 3.0 s\n");
     CHECK(cli.run({"ws", "request", "x", "--data", "[1]"}) == 2);
+}
+
+TEST_CASE("watch: the stream URL, TLS options and trace come from the global options", "[watch]") {
+    LoggedIn cli;
+    cli.login_state("https://api.example.test");
+    const auto ca = cli.dir.path() / "ca.pem";
+    std::ofstream(ca) << "x";
+    cli.ws.open({WsStep::message("m")});
+    CHECK(cli.run({"--cacert", ca.string(), "--connect-timeout", "2", "-v", "watch", "--count", "1"}) == 0);
+    REQUIRE(cli.ws.last_options);
+    CHECK(cli.ws.last_options->url == "wss://api.example.test/ws?session_token=tok_stored");
+    CHECK(cli.ws.last_options->cacert == ca.string());
+    CHECK_FALSE(cli.ws.last_options->insecure);
+    CHECK(cli.ws.last_options->connect_timeout == std::chrono::milliseconds{2000});
+    CHECK(cli.ws.last_options->trace != nullptr);
+    CHECK(cli.ws.last_options->secrets == std::vector<std::string>{"tok_stored"});
+    CHECK(cli.ws.last_options->user_agent == "hyperoru/0.1.0");
+
+    cli.ws.open({WsStep::message("m")});
+    CHECK(cli.run({"--insecure", "watch", "--count", "1", "--auth-message"}) == 0);
+    CHECK(cli.ws.last_options->insecure);
+    CHECK(cli.ws.last_options->url == "wss://api.example.test/ws");
+    CHECK_THAT(cli.err, Catch::StartsWith("hyperoru: warning: --insecure"));
 }

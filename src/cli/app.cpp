@@ -67,6 +67,32 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
         ->type_name("FILE");
     app.add_flag("--insecure", o.insecure, "do not verify TLS certificates (warns on every run)");
     app.add_flag("--allow-http", o.allow_http, "allow plain http to a non-loopback host (warns)");
+    app.add_option_function<std::string>(
+           "--max-response-size",
+           [&o](const std::string& text) {
+               // 64M, 512K, 1G or plain bytes; a response beyond it fails with exit 9, memory bounded.
+               std::size_t used = 0;
+               unsigned long long value = 0;
+               try {
+                   value = std::stoull(text, &used);
+               } catch (const std::exception&) {
+                   throw CLI::ValidationError("--max-response-size",
+                                              "expects a size like 64M, got '" + text + "'");
+               }
+               const std::string unit = text.substr(used);
+               const unsigned long long scale = unit.empty() || unit == "B" ? 1ULL
+                                                : unit == "K"               ? 1ULL << 10
+                                                : unit == "M"               ? 1ULL << 20
+                                                : unit == "G"               ? 1ULL << 30
+                                                                            : 0ULL;
+               if (scale == 0 || value == 0 || value > (1ULL << 40) / scale) {
+                   throw CLI::ValidationError("--max-response-size",
+                                              "expects a size like 64M, got '" + text + "'");
+               }
+               o.max_response_bytes = static_cast<std::size_t>(value * scale);
+           },
+           "largest response body accepted (default 64M; K, M, G suffixes)")
+        ->type_name("SIZE");
 }
 
 int exit_code_for_status(long status) {

@@ -1,6 +1,9 @@
 #include "cli/context.hpp"
 
+#include <sys/stat.h>
+
 #include <cmath>
+#include <cstdio>
 #include <ostream>
 
 #include "http/url.hpp"
@@ -56,6 +59,16 @@ const Settings& Context::settings() {
     Settings s;
     const Config config = store().load();
     s.config_file = store().file();
+    // The file holds tokens that can trade: say so when others can read it. The next write
+    // (login, logout) replaces it with a 0600 file.
+    struct stat info {};
+    if (::stat(s.config_file.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+        err() << "hyperoru: warning: " << s.config_file.string() << " is readable by other users (mode "
+              << mode << ") and holds your token; run 'chmod 600 " << s.config_file.string()
+              << "' (the next login fixes it too)\n";
+    }
 
     if (m_options.context) {
         s.context = *m_options.context;
@@ -126,6 +139,7 @@ Client& Context::client(const std::vector<std::string>& secrets) {
         std::chrono::milliseconds(std::llround(m_options.connect_timeout_seconds * 1000));
     transport.cacert = m_options.cacert;
     transport.insecure = m_options.insecure;
+    transport.max_response_bytes = m_options.max_response_bytes;
     transport.user_agent = std::string("hyperoru/") + k_version;
     transport.trace = m_options.verbose ? m_io.err : nullptr;
     transport.secrets = secrets;

@@ -28,6 +28,7 @@ struct GlobalOptions {
     std::string cacert;
     bool insecure = false;
     bool allow_http = false;
+    std::size_t max_response_bytes = 64u * 1024u * 1024u;
 };
 
 /// Where a setting came from, for messages and `auth status`.

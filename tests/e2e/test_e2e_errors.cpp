@@ -424,3 +424,17 @@ TEST_CASE("e2e: errors a login retried on 503 with -v never shows the password o
     CHECK(run.result.err.find("hs_issued_token") == std::string::npos);
     check_each(server, 2, "POST /api/users/login", R"({"email":"trader@example.com","password":"secret"})");
 }
+
+TEST_CASE("e2e: errors a body beyond --max-response-size stops the transfer with exit 9") {
+    StandIn server;
+    const std::string big(5000, 'x');
+    SECTION("announced by Content-Length") {
+        script(server, k_health, R"([{"body": ")" + big + R"("}])");
+    }
+    SECTION("without a length") {
+        script(server, k_health, R"([{"body": ")" + big + R"(", "action": "no_content_length"}])");
+    }
+    check_run(run_cli(server.port(), {"--retries", "0", "--max-response-size", "1K", "health"}), 9, "",
+              "hyperoru: error: response too large: more than 1024 bytes\n");
+    check_log(server, 1, k_health);
+}

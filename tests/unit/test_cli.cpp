@@ -3,6 +3,8 @@
 // a fresh temporary directory.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <deque>
 #include <fstream>
 #include <sstream>
@@ -522,4 +524,37 @@ TEST_CASE("cli: README's command reference names every command", "[cli]") {
                             readme.find("`hyperoru " + path + "`") != std::string::npos;
         CHECK(listed);
     }
+}
+
+TEST_CASE("cli: a config file others can read is warned about, and the next login makes it 0600", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    const auto file = cli.dir.path() / "config.json";
+    REQUIRE(::chmod(file.c_str(), 0644) == 0);
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"profile"}) == 0);
+    CHECK(cli.err == "hyperoru: warning: " + file.string() +
+                         " is readable by other users (mode 0644) and holds your token; run 'chmod 600 " +
+                         file.string() + "' (the next login fixes it too)\n");
+    cli.server->respond(200, R"({"session_token":"tok_new"})", k_json);
+    CHECK(cli.run({"login", "--email", "a@b.c", "--password-stdin"}, "pw\n") == 0);
+    struct stat info {};
+    REQUIRE(::stat(file.c_str(), &info) == 0);
+    CHECK((info.st_mode & 07777) == 0600);
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"profile"}) == 0);
+    CHECK(cli.err.empty());
+}
+
+TEST_CASE("cli: --max-response-size sets the transport's cap", "[cli]") {
+    Cli cli;
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"--max-response-size", "512K", "health"}) == 0);
+    CHECK(cli.transport_options->max_response_bytes == 512u * 1024u);
+    cli.server->respond(200, "{}", k_json);
+    CHECK(cli.run({"health"}) == 0);
+    CHECK(cli.transport_options->max_response_bytes == 64u * 1024u * 1024u);
+    CHECK(cli.run({"--max-response-size", "lots", "health"}) == 2);
+    CHECK(cli.run({"--max-response-size", "0", "health"}) == 2);
+    CHECK(cli.run({"--max-response-size", "5T", "health"}) == 2);
 }

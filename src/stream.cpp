@@ -185,6 +185,8 @@ StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
                 return StreamEnd::rejected;
             }
             m_reason = describe(e);
+            // An untrusted certificate does not fix itself: like HTTP, no retry (exit 9 at once).
+            if (e.kind() == ws::Error::Kind::tls) return StreamEnd::disconnected;
             if (connection) connection->close(1001, "reconnecting");
             if (!lost_at) lost_at = m_clock.now();
             if (m_options.exit_on_disconnect) return StreamEnd::disconnected;

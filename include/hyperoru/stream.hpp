@@ -41,7 +41,7 @@ struct StreamOptions {
 
 enum class StreamEnd {
     stopped,       ///< the callback returned false, or the duration passed
-    disconnected,  ///< dropped and not reconnecting (exit_on_disconnect or max_reconnects)
+    disconnected,  ///< dropped and not reconnecting (exit_on_disconnect, max_reconnects, or a TLS failure)
     rejected,      ///< the token was rejected (401/403 on the upgrade, or a close/error saying so)
     interrupted,   ///< interrupt_flag() was set; a close frame was sent
 };

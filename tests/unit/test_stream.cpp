@@ -251,3 +251,13 @@ TEST_CASE("stream: the URL is derived from the base URL, token percent-encoded",
           "wss://api.production.hyperoru.com/ws?session_token=a%2Bb%2Fc");
     CHECK(ws::stream_url("http://127.0.0.1:8080", std::nullopt) == "ws://127.0.0.1:8080/ws");
 }
+
+TEST_CASE("stream: a TLS failure is not retried", "[stream]") {
+    Fixture f;
+    f.server.fail(ws::Error(ws::Error::Kind::tls, "certificate verify failed"));
+    f.server.open({WsStep::message("never")});
+    Stream stream(f.connector, url("wss://h/ws"), {}, f.clock);
+    CHECK(f.run(stream) == StreamEnd::disconnected);
+    CHECK(f.server.connects == 1);
+    CHECK(stream.reason() == "certificate verify failed");
+}

@@ -28,6 +28,7 @@
 #include "support/process.hpp"
 #include "support/standin.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tls.hpp"
 #include "support/wire.hpp"
 
 namespace {
@@ -265,29 +266,6 @@ std::map<std::string, std::string> python_env() {
         if (const char* value = std::getenv(name)) env[name] = value;
     }
     return env;
-}
-
-/// The absolute path of `name` on PATH (or in /usr/bin, /bin), if there is one.
-std::optional<std::string> find_program(const std::string& name) {
-    const char* path = std::getenv("PATH");
-    std::string dirs = std::string(path != nullptr ? path : "") + ":/usr/bin:/bin";
-    std::size_t start = 0;
-    while (start <= dirs.size()) {
-        const auto end = std::min(dirs.find(':', start), dirs.size());
-        const fs::path candidate = fs::path(dirs.substr(start, end - start)) / name;
-        std::error_code ec;
-        if (end > start && fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) {
-            return candidate.string();
-        }
-        start = end + 1;
-    }
-    return std::nullopt;
-}
-
-void write_file(const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    REQUIRE(out.good());
 }
 
 }  // namespace
@@ -733,42 +711,9 @@ TEST_CASE("stand-in ws: an upgrade without a proper handshake is refused") {
 }
 
 TEST_CASE("stand-in ws: with --tls-cert and --tls-key it serves HTTPS and WSS") {
-    const auto openssl = find_program("openssl");
-    // .ci/run installs openssl: without it this test fails rather than silently skipping.
-    REQUIRE(openssl.has_value());
-    TempDir dir;
-    const auto at = [&dir](const char* name) { return (dir.path() / name).string(); };
-    // A CA and a server certificate for 127.0.0.1 and localhost, signed by it. The configuration
-    // is written here so the result does not depend on the system's openssl.cnf.
-    write_file(at("ca.cnf"),
-               "[req]\ndistinguished_name = dn\nprompt = no\nx509_extensions = v3_ca\n"
-               "[dn]\nCN = hyperoru test CA\n"
-               "[v3_ca]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\n"
-               "subjectKeyIdentifier = hash\n");
-    write_file(at("server.ext"),
-               "basicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\n"
-               "extendedKeyUsage = serverAuth\nsubjectAltName = IP:127.0.0.1, DNS:localhost\n"
-               "subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid, issuer\n");
-    const std::vector<std::vector<std::string>> commands{
-        {*openssl, "req", "-x509", "-new", "-config", at("ca.cnf"), "-newkey", "ec", "-pkeyopt",
-         "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", at("ca.key"), "-out", at("ca.pem"), "-days",
-         "2"},
-        {*openssl, "req", "-new", "-config", at("ca.cnf"), "-newkey", "ec", "-pkeyopt",
-         "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", at("server.key"), "-out", at("server.csr"),
-         "-subj", "/CN=localhost"},
-        {*openssl, "x509", "-req", "-in", at("server.csr"), "-CA", at("ca.pem"), "-CAkey", at("ca.key"),
-         "-set_serial", "2", "-days", "2", "-extfile", at("server.ext"), "-out", at("server.pem")},
-    };
-    for (const auto& argv : commands) {
-        ProcessOptions options;
-        options.argv = argv;
-        options.env = {{"LC_ALL", "C"}};
-        const auto result = run_process(options);
-        INFO(result.err);
-        REQUIRE(result.exit_code == 0);
-    }
+    const auto& pki = hyperoru::test::test_pki();  // made with the openssl CLI (.ci/run installs it)
 
-    StandIn server({"--tls-cert", at("server.pem"), "--tls-key", at("server.key")});
+    StandIn server({"--tls-cert", pki.server_cert, "--tls-key", pki.server_key});
     const auto port = std::to_string(server.port());
     const auto python = [](std::vector<std::string> args) {
         ProcessOptions options;
@@ -784,7 +729,7 @@ TEST_CASE("stand-in ws: with --tls-cert and --tls-key it serves HTTPS and WSS") 
 
     for (const auto& host : {"127.0.0.1", "localhost"}) {
         const auto result =
-            python({https_get, at("ca.pem"), "https://" + std::string(host) + ":" + port + "/api/health"});
+            python({https_get, pki.ca, "https://" + std::string(host) + ":" + port + "/api/health"});
         INFO(result.err);
         CHECK(result.exit_code == 0);
         CHECK(result.out == "{\"status\": \"healthy\"}\n");
@@ -796,7 +741,7 @@ TEST_CASE("stand-in ws: with --tls-cert and --tls-key it serves HTTPS and WSS") 
     // So does a client that speaks plain HTTP to the TLS port.
     CHECK(talk(server, "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").status !=
           200);
-    CHECK(python({https_get, at("ca.pem"), "https://127.0.0.1:" + port + "/api/health"}).out ==
+    CHECK(python({https_get, pki.ca, "https://127.0.0.1:" + port + "/api/health"}).out ==
           "{\"status\": \"healthy\"}\n");
 
     // WSS: the upgrade, a request and its reply, then a pushed 1 MB message (a 64-bit length
@@ -840,7 +785,7 @@ print(u.urlopen(push, context=context, timeout=20).read().decode())
 large = json.loads(frame())
 print(large["type"], len(large["data"]))
 )";
-    const auto wss = python({wss_client, at("ca.pem"), port, k_standin_token});
+    const auto wss = python({wss_client, pki.ca, port, k_standin_token});
     INFO(wss.err);
     CHECK(wss.exit_code == 0);
     CHECK(

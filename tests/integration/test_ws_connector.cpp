@@ -24,6 +24,7 @@
 #include "support/process.hpp"
 #include "support/standin.hpp"
 #include "support/temp_dir.hpp"
+#include "support/tls.hpp"
 #include "support/wire.hpp"
 
 namespace {
@@ -367,58 +368,15 @@ TEST_CASE("ws connector: connect failures: timeout, refused, bad URL") {
 
 namespace {
 
-/// A CA, a certificate for 127.0.0.1 and localhost, and one for example.com only, made once per
-/// test run with the openssl command-line tool.
-struct Pki {
-    TempDir dir;
-    std::string ca, server_cert, server_key, other_cert, other_key;
-
-    Pki() {
-        const auto at = [this](const char* name) { return (dir.path() / name).string(); };
-        ca = at("ca.pem");
-        server_cert = at("server.pem");
-        server_key = at("server.key");
-        other_cert = at("other.pem");
-        other_key = at("other.key");
-        openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                 "-keyout", at("ca.key"), "-out", ca, "-days", "2", "-subj", "/CN=hyperoru test CA",
-                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
-                 "keyUsage=critical,keyCertSign,cRLSign"});
-        issue("localhost", "subjectAltName=IP:127.0.0.1,DNS:localhost", server_cert, server_key);
-        issue("example.com", "subjectAltName=DNS:example.com", other_cert, other_key);
-    }
-
-    void issue(const std::string& name, const std::string& san, const std::string& cert,
-               const std::string& key) {
-        const std::string csr = (dir.path() / (name + ".csr")).string();
-        const std::string ext = (dir.path() / (name + ".ext")).string();
-        openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
-                 "-out", csr, "-subj", "/CN=" + name});
-        { std::ofstream(ext) << san << "\n"; }
-        openssl({"x509", "-req", "-in", csr, "-CA", ca, "-CAkey", (dir.path() / "ca.key").string(),
-                 "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", ext});
-    }
-
-    static void openssl(std::vector<std::string> args) {
-        ProcessOptions options;
-        options.argv = {"/usr/bin/openssl"};
-        options.argv.insert(options.argv.end(), args.begin(), args.end());
-        options.env = {{"PATH", "/usr/bin:/bin"}};
-        const ProcessResult result = run_process(options);
-        INFO(result.err);
-        REQUIRE(result.exit_code == 0);
-    }
-};
-
-const Pki& pki() {
-    static const Pki instance;
-    return instance;
+/// The shared test certificates (tests/support/tls.hpp).
+const hyperoru::test::TestPki& pki() {
+    return hyperoru::test::test_pki();
 }
 
 }  // namespace
 
 TEST_CASE("ws connector: wss verifies the server certificate against the CA bundle") {
-    const Pki& certs = pki();
+    const auto& certs = pki();
     StandIn server({"--tls-cert", certs.server_cert, "--tls-key", certs.server_key});
     auto connector = make_beast_connector();
 
@@ -445,7 +403,7 @@ TEST_CASE("ws connector: wss verifies the server certificate against the CA bund
     }
     SECTION("a CA bundle that does not exist") {
         auto options = options_for(url_of(server.port(), k_token, "wss"));
-        options.cacert = (certs.dir.path() / "missing.pem").string();
+        options.cacert = certs.ca + ".missing.pem";
         const Error error = expect_error([&] { connector->connect(options); });
         INFO(error.what());
         CHECK(kind_name(error.kind()) == std::string("tls"));
@@ -461,7 +419,7 @@ TEST_CASE("ws connector: wss verifies the server certificate against the CA bund
 }
 
 TEST_CASE("ws connector: a certificate for another host name is refused unless insecure") {
-    const Pki& certs = pki();
+    const auto& certs = pki();
     StandIn server({"--tls-cert", certs.other_cert, "--tls-key", certs.other_key});
     auto connector = make_beast_connector();
     auto options = options_for(url_of(server.port(), k_token, "wss", "localhost"));

@@ -59,15 +59,6 @@ ProcessResult run(std::vector<std::string> argv, std::map<std::string, std::stri
     return run_process(options);
 }
 
-/// Enough environment for python (possibly a pyenv shim) to start.
-std::map<std::string, std::string> python_env() {
-    std::map<std::string, std::string> env{{"LC_ALL", "C.UTF-8"}};
-    for (const char* name : {"PATH", "HOME", "PYENV_ROOT", "PYENV_VERSION"}) {
-        if (const char* value = std::getenv(name)) env[name] = value;
-    }
-    return env;
-}
-
 }  // namespace
 
 TEST_CASE("stand-in: health answers without a token, also to a plain urllib client") {

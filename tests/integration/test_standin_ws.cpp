@@ -259,15 +259,6 @@ std::string pushed_trade(int seq) {
            R"(, "account_id": 1, "symbol": "BTC", "side": "buy", "price": 67012.50, "quantity": 0.01}})";
 }
 
-/// Enough environment for python (possibly a pyenv shim) to start.
-std::map<std::string, std::string> python_env() {
-    std::map<std::string, std::string> env{{"LC_ALL", "C.UTF-8"}};
-    for (const char* name : {"PATH", "HOME", "PYENV_ROOT", "PYENV_VERSION"}) {
-        if (const char* value = std::getenv(name)) env[name] = value;
-    }
-    return env;
-}
-
 }  // namespace
 
 TEST_CASE("stand-in ws: an upgrade with a valid token gets 101 and the exact Sec-WebSocket-Accept") {
@@ -719,7 +710,7 @@ TEST_CASE("stand-in ws: with --tls-cert and --tls-key it serves HTTPS and WSS") 
         ProcessOptions options;
         options.argv = {HYPERORU_PYTHON, "-c"};
         options.argv.insert(options.argv.end(), args.begin(), args.end());
-        options.env = python_env();
+        options.env = hyperoru::test::python_env();
         return run_process(options);
     };
     const std::string https_get =

@@ -343,4 +343,12 @@ PtyResult run_in_pty(const std::vector<std::string>& argv, const std::map<std::s
     return result;
 }
 
+std::map<std::string, std::string> python_env() {
+    std::map<std::string, std::string> env{{"LC_ALL", "C.UTF-8"}};
+    for (const char* name : {"PATH", "HOME", "PYENV_ROOT", "PYENV_VERSION"}) {
+        if (const char* value = std::getenv(name)) env[name] = value;
+    }
+    return env;
+}
+
 }  // namespace hyperoru::test

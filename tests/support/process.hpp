@@ -45,6 +45,10 @@ PtyResult run_in_pty(const std::vector<std::string>& argv, const std::map<std::s
                      const std::vector<PtyStep>& dialogue,
                      std::chrono::milliseconds timeout = std::chrono::milliseconds{20'000});
 
+/// Enough environment for python (possibly a pyenv shim) to start: LC_ALL and the runner's PATH,
+/// HOME, PYENV_ROOT and PYENV_VERSION.
+std::map<std::string, std::string> python_env();
+
 /// A pidfd for `pid` (readable once the child exits), or -1 where the kernel has none.
 int open_pidfd(int pid) noexcept;
 

@@ -285,9 +285,6 @@ void from_json(const nlohmann::json& j, ListOf<T>& list) {
     }
 }
 
-std::string id_json(std::string_view id) {
-    return Id{std::string(id)}.is_numeric() ? std::string(id) : json::quote(id);
-}
 }  // namespace
 
 Reply<std::vector<Account>> Client::list_accounts(bool include_hidden) {
@@ -327,7 +324,7 @@ Reply<Order> Client::create_order(const OrderCreate& order) {
         return text;
     };
     json::ObjectWriter body;
-    body.add_json("account_id", id_json(order.account_id));
+    body.add_json("account_id", Id{order.account_id}.json_text());
     body.add_string("symbol", order.symbol);
     body.add_string("name", order.name);
     body.add_string("side", order.side);

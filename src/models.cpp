@@ -44,6 +44,10 @@ bool Id::is_numeric() const {
     return true;
 }
 
+std::string Id::json_text() const {
+    return is_numeric() ? text : json::quote(text);
+}
+
 namespace {
 
 const Json* member(const Json& j, const char* key) {

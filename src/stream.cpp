@@ -27,10 +27,6 @@ std::string request(const std::string& type, int id, const std::optional<std::st
     return message.str();
 }
 
-std::string id_json(const std::string& id) {
-    return Id{id}.is_numeric() ? id : json::quote(id);
-}
-
 std::string seconds_text(milliseconds d) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.1f s", static_cast<double>(d.count()) / 1000.0);
@@ -94,8 +90,8 @@ void Stream::start(ws::Connection& connection, int& next_id) {
         channels += (channels.size() > 1 ? "," : "") + json::quote(channel);
     connection.send(request("subscribe", next_id++, "{\"channels\":" + channels + "]}"));
     if (m_options.account) {
-        connection.send(
-            request("switch_account", next_id++, "{\"account_id\":" + id_json(*m_options.account) + "}"));
+        connection.send(request("switch_account", next_id++,
+                                "{\"account_id\":" + Id{*m_options.account}.json_text() + "}"));
     }
     if (m_options.bootstrap) connection.send(request("bootstrap", next_id++, std::nullopt));
 }

@@ -18,6 +18,8 @@ struct Id {
     std::string text;
     /// True when the id is decimal digits without a leading zero: sent as a JSON number.
     bool is_numeric() const;
+    /// The id in a JSON request body (§1.4): the digits when is_numeric(), else a JSON string.
+    std::string json_text() const;
     bool operator==(const Id&) const = default;
 };
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 
+#include "cli/terminal.hpp"
 #include "cli/time.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
@@ -38,10 +39,6 @@ std::vector<std::string> split_commas(const std::string& text) {
         if (!part.empty()) parts.push_back(part);
     }
     return parts;
-}
-
-std::string id_json(const std::string& id) {
-    return Id{id}.is_numeric() ? id : json::quote(id);
 }
 
 /// Reads a file named on the command line ("-": standard input).
@@ -89,19 +86,6 @@ void print_dry_run(Context& context, const Call& call) {
     if (call.body) out << "Content-Type: application/json\n\n" << *call.body << '\n';
 }
 
-/// §1.10: the list in an answer: the array itself, the endpoint's own key, or an envelope.
-const json::Value* items_of(const json::Value& value, const std::string& items_key) {
-    if (value.is_array()) return &value;
-    if (!value.is_object()) return nullptr;
-    std::vector<std::string> keys;
-    if (!items_key.empty()) keys.push_back(items_key);
-    for (const char* key : {"items", "data", "results"}) keys.emplace_back(key);
-    for (const auto& key : keys) {
-        if (const json::Value* items = value.find(key); items != nullptr && items->is_array()) return items;
-    }
-    return nullptr;
-}
-
 void print_request_id(Context& context, const RawReply& reply) {
     std::optional<std::string> id = http::find_header(reply.headers, "X-Request-Id");
     if (!id && !reply.body.empty() && json::is_valid(reply.body)) {
@@ -144,7 +128,7 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
         const RawReply reply = fetch(page, per_page);
         if (format == Format::raw) context.out() << reply.body << '\n';
         json::Value value = body_value(reply);
-        const json::Value* items = items_of(value, options.view.items_key);
+        const json::Value* items = list_items(value, options.view.items_key);
         if (items == nullptr) {  // not a list: nothing to page through
             if (format != Format::raw) print_reply(context, reply, options.view);
             return k_exit_ok;
@@ -201,13 +185,13 @@ std::string field_json(Context& context, const Field& field, const std::string& 
         case FieldType::json:
             if (!json::is_valid(value)) throw bad("JSON");
             return value;
-        case FieldType::id: return id_json(value);
+        case FieldType::id: return Id{value}.json_text();
         case FieldType::ids:
         case FieldType::strings: {
             std::string out = "[";
             for (const auto& part : split_commas(value)) {
                 if (out.size() > 1) out += ',';
-                out += field.type == FieldType::ids ? id_json(part) : json::quote(part);
+                out += field.type == FieldType::ids ? Id{part}.json_text() : json::quote(part);
             }
             return out + "]";
         }
@@ -215,8 +199,7 @@ std::string field_json(Context& context, const Field& field, const std::string& 
         case FieldType::time: return json::quote(resolve_time_bound(value, context.now()));
         case FieldType::flag: return "true";
         case FieldType::stdin_secret: {
-            std::string secret = read_input(context, field.flag, "-");
-            while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+            const std::string secret = read_stdin_secret(*context.io().in);
             if (secret.empty()) throw UsageError(field.flag + ": nothing on standard input");
             return json::quote(secret);
         }

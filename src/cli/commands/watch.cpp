@@ -192,7 +192,7 @@ int run_request(Context& context, const RequestOptions& options) {
 std::string account_data(const std::string& account,
                          const std::optional<std::string>& timeframe = std::nullopt) {
     json::ObjectWriter data;
-    data.add_json("account_id", Id{account}.is_numeric() ? account : json::quote(account));
+    data.add_json("account_id", Id{account}.json_text());
     if (timeframe) data.add_string("timeframe", *timeframe);
     return data.str();
 }

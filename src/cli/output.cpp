@@ -18,21 +18,6 @@ void print_text_body(std::ostream& out, const std::string& body) {
     if (!body.empty() && body.back() != '\n') out << '\n';
 }
 
-const json::Value* list_items(const json::Value& value, const std::string& items_key) {
-    if (value.is_array()) return &value;
-    if (value.is_object()) {
-        if (!items_key.empty()) {
-            if (const json::Value* items = value.find(items_key); items != nullptr && items->is_array())
-                return items;
-        }
-        for (const char* key : {"items", "data", "results"}) {
-            if (const json::Value* items = value.find(key); items != nullptr && items->is_array())
-                return items;
-        }
-    }
-    return nullptr;
-}
-
 void print_table(std::ostream& out, json::Value value, const TableView& view) {
     mask_secrets(value);
     if (view.kind == TableView::Kind::rows) {
@@ -54,6 +39,21 @@ void print_table(std::ostream& out, json::Value value, const TableView& view) {
 }
 
 }  // namespace
+
+const json::Value* list_items(const json::Value& value, const std::string& items_key) {
+    if (value.is_array()) return &value;
+    if (value.is_object()) {
+        if (!items_key.empty()) {
+            if (const json::Value* items = value.find(items_key); items != nullptr && items->is_array())
+                return items;
+        }
+        for (const char* key : {"items", "data", "results"}) {
+            if (const json::Value* items = value.find(key); items != nullptr && items->is_array())
+                return items;
+        }
+    }
+    return nullptr;
+}
 
 void mask_secrets(json::Value& value) {
     if (value.is_array()) {

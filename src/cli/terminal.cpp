@@ -4,6 +4,8 @@
 #include <termios.h>
 #include <unistd.h>
 #include <cerrno>
+#include <istream>
+#include <iterator>
 
 #include "hyperoru/errors.hpp"
 #include "hyperoru/retry.hpp"
@@ -61,6 +63,12 @@ void write_all(int fd, const std::string& text) {
 }
 
 }  // namespace
+
+std::string read_stdin_secret(std::istream& in) {
+    std::string secret(std::istreambuf_iterator<char>(in), {});
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    return secret;
+}
 
 std::optional<std::string> prompt_line(const std::string& prompt, bool echo) {
     Fd tty(::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY));

@@ -1,12 +1,11 @@
 // account create (the other account commands are table rows in catalog.cpp).
 #include <CLI/CLI.hpp>
 
-#include <istream>
-#include <iterator>
 #include <memory>
 
 #include "cli/commands/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/terminal.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 
@@ -42,8 +41,7 @@ int run_create(Context& context, CreateOptions options) {
     request.llm_base_url = options.llm_base_url;
     std::vector<std::string> secrets;
     if (options.llm_api_key_stdin) {
-        std::string key(std::istreambuf_iterator<char>(*context.io().in), {});
-        while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+        std::string key = read_stdin_secret(*context.io().in);
         if (key.empty()) throw UsageError("--llm-api-key-stdin: no key on standard input");
         secrets.push_back(key);
         request.llm_api_key = std::move(key);

@@ -3,10 +3,8 @@
 // register), or a special way of printing (program dev-guide). They reuse the spec machinery.
 #include <CLI/CLI.hpp>
 
-#include <istream>
-#include <iterator>
-
 #include "cli/commands/spec.hpp"
+#include "cli/terminal.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 
@@ -132,8 +130,7 @@ int run_register(Context& context, const CommandSpec& spec, const Given& given) 
     Given with_password = given;
     std::string password;
     if (given_field(given, "--password-stdin")) {
-        password = std::string(std::istreambuf_iterator<char>(*context.io().in), {});
-        while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+        password = read_stdin_secret(*context.io().in);
     } else if (context.io().stdin_is_tty) {
         password = context.io().prompt("Password: ", false).value_or("");
     } else {

@@ -5,12 +5,15 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "hyperoru/errors.hpp"
+#include "hyperoru/retry.hpp"
 #include "hyperoru/version.hpp"
 
 namespace hyperoru::cli {
@@ -195,6 +198,24 @@ std::vector<std::string> command_paths() {
     return paths;
 }
 
+namespace {
+
+/// Flushes stdout and turns a failed write into the exit code: a reader that went away
+/// (`| head -1`, EPIPE) ends the command quietly with its own code, as closing the pipe is the
+/// reader's choice; any other failure (a full disk) is an error, because output was lost.
+int finish_output(Io& io, int code) {
+    io.out->flush();
+    if (*io.out) return code;
+    const int error = io.out_error ? io.out_error() : 0;
+    if (error == EPIPE) return code;
+    if (error == EINTR && interrupt_flag().load()) return k_exit_interrupted;
+    *io.err << "hyperoru: error: cannot write to standard output"
+            << (error != 0 ? std::string(": ") + std::strerror(error) : std::string()) << '\n';
+    return code == k_exit_ok ? k_exit_error : code;
+}
+
+}  // namespace
+
 int run(const std::vector<std::string>& args, Io& io) {
     GlobalOptions options;
     Action action;
@@ -205,11 +226,11 @@ int run(const std::vector<std::string>& args, Io& io) {
         std::vector<std::string> reversed(args.rbegin(), args.rend());
         app.parse(reversed);
     } catch (const CLI::CallForHelp& e) {
-        return app.exit(e, *io.out, *io.err);
+        return finish_output(io, app.exit(e, *io.out, *io.err));
     } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e, *io.out, *io.err);
+        return finish_output(io, app.exit(e, *io.out, *io.err));
     } catch (const CLI::CallForVersion& e) {
-        return app.exit(e, *io.out, *io.err);
+        return finish_output(io, app.exit(e, *io.out, *io.err));
     } catch (const CLI::ParseError& e) {
         *io.err << "hyperoru: error: " << e.what() << "\nRun 'hyperoru --help' for usage.\n";
         return k_exit_usage;
@@ -219,9 +240,7 @@ int run(const std::vector<std::string>& args, Io& io) {
         return k_exit_usage;
     }
     Context context(io, options);
-    const int code = run_action(context, action);
-    io.out->flush();
-    return code;
+    return finish_output(io, run_action(context, action));
 }
 
 }  // namespace hyperoru::cli

@@ -30,6 +30,9 @@ struct Io {
     std::function<std::unique_ptr<http::Transport>(const http::TransportOptions&)> make_transport;
     std::function<std::unique_ptr<ws::Connector>()> make_connector;
     Clock* clock = nullptr;
+    /// errno of the first failed write to `out` (EPIPE: the reader went away), 0 when none or
+    /// unknown. Lets run() tell `| head -1` (quiet) from a full disk (an error).
+    std::function<int()> out_error;
 };
 
 /// The Io of this process: std::cin/cout/cerr, isatty, getenv, /dev/tty prompts, libcurl.

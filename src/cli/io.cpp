@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/app.hpp"
+#include "cli/fd_output.hpp"
 #include "cli/terminal.hpp"
 
 namespace hyperoru::cli {
@@ -11,7 +12,16 @@ namespace hyperoru::cli {
 Io process_io() {
     Io io;
     io.in = &std::cin;
-    io.out = &std::cout;
+    // stdout through our own writer rather than std::cout: it survives a non-blocking pipe and
+    // remembers why a write failed.
+    static FdOutput stdout_buffer(STDOUT_FILENO);
+    static std::ostream stdout_stream(&stdout_buffer);
+    io.out = &stdout_stream;
+    io.out_error = [] { return stdout_buffer.error(); };
+    // As std::cout was: an error message or a read of stdin first flushes what stdout holds, so
+    // on a terminal the two appear in the order they were written.
+    std::cerr.tie(&stdout_stream);
+    std::cin.tie(&stdout_stream);
     io.err = &std::cerr;
     io.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;
     io.stdout_is_tty = ::isatty(STDOUT_FILENO) == 1;

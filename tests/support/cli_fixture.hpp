@@ -1,6 +1,7 @@
 #pragma once
 // The CLI run in-process for unit tests: string streams for I/O, a fake transport for the network,
 // a fake clock for time, scripted answers for terminal prompts, and a temporary config directory.
+#include <cerrno>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -21,6 +22,25 @@ namespace hyperoru::test {
 
 inline const http::Headers k_json{{"Content-Type", "application/json"}};
 
+/// Standard output whose reader goes away after `capacity` bytes: later writes fail (EPIPE).
+class ClosingOutput final : public std::stringbuf {
+public:
+    explicit ClosingOutput(std::size_t capacity) : m_capacity(capacity) {}
+
+protected:
+    std::streamsize xsputn(const char* data, std::streamsize size) override {
+        if (str().size() + static_cast<std::size_t>(size) > m_capacity) return 0;
+        return std::stringbuf::xsputn(data, size);
+    }
+    int_type overflow(int_type ch) override {
+        if (str().size() >= m_capacity) return traits_type::eof();
+        return std::stringbuf::overflow(ch);
+    }
+
+private:
+    std::size_t m_capacity;
+};
+
 struct Cli {
     std::shared_ptr<FakeServer> server = std::make_shared<FakeServer>();
     FakeClock clock;
@@ -32,16 +52,21 @@ struct Cli {
     std::deque<std::string> answers;                    // what the "user" types at prompts
     std::vector<std::pair<std::string, bool>> prompts;  // prompt text, echo
     std::optional<http::TransportOptions> transport_options;
+    std::optional<std::size_t> out_capacity;  ///< the reader of stdout leaves after this many bytes
     std::string out, err;
 
     Cli() { env["HYPERORU_CONFIG_DIR"] = dir.path().string(); }
 
     int run(std::vector<std::string> args, const std::string& stdin_text = "") {
         std::istringstream in(stdin_text);
-        std::ostringstream out_stream, err_stream;
+        std::ostringstream err_stream;
+        ClosingOutput closing(out_capacity.value_or(0));
+        std::stringbuf unlimited;
+        std::ostream out_stream(out_capacity ? static_cast<std::stringbuf*>(&closing) : &unlimited);
         cli::Io io;
         io.in = &in;
         io.out = &out_stream;
+        if (out_capacity) io.out_error = [] { return EPIPE; };
         io.err = &err_stream;
         io.stdin_is_tty = stdin_tty;
         io.stdout_is_tty = stdout_tty;
@@ -65,7 +90,7 @@ struct Cli {
         ws.clock = &clock;
         io.make_connector = [this] { return std::make_unique<FakeWsConnector>(ws); };
         const int code = cli::run(args, io);
-        out = out_stream.str();
+        out = out_capacity ? closing.str() : unlimited.str();
         err = err_stream.str();
         return code;
     }

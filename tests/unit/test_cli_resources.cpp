@@ -166,6 +166,20 @@ TEST_CASE("resources: --all pages until a short page", "[resources]") {
     }
 }
 
+TEST_CASE("resources: --all stops fetching pages once the reader of stdout has gone", "[resources]") {
+    LoggedIn cli;
+    for (int page = 0; page < 3; ++page) cli.server->respond(200, R"([{"id":1},{"id":2}])", k_json);
+    cli.out_capacity = 10;  // `| head -c 10`
+    SECTION("ndjson") {
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "ndjson"}) == 0);
+    }
+    SECTION("raw") {
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "raw"}) == 0);
+    }
+    CHECK(cli.err.empty());
+    CHECK(cli.server->requests.size() == 1);
+}
+
 TEST_CASE("resources: klines resolves times and checks the interval", "[resources]") {
     LoggedIn cli;
     cli.server->respond(

@@ -126,7 +126,10 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
     const auto limit_reached = [&] { return options.limit && static_cast<long>(count) >= *options.limit; };
     for (;;) {
         const RawReply reply = fetch(page, per_page);
-        if (format == Format::raw) context.out() << reply.body << '\n';
+        if (format == Format::raw) {
+            context.out() << reply.body << '\n' << std::flush;
+            if (!context.out()) return k_exit_ok;
+        }
         json::Value value = body_value(reply);
         const json::Value* items = list_items(value, options.view.items_key);
         if (items == nullptr) {  // not a list: nothing to page through
@@ -143,7 +146,10 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
                 all.items().push_back(item);
             }
         }
-        if (format == Format::ndjson) context.out().flush();  // pages show as they arrive
+        if (format == Format::ndjson) {
+            context.out().flush();                 // pages show as they arrive
+            if (!context.out()) return k_exit_ok;  // the reader went away: fetch no more pages
+        }
         const json::Value* next = value.is_object() ? value.find("next") : nullptr;
         // Stop at a short or empty page, an envelope saying there is no next page, the limit, or
         // a server that ignores pagination (more items than asked for).

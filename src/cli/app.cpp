@@ -163,19 +163,23 @@ int run_action(Context& context, const Action& action) {
     }
 }
 
-void build_app(CLI::App& app, GlobalOptions& options, Action& action) {
+/// The app with the global options only; commands come from add_commands().
+void build_globals(CLI::App& app, GlobalOptions& options) {
     app.set_version_flag("--version", std::string("hyperoru ") + k_version);
     app.footer(k_footer);
     app.require_subcommand(1);
     app.fallthrough();
     add_global_options(app, options);
-    register_basic(app, action);
-    register_auth(app, action);
-    register_account(app, action);
-    register_resources(app, action);
-    register_ai(app, action);
-    register_api(app, action);
-    register_watch(app, action);
+}
+
+void add_commands(CLI::App& app, Action& action, const Selection& only) {
+    register_basic(app, action, only);
+    register_auth(app, action, only);
+    register_account(app, action, only);
+    register_resources(app, action, only);
+    register_ai(app, action, only);
+    register_api(app, action, only);
+    register_watch(app, action, only);
 }
 
 void collect_paths(const CLI::App& app, const std::string& prefix, std::vector<std::string>& paths) {
@@ -188,11 +192,34 @@ void collect_paths(const CLI::App& app, const std::string& prefix, std::vector<s
 
 }  // namespace
 
+Selection select_commands(const CLI::App& globals, const std::vector<std::string>& args) {
+    bool version = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg.size() < 2 || arg[0] != '-') return Selection::only(arg);
+        if (arg == "--version") version = true;
+        if (arg.find('=') != std::string::npos) continue;  // --output=json
+        const bool long_form = arg.starts_with("--");
+        if (!long_form && arg.size() > 2) continue;  // -ojson: the value is attached
+        const CLI::Option* option = globals.get_option_no_throw(arg);
+        if (option != nullptr && option->get_expected_min() > 0) ++i;  // its value is the next word
+    }
+    return version ? Selection::only("") : Selection::all();
+}
+
+std::optional<std::string> selected_command(const std::vector<std::string>& args) {
+    GlobalOptions options;
+    CLI::App app{"hyperoru", "hyperoru"};
+    build_globals(app, options);
+    return select_commands(app, args).noun();
+}
+
 std::vector<std::string> command_paths() {
     GlobalOptions options;
     Action action;
     CLI::App app{"hyperoru", "hyperoru"};
-    build_app(app, options, action);
+    build_globals(app, options);
+    add_commands(app, action, Selection::all());
     std::vector<std::string> paths;
     collect_paths(app, "", paths);
     return paths;
@@ -220,7 +247,13 @@ int run(const std::vector<std::string>& args, Io& io) {
     GlobalOptions options;
     Action action;
     CLI::App app{"hyperoru: the command-line client for the Hyperoru AI trading API", "hyperoru"};
-    build_app(app, options, action);
+    build_globals(app, options);
+    const Selection only = select_commands(app, args);
+    add_commands(app, action, only);
+    // Not a command name: build them all, so CLI11 reports the mistake as it always does.
+    if (only.names_one() && app.get_subcommands([](CLI::App*) { return true; }).empty()) {
+        add_commands(app, action, Selection::all());
+    }
 
     try {
         std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -42,6 +42,10 @@ Io process_io();
 /// Never throws: every error is reported on io.err and mapped to the documented exit codes.
 int run(const std::vector<std::string>& args, Io& io);
 
+/// The top-level command run() builds for `args`: its name, "" for none (`--version`), or
+/// nullopt for all of them (`--help`, or no command named). See Selection.
+std::optional<std::string> selected_command(const std::vector<std::string>& args);
+
 /// Every command, as the words that select it ("order create", "health"), in help order.
 std::vector<std::string> command_paths();
 

@@ -31,7 +31,12 @@ Io process_io() {
         return std::string(value);
     };
     io.prompt = prompt_line;
-    io.make_transport = http::make_curl_transport;
+    io.make_transport = [](const http::TransportOptions& options) {
+        // libcurl's global init (OpenSSL's config and tables) only for commands that make a
+        // request: --version, --help and auth status start without it.
+        static const http::GlobalInit curl;
+        return http::make_curl_transport(options);
+    };
     io.make_connector = ws::make_beast_connector;
     io.clock = &system_clock_instance();
     return io;

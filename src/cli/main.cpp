@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "cli/app.hpp"
-#include "hyperoru/http.hpp"
 #include "hyperoru/retry.hpp"
 
 namespace {
@@ -23,7 +22,6 @@ int main(int argc, char* argv[]) {
     sigaction(SIGINT, &action, nullptr);
     std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is a failed write (EPIPE), handled by run()
 
-    hyperoru::http::GlobalInit curl;
     hyperoru::cli::Io io = hyperoru::cli::process_io();
     const std::vector<std::string> args(argv + 1, argv + argc);
     return hyperoru::cli::run(args, io);  // run() flushes io.out and reports a failed write

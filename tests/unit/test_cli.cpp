@@ -46,6 +46,57 @@ TEST_CASE("cli: --version and --help", "[cli]") {
     CHECK(cli.server->requests.empty());
 }
 
+TEST_CASE("cli: only the named command is built, found after global options of every form", "[cli]") {
+    // run() builds just the command the first word names; every command must still work alone.
+    Cli cli;
+    for (const auto& path : cli::command_paths()) {
+        std::vector<std::string> args{"-o", "json", "--timeout", "5", "-v"};
+        std::istringstream words(path);
+        for (std::string word; words >> word;) args.push_back(word);
+        args.push_back("--help");
+        INFO(path);
+        CHECK(cli.run(args) == 0);
+        CHECK_THAT(cli.out, Catch::Contains("Usage: hyperoru " + path));
+    }
+    const std::string price = R"({"symbol":"BTC","price":67012.5})";
+    cli.env["HYPERORU_TOKEN"] = "tok_env";
+    for (const auto& prefix : std::vector<std::vector<std::string>>{{"--output=json"},
+                                                                    {"-ojson"},
+                                                                    {"-o", "json"},
+                                                                    {"--base-url", "http://127.0.0.1:1"},
+                                                                    {"--context", "price"}}) {
+        auto args = prefix;
+        args.push_back("price");
+        args.push_back("BTC");
+        INFO(args.front());
+        cli.server->respond(200, price, k_json);
+        CHECK(cli.run(args) == 0);
+        CHECK(cli.out == "{\n  \"symbol\": \"BTC\",\n  \"price\": 67012.5\n}\n");
+    }
+    CHECK(cli.run({"--version"}) == 0);
+    CHECK(cli.out == "hyperoru 0.1.0\n");
+    CHECK(cli.run({"-v", "--help"}) == 0);  // no command named: all of them are listed
+    CHECK_THAT(cli.out, Catch::Contains("\n  price ") && Catch::Contains("\n  watch ") &&
+                            Catch::Contains("\n  signal ") && Catch::Contains("\n  api "));
+    CHECK(cli.run({"--output", "json", "frobnicate"}) == 2);  // not a command: CLI11's usual error
+    CHECK(cli.err == "hyperoru: error: A subcommand is required\nRun 'hyperoru --help' for usage.\n");
+}
+
+TEST_CASE("cli: the command to build is the first word that is not an option or its value", "[cli]") {
+    using Args = std::vector<std::string>;
+    CHECK(cli::selected_command({"price", "BTC"}) == "price");
+    CHECK(cli::selected_command({"--context", "price", "account", "list"}) == "account");
+    CHECK(cli::selected_command({"-o", "json", "--timeout", "5", "--retries", "0", "watch"}) == "watch");
+    CHECK(cli::selected_command({"--output=json", "health"}) == "health");
+    CHECK(cli::selected_command({"-ojson", "-v", "--insecure", "--allow-http", "profile"}) == "profile");
+    CHECK(cli::selected_command({"--base-url", "http://h", "--cacert", "ca.pem", "--max-response-size", "1M",
+                                 "--connect-timeout", "2", "order", "list"}) == "order");
+    CHECK(cli::selected_command({"--version"}) == "");
+    CHECK(cli::selected_command({"--help"}) == std::nullopt);
+    CHECK(cli::selected_command(Args{}) == std::nullopt);
+    CHECK(cli::selected_command({"-v", "-o", "json"}) == std::nullopt);
+}
+
 TEST_CASE("cli: usage errors exit 2 without a request", "[cli]") {
     Cli cli;
     CHECK(cli.run({}) == 2);

@@ -58,7 +58,8 @@ int run_create(Context& context, CreateOptions options) {
 
 }  // namespace
 
-void register_account(CLI::App& app, Action& action) {
+void register_account(CLI::App& app, Action& action, const Selection& only) {
+    if (!only.wants("account")) return;
     auto* account = app.add_subcommand(
         "account", "AI traders (accounts): list, create, update, delete, overview, strategy");
     account->require_subcommand(1);

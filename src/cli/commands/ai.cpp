@@ -220,7 +220,8 @@ int run_stream(Context& context, const StreamOptions& options) {
 
 }  // namespace
 
-void register_ai(CLI::App& app, Action& action) {
+void register_ai(CLI::App& app, Action& action, const Selection& only) {
+    if (!only.wants("ai")) return;
     auto* ai = app.add_subcommand("ai", "The Hyper AI assistant");
     ai->require_subcommand(1);
     ai->footer(example("hyperoru ai chat 'How did my BTC trader do this week?'"));

@@ -97,7 +97,8 @@ int run_api(Context& context, const ApiOptions& options) {
 
 }  // namespace
 
-void register_api(CLI::App& app, Action& action) {
+void register_api(CLI::App& app, Action& action, const Selection& only) {
+    if (!only.wants("api")) return;
     auto options = std::make_shared<ApiOptions>();
     auto* api = app.add_subcommand("api", "Call any API path with hyperoru's auth, retries and output");
     api->add_option("path", options->path, "path under the base URL, e.g. /api/health (may carry ?query)")

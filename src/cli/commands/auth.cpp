@@ -227,9 +227,7 @@ int run_token(Context& context) {
     return k_exit_ok;
 }
 
-}  // namespace
-
-void register_auth(CLI::App& app, Action& action) {
+void register_login(CLI::App& app, Action& action) {
     auto login_options = std::make_shared<LoginOptions>();
     auto* login = app.add_subcommand("login", "Log in and save the session token (POST /api/users/login)");
     auto* email = login->add_option("--email", login_options->email, "log in by email (the default method)")
@@ -245,12 +243,19 @@ void register_auth(CLI::App& app, Action& action) {
     login->callback([&action, login_options] {
         action = [login_options](Context& c) { return run_login(c, *login_options); };
     });
+}
 
-    auto* logout =
-        app.add_subcommand("logout", "Revoke the session token on the server and delete it locally");
-    logout->footer(example("hyperoru logout"));
-    logout->callback([&action] { action = run_logout; });
+}  // namespace
 
+void register_auth(CLI::App& app, Action& action, const Selection& only) {
+    if (only.wants("login")) register_login(app, action);
+    if (only.wants("logout")) {
+        auto* logout =
+            app.add_subcommand("logout", "Revoke the session token on the server and delete it locally");
+        logout->footer(example("hyperoru logout"));
+        logout->callback([&action] { action = run_logout; });
+    }
+    if (!only.wants("auth")) return;
     auto* auth = app.add_subcommand("auth", "Show the login state or the token");
     auth->require_subcommand(1);
     auth->footer(example("hyperoru auth status"));

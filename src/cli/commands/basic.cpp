@@ -41,18 +41,21 @@ int run_price(Context& context, const PriceOptions& options) {
 
 }  // namespace
 
-void register_basic(CLI::App& app, Action& action) {
-    auto* health =
-        app.add_subcommand("health", "Check that the API is up (GET /api/health; no login needed)");
-    health->footer(example("hyperoru health"));
-    health->callback([&action] { action = run_health; });
-
-    auto* profile = app.add_subcommand("profile", "Show the logged-in user (GET /api/users/profile)");
-    profile->footer(example("hyperoru profile -o json"));
-    profile->callback([&action, profile] {
-        if (profile->get_subcommands().empty()) action = run_profile;  // not `profile update`
-    });
-
+void register_basic(CLI::App& app, Action& action, const Selection& only) {
+    if (only.wants("health")) {
+        auto* health =
+            app.add_subcommand("health", "Check that the API is up (GET /api/health; no login needed)");
+        health->footer(example("hyperoru health"));
+        health->callback([&action] { action = run_health; });
+    }
+    if (only.wants("profile")) {
+        auto* profile = app.add_subcommand("profile", "Show the logged-in user (GET /api/users/profile)");
+        profile->footer(example("hyperoru profile -o json"));
+        profile->callback([&action, profile] {
+            if (profile->get_subcommands().empty()) action = run_profile;  // not `profile update`
+        });
+    }
+    if (!only.wants("price")) return;
     auto options = std::make_shared<PriceOptions>();
     auto* price = app.add_subcommand("price", "Current price of one or more coins (GET /api/crypto/price)");
     price->add_option("symbols", options->symbols, "coin tickers such as BTC ETH SOL")

@@ -2,6 +2,10 @@
 // One register function per noun. Each adds its subcommands to the app; when one of them is
 // selected on the command line, its callback stores the action to run in `action`.
 #include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "cli/context.hpp"
 
@@ -13,14 +17,36 @@ namespace hyperoru::cli {
 
 using Action = std::function<int(Context&)>;
 
-void register_basic(CLI::App& app, Action& action);    // health, profile, price
-void register_auth(CLI::App& app, Action& action);     // login, logout, auth status|token
-void register_account(CLI::App& app, Action& action);  // account list|create
+/// Which top-level commands to build. Building all of them (over a hundred subcommands with
+/// their options) costs more than a whole request to a local server, so run() builds only the
+/// one named on the command line; --help, completion and the man page build them all.
+class Selection {
+public:
+    static Selection all() { return Selection{std::nullopt}; }
+    static Selection only(std::string noun) { return Selection{std::move(noun)}; }
+    bool wants(std::string_view noun) const { return !m_noun || *m_noun == noun; }
+    bool names_one() const { return m_noun && !m_noun->empty(); }
+    const std::optional<std::string>& noun() const { return m_noun; }
+
+private:
+    explicit Selection(std::optional<std::string> noun) : m_noun(std::move(noun)) {}
+    std::optional<std::string> m_noun;
+};
+
+/// The selection for `args` (the command line without the program name), given the app with
+/// the global options: the first word that is not an option or an option's value names the
+/// command; `--version` alone needs none; no word (`--help`) needs all.
+Selection select_commands(const CLI::App& globals, const std::vector<std::string>& args);
+
+void register_basic(CLI::App& app, Action& action, const Selection& only);  // health, profile, price
+void register_auth(CLI::App& app, Action& action, const Selection& only);  // login, logout, auth status|token
+void register_account(CLI::App& app, Action& action, const Selection& only);  // account list|create
 /// Every other endpoint: the table rows of catalog.cpp and the commands of special.cpp.
-void register_resources(CLI::App& app, Action& action);
-void register_ai(CLI::App& app, Action& action);     // ai chat|conversation create|stream
-void register_api(CLI::App& app, Action& action);    // api: any path, like `gh api`
-void register_watch(CLI::App& app, Action& action);  // watch, ws request|bootstrap, snapshot, asset-curve
+void register_resources(CLI::App& app, Action& action, const Selection& only);
+void register_ai(CLI::App& app, Action& action, const Selection& only);  // ai chat|conversation create|stream
+void register_api(CLI::App& app, Action& action, const Selection& only);  // api: any path, like `gh api`
+void register_watch(CLI::App& app, Action& action,
+                    const Selection& only);  // watch, ws request|bootstrap, snapshot, asset-curve
 
 /// "Example:\n  <line>" for a subcommand's --help footer.
 std::string example(const char* line);

@@ -286,7 +286,7 @@ const std::vector<CommandSpec>& specials() {
 
 }  // namespace
 
-void register_resources(CLI::App& app, Action& action) {
+void register_resources(CLI::App& app, Action& action, const Selection& only) {
     const std::map<std::string, SpecRunner> runners = {{"order create", run_order_create},
                                                        {"order list", run_order_list},
                                                        {"account overview", run_account_overview},
@@ -297,10 +297,13 @@ void register_resources(CLI::App& app, Action& action) {
     for (const auto& spec : specials()) {
         std::string key;
         for (const auto& word : spec.words) key += (key.empty() ? "" : " ") + word;
+        if (!only.wants(spec.words.front())) continue;
         const auto runner = runners.find(key);
         add_command(app, action, spec, runner == runners.end() ? SpecRunner{} : runner->second);
     }
-    for (const auto& spec : catalog()) add_command(app, action, spec);
+    for (const auto& spec : catalog()) {
+        if (only.wants(spec.words.front())) add_command(app, action, spec);
+    }
 
     // The nouns created on the way get a description and an example of their own.
     const std::pair<std::vector<std::string>, std::pair<const char*, const char*>> nouns[] = {
@@ -320,6 +323,7 @@ void register_resources(CLI::App& app, Action& action) {
         {{"hyperliquid"}, {"Exchange state of a trader on Hyperliquid", "hyperoru hyperliquid positions 1"}},
     };
     for (const auto& [path, text] : nouns) {
+        if (!only.wants(path.front())) continue;
         CLI::App* sub = &app;
         for (const auto& word : path) sub = sub->get_subcommand(word);
         sub->description(text.first);
@@ -327,6 +331,7 @@ void register_resources(CLI::App& app, Action& action) {
     }
 
     // `exchange-config` alone means `exchange-config get`.
+    if (!only.wants("exchange-config")) return;
     auto* exchange = app.get_subcommand("exchange-config");
     exchange->require_subcommand(0, 1);
     exchange->callback([&action, exchange] {

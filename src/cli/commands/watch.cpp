@@ -204,9 +204,7 @@ void add_request_flags(CLI::App* sub, RequestOptions& options) {
                   "authenticate with a connect message (older servers)");
 }
 
-}  // namespace
-
-void register_watch(CLI::App& app, Action& action) {
+void register_watch_command(CLI::App& app, Action& action) {
     auto watch_options = std::make_shared<WatchOptions>();
     auto* watch = app.add_subcommand("watch", "Print live updates as they happen (WebSocket /ws), for days");
     watch
@@ -235,7 +233,9 @@ void register_watch(CLI::App& app, Action& action) {
     watch->callback([&action, watch_options] {
         action = [watch_options](Context& c) { return run_watch(c, *watch_options); };
     });
+}
 
+void register_ws(CLI::App& app, Action& action) {
     auto* ws_noun = app.add_subcommand("ws", "One-shot requests over the WebSocket stream");
     ws_noun->require_subcommand(1);
     ws_noun->footer(example("hyperoru ws request get_snapshot --data '{\"account_id\": 1}'"));
@@ -259,7 +259,9 @@ void register_watch(CLI::App& app, Action& action) {
     bootstrap->callback([&action, bootstrap_options] {
         action = [bootstrap_options](Context& c) { return run_request(c, *bootstrap_options); };
     });
+}
 
+void register_snapshot(CLI::App& app, Action& action) {
     auto snapshot_account = std::make_shared<std::string>();
     auto snapshot_options = std::make_shared<RequestOptions>();
     auto* snapshot =
@@ -275,7 +277,9 @@ void register_watch(CLI::App& app, Action& action) {
             return run_request(c, options);
         };
     });
+}
 
+void register_asset_curve(CLI::App& app, Action& action) {
     auto curve_account = std::make_shared<std::string>();
     auto timeframe = std::make_shared<std::string>("7d");
     auto curve_options = std::make_shared<RequestOptions>();
@@ -293,6 +297,15 @@ void register_watch(CLI::App& app, Action& action) {
             return run_request(c, options);
         };
     });
+}
+
+}  // namespace
+
+void register_watch(CLI::App& app, Action& action, const Selection& only) {
+    if (only.wants("watch")) register_watch_command(app, action);
+    if (only.wants("ws")) register_ws(app, action);
+    if (only.wants("snapshot")) register_snapshot(app, action);
+    if (only.wants("asset-curve")) register_asset_curve(app, action);
 }
 
 }  // namespace hyperoru::cli

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <system_error>
@@ -181,6 +182,8 @@ public:
     }
 
     void use_originals(const std::vector<std::string>* originals) { m_originals = originals; }
+    /// Elements of the root array go to `on_item` one by one instead of into the root.
+    void stream_items(const std::function<void(Value&)>* on_item) { m_on_item = on_item; }
     bool huge_number() const { return m_huge_number; }
     std::string error() const { return m_error.empty() ? std::string("invalid JSON") : m_error; }
     Value take_root() { return std::move(m_root); }
@@ -200,6 +203,8 @@ private:
         if (!Build) return true;
         if (m_stack.empty()) {
             m_root = std::move(v);
+        } else if (m_on_item != nullptr && m_stack.size() == 1 && m_stack.back().value.is_array()) {
+            (*m_on_item)(v);
         } else if (Frame& top = m_stack.back(); top.value.is_array()) {
             top.value.items().push_back(std::move(v));
         } else {
@@ -233,6 +238,7 @@ private:
     bool m_huge_number = false;
     const std::vector<std::string>* m_originals = nullptr;
     std::size_t m_next_original = 0;
+    const std::function<void(Value&)>* m_on_item = nullptr;
 };
 
 /// Runs the SAX parse, retrying once with substituted numbers if nlohmann refused a huge one.
@@ -257,6 +263,34 @@ Value parse(std::string_view text, const Limits& limits) {
         throw DecodeError(error);
     }
     return handler.take_root();
+}
+
+bool for_each_item(std::string_view text, const std::function<void(Value&)>& on_item, const Limits& limits) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == npos || text[first] != '[') return false;
+    // Check the whole text first, so that nothing is handed out from a body that turns out to
+    // be invalid; then a second pass builds one element at a time.
+    Handler<false> check(limits.max_depth);
+    std::vector<std::string> originals;
+    std::string substituted;
+    std::string_view input = text;
+    if (!nlohmann::json::sax_parse(text.data(), text.data() + text.size(), &check)) {
+        if (!check.huge_number()) throw DecodeError(check.error());
+        substituted = substitute_huge_numbers(text, originals);
+        input = substituted;
+        Handler<false> recheck(limits.max_depth);
+        recheck.use_originals(&originals);
+        if (!nlohmann::json::sax_parse(input.data(), input.data() + input.size(), &recheck)) {
+            throw DecodeError(recheck.error());
+        }
+    }
+    Handler<true> handler(limits.max_depth);
+    handler.use_originals(originals.empty() ? nullptr : &originals);
+    handler.stream_items(&on_item);
+    if (!nlohmann::json::sax_parse(input.data(), input.data() + input.size(), &handler)) {
+        throw DecodeError(handler.error());  // not reached: the text was checked above
+    }
+    return true;
 }
 
 bool is_valid(std::string_view text, const Limits& limits) {

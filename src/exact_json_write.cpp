@@ -133,7 +133,9 @@ bool masked(const std::string& key, const Value& value, const std::vector<std::s
 
 /// Iterative (an explicit stack instead of recursion), so the printer's stack use does not grow
 /// with the document's depth.
-void print(Sink& sink, const Value& root, bool pretty, const std::vector<std::string>& mask_keys) {
+/// `base` is the depth `root` sits at (its inner lines are indented one more level).
+void print(Sink& sink, const Value& root, bool pretty, const std::vector<std::string>& mask_keys,
+           std::size_t base = 0) {
     struct Frame {
         const Value* container;
         std::size_t next;
@@ -169,12 +171,12 @@ void print(Sink& sink, const Value& root, bool pretty, const std::vector<std::st
         const std::size_t size = is_array ? container.items().size() : container.members().size();
         if (index == size) {
             stack.pop_back();
-            if (pretty) sink.indent(stack.size());
+            if (pretty) sink.indent(base + stack.size());
             sink.put(is_array ? ']' : '}');
             continue;
         }
         if (index > 0) sink.put(',');
-        if (pretty) sink.indent(stack.size());
+        if (pretty) sink.indent(base + stack.size());
         if (is_array) {
             put_value(container.items()[index]);
             continue;
@@ -277,6 +279,36 @@ std::string ObjectWriter::str() const {
         out.append(quote(key)).append(":").append(text);
     }
     return out + '}';
+}
+
+void write_text(std::ostream& out, std::string_view text, const PrintOptions& options) {
+    Sink sink(&out);
+    bool first = true;
+    const bool streamed = for_each_item(text, [&](Value& item) {
+        sink.put(first ? '[' : ',');
+        first = false;
+        if (options.pretty) sink.indent(1);
+        print(sink, item, options.pretty, options.mask_keys, 1);
+    });
+    if (!streamed) {
+        print(sink, parse(text), options.pretty, options.mask_keys);
+    } else if (first) {
+        sink.put("[]");
+    } else {
+        if (options.pretty) sink.indent(0);
+        sink.put(']');
+    }
+    sink.flush();
+}
+
+bool write_ndjson_items(std::ostream& out, std::string_view text, const std::vector<std::string>& mask_keys) {
+    Sink sink(&out);
+    const bool streamed = for_each_item(text, [&](Value& item) {
+        print(sink, item, false, mask_keys);
+        sink.put('\n');
+    });
+    sink.flush();
+    return streamed;
 }
 
 }  // namespace hyperoru::json

@@ -6,6 +6,7 @@
 /// as received (`0.00000012` never becomes `1.2e-07`). Parsing uses nlohmann/json's SAX
 /// interface, which hands over the original lexeme of floating-point numbers.
 #include <cstddef>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -68,6 +69,13 @@ private:
 /// input. Numbers keep their text, including ones a double cannot hold (`1e400`, `-0`).
 Value parse(std::string_view text, const Limits& limits = {});
 
+/// When `text` is a JSON array: checks the whole text (DecodeError as parse() would, before any
+/// call), then hands each element to `on_item` as it is parsed, so memory holds one element at
+/// a time however long the array; returns true. Returns false, calling nothing, for any other
+/// JSON value (or text that does not start with '[').
+bool for_each_item(std::string_view text, const std::function<void(Value&)>& on_item,
+                   const Limits& limits = {});
+
 /// True when `text` is one complete, valid JSON value (surrounding whitespace allowed).
 bool is_valid(std::string_view text, const Limits& limits = {});
 
@@ -92,6 +100,16 @@ std::string to_string(const Value& value, const PrintOptions& options = {});
 /// NDJSON: an array prints one compact element per line; any other value prints as one compact
 /// line. Every line ends with '\n'. An empty array prints nothing.
 void write_ndjson(std::ostream& out, const Value& value, const std::vector<std::string>& mask_keys = {});
+
+/// write(out, parse(text), options), with a top-level array printed element by element (see
+/// for_each_item): a 30 MB list never becomes a document model. DecodeError before any output
+/// when `text` is not valid JSON.
+void write_text(std::ostream& out, std::string_view text, const PrintOptions& options = {});
+
+/// When `text` is a JSON array, its elements as NDJSON, parsed one at a time; returns true.
+/// Otherwise writes nothing and returns false.
+bool write_ndjson_items(std::ostream& out, std::string_view text,
+                        const std::vector<std::string>& mask_keys = {});
 
 /// `s` as a JSON string literal, quotes included.
 std::string quote(std::string_view s);

@@ -96,6 +96,48 @@ void print_value(std::ostream& out, Format format, json::Value value, const Tabl
     }
 }
 
+/// A table of a top-level array, read one row at a time and keeping only each row's cells. False when the
+/// view has no fixed columns or the body is not an array.
+bool print_table_rows(std::ostream& out, std::string_view body, const TableView& view) {
+    if (view.kind != TableView::Kind::rows || view.columns.empty()) return false;
+    TableWriter table(view.columns);
+    bool empty = true;
+    const bool streamed = json::for_each_item(body, [&](json::Value& row) {
+        mask_secrets(row);
+        table.add(row);
+        empty = false;
+    });
+    if (!streamed) return false;
+    if (empty) {
+        out << view.empty_message << '\n';
+    } else {
+        table.write(out);
+    }
+    return true;
+}
+
+/// A JSON body in the chosen format. A top-level array (the 30 MB account list) is printed as it
+/// is parsed, never held as a whole document; anything else goes through print_value.
+void print_body(std::ostream& out, Format format, std::string_view body, const TableView& view) {
+    switch (format) {
+        case Format::json: {
+            json::PrintOptions options;
+            options.mask_keys = json::default_mask_keys();
+            json::write_text(out, body, options);
+            out << '\n';
+            return;
+        }
+        case Format::ndjson:
+            if (json::write_ndjson_items(out, body, json::default_mask_keys())) return;
+            break;
+        case Format::table:
+            if (print_table_rows(out, body, view)) return;
+            break;
+        case Format::raw: return;
+    }
+    print_value(out, format, json::parse(body), view);
+}
+
 }  // namespace
 
 void print_reply(Context& context, const RawReply& reply, const TableView& view) {
@@ -110,7 +152,7 @@ void print_reply(Context& context, const RawReply& reply, const TableView& view)
         print_text_body(out, reply.body);
         return;
     }
-    print_value(out, format, json::parse(reply.body), view);
+    print_body(out, format, reply.body, view);
 }
 
 void print_replies(Context& context, const std::vector<RawReply>& replies, const TableView& view) {

@@ -148,45 +148,58 @@ std::size_t display_width(std::string_view text) {
     return width;
 }
 
-void write_table(std::ostream& out, const json::Value& rows, const std::vector<Column>& columns) {
-    const std::size_t count = rows.is_array() ? rows.items().size() : 1;
-    if (columns.empty()) {  // e.g. an array of strings: one value per line
-        for (std::size_t r = 0; r < count; ++r) {
-            out << cell_text(rows.is_array() ? rows.items()[r] : rows) << '\n';
-        }
+TableWriter::TableWriter(std::vector<Column> columns) : m_columns(std::move(columns)) {
+    std::vector<std::string> header;
+    for (const Column& column : m_columns) header.push_back(sanitize_for_terminal(column.header));
+    if (!m_columns.empty()) m_cells.push_back(std::move(header));
+}
+
+void TableWriter::add(const json::Value& row) {
+    std::vector<std::string> line;
+    if (m_columns.empty()) {  // e.g. an array of strings: one value per line
+        line.push_back(cell_text(row));
+    } else if (row.is_object()) {
+        for (const Column& column : m_columns) line.push_back(column_cell(row, column));
+    } else {
+        line.assign(m_columns.size(), std::string());
+        line[0] = cell_text(row);
+    }
+    m_cells.push_back(std::move(line));
+}
+
+void TableWriter::write(std::ostream& out) const {
+    if (m_columns.empty()) {
+        for (const auto& line : m_cells) out << line.front() << '\n';
         return;
     }
-    // cells[0] is the header line; cells[r + 1] the row r.
-    std::vector<std::vector<std::string>> cells(count + 1);
-    for (const Column& column : columns) cells[0].push_back(sanitize_for_terminal(column.header));
-    for (std::size_t r = 0; r < count; ++r) {
-        const json::Value& row = rows.is_array() ? rows.items()[r] : rows;
-        std::vector<std::string>& line = cells[r + 1];
-        if (row.is_object()) {
-            for (const Column& column : columns) line.push_back(column_cell(row, column));
-        } else {
-            line.assign(columns.size(), std::string());
-            line[0] = cell_text(row);
-        }
-    }
-    // widths[c][r] caches each cell's display width; column widths are their maximum.
-    std::vector<std::size_t> column_width(columns.size(), 0);
-    std::vector<std::vector<std::size_t>> widths(cells.size());
-    for (std::size_t r = 0; r < cells.size(); ++r) {
-        for (const std::string& cell : cells[r]) widths[r].push_back(display_width(cell));
-        for (std::size_t c = 0; c < columns.size(); ++c) {
+    // widths[r][c] caches each cell's display width; column widths are their maximum.
+    std::vector<std::size_t> column_width(m_columns.size(), 0);
+    std::vector<std::vector<std::size_t>> widths(m_cells.size());
+    for (std::size_t r = 0; r < m_cells.size(); ++r) {
+        for (const std::string& cell : m_cells[r]) widths[r].push_back(display_width(cell));
+        for (std::size_t c = 0; c < m_columns.size(); ++c) {
             column_width[c] = std::max(column_width[c], widths[r][c]);
         }
     }
     std::string line;
-    for (std::size_t r = 0; r < cells.size(); ++r) {
-        for (std::size_t c = 0; c < columns.size(); ++c) {
-            line += cells[r][c];
-            if (c + 1 == columns.size()) break;
+    for (std::size_t r = 0; r < m_cells.size(); ++r) {
+        for (std::size_t c = 0; c < m_columns.size(); ++c) {
+            line += m_cells[r][c];
+            if (c + 1 == m_columns.size()) break;
             pad(line, column_width[c] - widths[r][c] + 2);
         }
         end_line(out, line);
     }
+}
+
+void write_table(std::ostream& out, const json::Value& rows, const std::vector<Column>& columns) {
+    TableWriter table(columns);
+    if (rows.is_array()) {
+        for (const json::Value& row : rows.items()) table.add(row);
+    } else {
+        table.add(rows);
+    }
+    table.write(out);
 }
 
 std::vector<Column> columns_from_rows(const json::Value& rows) {

@@ -49,6 +49,19 @@ std::size_t display_width(std::string_view text);
 /// cell text is written on a line of its own, without a header.
 void write_table(std::ostream& out, const json::Value& rows, const std::vector<Column>& columns);
 
+/// write_table one row at a time: only each row's cells are kept (a list of 60 000 traders
+/// never has to be held as JSON to be shown as a table).
+class TableWriter {
+public:
+    explicit TableWriter(std::vector<Column> columns);
+    void add(const json::Value& row);
+    void write(std::ostream& out) const;
+
+private:
+    std::vector<Column> m_columns;
+    std::vector<std::vector<std::string>> m_cells;  ///< the header line (if any), then one per row
+};
+
 /// Columns for write_table derived from the data: the union of the keys of all object rows, in
 /// first-seen order, each with its key upper-cased (ASCII only) as header. Empty when no row is
 /// an object.

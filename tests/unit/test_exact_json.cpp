@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
@@ -205,6 +206,54 @@ TEST_CASE("NDJSON prints one compact value per line", "[json]") {
     std::ostringstream empty;
     write_ndjson(empty, parse("[]"));
     CHECK(empty.str().empty());
+}
+
+TEST_CASE("a top-level array is handed out one element at a time", "[json]") {
+    std::vector<std::string> seen;
+    CHECK(for_each_item(R"( [1e400, {"a": [2, 3]}, "x", [], -0] )",
+                        [&](Value& item) { seen.push_back(to_string(item, k_compact)); }));
+    CHECK(seen == std::vector<std::string>{"1e400", R"({"a":[2,3]})", R"("x")", "[]", "-0"});
+
+    // Not an array: nothing is called, nothing is checked.
+    for (const char* other : {R"({"items": [1]})", "7", " \"[\" ", "", "  "}) {
+        INFO(other);
+        CHECK_FALSE(for_each_item(other, [&](Value&) { FAIL("called"); }));
+    }
+    // Invalid anywhere: a DecodeError before the first element is handed out.
+    for (const char* bad : {"[1, 2, }", R"([{"a": 1}, {"a": 2)", "[1] x", "[\"\xff\"]"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(for_each_item(bad, [&](Value&) { FAIL("called before the text was checked"); }),
+                        DecodeError);
+    }
+    CHECK_THROWS_AS(for_each_item(std::string(600, '[') + std::string(600, ']'), [](Value&) {}), DecodeError);
+}
+
+TEST_CASE("write_text and write_ndjson_items print exactly what parse and write would", "[json]") {
+    const PrintOptions masked{true, default_mask_keys()};
+    for (const std::string text :
+         {R"([{"id": 1, "api_key": "sk-1", "n": 1.50}, [1, [2, {}]], 12345678901234567890])",
+          R"([1e400, 0.0000001, -0, "caf\u00e9"])", "[]", "[[]]",
+          R"({"items": [{"session_token": "t"}], "next": null})", "  \"text\"  ", "3.14"}) {
+        INFO(text);
+        for (const auto& options : {masked, k_compact}) {
+            std::ostringstream streamed;
+            write_text(streamed, text, options);
+            CHECK(streamed.str() == to_string(parse(text), options));
+        }
+        std::ostringstream lines;
+        if (write_ndjson_items(lines, text, default_mask_keys())) {
+            std::ostringstream expected;
+            write_ndjson(expected, parse(text), default_mask_keys());
+            CHECK(lines.str() == expected.str());
+        } else {
+            CHECK(lines.str().empty());
+            CHECK_FALSE(parse(text).is_array());
+        }
+    }
+    std::ostringstream out;
+    CHECK_THROWS_AS(write_text(out, "[1, 2,", {}), DecodeError);
+    CHECK_THROWS_AS(write_ndjson_items(out, "[1, 2,", {}), DecodeError);
+    CHECK(out.str().empty());
 }
 
 TEST_CASE("quote escapes a string literal", "[json]") {

@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "decode.hpp"
 
@@ -53,6 +54,10 @@ const json::Value* list_items(const json::Value& value, const std::string& items
         }
     }
     return nullptr;
+}
+
+json::Value* list_items(json::Value& value, const std::string& items_key) {
+    return const_cast<json::Value*>(list_items(std::as_const(value), items_key));
 }
 
 void mask_secrets(json::Value& value) {
@@ -153,6 +158,10 @@ void print_reply(Context& context, const RawReply& reply, const TableView& view)
         return;
     }
     print_body(out, format, reply.body, view);
+}
+
+void print_parsed(Context& context, json::Value value, const TableView& view) {
+    print_value(context.out(), context.format(), std::move(value), view);
 }
 
 void print_replies(Context& context, const std::vector<RawReply>& replies, const TableView& view) {

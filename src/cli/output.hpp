@@ -29,12 +29,16 @@ void print_reply(Context& context, const RawReply& reply, const TableView& view)
 /// Prints several responses as one JSON array (table: one row each; raw: bodies one per line).
 void print_replies(Context& context, const std::vector<RawReply>& replies, const TableView& view);
 
+/// A value already parsed (the pages of --all, gathered) in the chosen format; not for raw.
+void print_parsed(Context& context, json::Value value, const TableView& view);
+
 /// Parses a JSON body exactly or returns a string value holding a non-JSON body.
 json::Value body_value(const RawReply& reply);
 
 /// §1.10: the list in an answer: the array itself, else the array under `items_key` (when not
 /// empty), then under items, data or results; nullptr when there is none.
 const json::Value* list_items(const json::Value& value, const std::string& items_key);
+json::Value* list_items(json::Value& value, const std::string& items_key);
 
 /// Replaces the string values of secret keys (json::default_mask_keys) everywhere in `value`.
 void mask_secrets(json::Value& value);

@@ -166,6 +166,29 @@ TEST_CASE("resources: --all pages until a short page", "[resources]") {
     }
 }
 
+TEST_CASE("resources: --all -o raw pages by counting elements, strings and nesting included", "[resources]") {
+    LoggedIn cli;
+    const std::string first = R"([{"a":"x,]\"}{"},{"b":[1,{"c":2}]}])";
+    const std::string second = R"( [ "s,t" , 7 ] )";
+    cli.server->respond(200, first, k_json);
+    cli.server->respond(200, second, k_json);
+    cli.server->respond(200, R"([{"id":5}])", k_json);
+    CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "raw"}) == 0);
+    CHECK(cli.out == first + "\n" + second + "\n" + R"([{"id":5}])" + "\n");
+    CHECK(cli.server->requests.size() == 3);
+    SECTION("an empty page stops") {
+        cli.server->respond(200, "[]", k_json);
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "raw"}) == 0);
+        CHECK(cli.server->requests.size() == 4);
+    }
+    SECTION("a body that is not JSON is printed and ends the paging") {
+        cli.server->respond(200, "[a,b]", {{"Content-Type", "text/plain"}});
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "raw"}) == 0);
+        CHECK(cli.out == "[a,b]\n");
+        CHECK(cli.server->requests.size() == 4);
+    }
+}
+
 TEST_CASE("resources: --all stops fetching pages once the reader of stdout has gone", "[resources]") {
     LoggedIn cli;
     for (int page = 0; page < 3; ++page) cli.server->respond(200, R"([{"id":1},{"id":2}])", k_json);

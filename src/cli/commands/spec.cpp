@@ -14,6 +14,7 @@
 
 #include "cli/terminal.hpp"
 #include "cli/time.hpp"
+#include "decode.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 
@@ -117,6 +118,38 @@ void confirm(Context& context, const CommandSpec& spec, const Given& given, cons
 
 }  // namespace
 
+namespace {
+
+/// For -o raw, which prints the bytes as they came: the number of elements of a top-level array,
+/// by a scan that follows only strings and nesting (no validation, no model: parsing every page
+/// only to count it cost more than fetching it). nullopt for anything but an array.
+std::optional<std::size_t> raw_array_size(std::string_view text) {
+    std::size_t i = text.find_first_not_of(" \t\r\n");
+    if (i == std::string_view::npos || text[i] != '[') return std::nullopt;
+    std::size_t depth = 0, commas = 0;
+    bool any = false;
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"') {
+            for (++i; i < text.size() && text[i] != '"'; ++i) {
+                if (text[i] == '\\') ++i;
+            }
+            any = true;
+        } else if (c == '[' || c == '{') {
+            if (depth++ > 0) any = true;
+        } else if (c == ']' || c == '}') {
+            if (--depth == 0) break;
+        } else if (c == ',' && depth == 1) {
+            ++commas;
+        } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+            any = true;
+        }
+    }
+    return any ? commas + 1 : 0;
+}
+
+}  // namespace
+
 int paginate(Context& context, const PageFetcher& fetch, const PageOptions& options) {
     const long per_page = options.per_page.value_or(100);
     long page = options.first_page.value_or(1);
@@ -129,21 +162,28 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
         if (format == Format::raw) {
             context.out() << reply.body << '\n' << std::flush;
             if (!context.out()) return k_exit_ok;
+            if (const auto received = raw_array_size(reply.body);
+                received && is_json_content_type(reply.content_type)) {
+                count += *received;
+                if (*received == 0 || static_cast<long>(*received) != per_page || limit_reached()) break;
+                ++page;
+                continue;
+            }
         }
         json::Value value = body_value(reply);
-        const json::Value* items = list_items(value, options.view.items_key);
+        json::Value* items = list_items(value, options.view.items_key);
         if (items == nullptr) {  // not a list: nothing to page through
             if (format != Format::raw) print_reply(context, reply, options.view);
             return k_exit_ok;
         }
         const std::size_t received = items->items().size();
-        for (const auto& item : items->items()) {
+        for (auto& item : items->items()) {
             if (limit_reached()) break;
             ++count;
             if (format == Format::ndjson) {
                 json::write_ndjson(context.out(), item, json::default_mask_keys());
             } else {
-                all.items().push_back(item);
+                all.items().push_back(std::move(item));
             }
         }
         if (format == Format::ndjson) {
@@ -159,12 +199,8 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
         }
         ++page;
     }
-    if (format == Format::json || format == Format::table) {
-        RawReply combined;
-        combined.content_type = "application/json";
-        combined.body = json::to_string(all);
-        print_reply(context, combined, options.view);
-    }
+    if (format == Format::json || format == Format::table)
+        print_parsed(context, std::move(all), options.view);
     return k_exit_ok;
 }
 

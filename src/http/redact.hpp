@@ -18,8 +18,10 @@ inline constexpr const char* k_redacted = "<redacted>";
 ///   strings (up to the next '&', whitespace, '#', '"' or end);
 /// - JSON members "password", "session_token", "token", "api_key", "llm_api_key" with string
 ///   values ("password":"<redacted>");
-/// - every occurrence of each non-empty string in `secrets`, verbatim and in its
-///   percent-encoded form (both upper- and lower-case hex), case-sensitively.
+/// - every occurrence of each string in `secrets` of 4 bytes or more (shorter ones would
+///   blank out ordinary text), verbatim and in its percent-encoded form (both upper- and
+///   lower-case hex), case-sensitively. Lines are redacted one at a time, so a secret that
+///   itself contains CR or LF is only found within a line.
 std::string redact_line(std::string_view line, const std::vector<std::string>& secrets = {});
 
 }  // namespace hyperoru::http

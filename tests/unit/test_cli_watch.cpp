@@ -58,6 +58,18 @@ TEST_CASE("watch: drops, reconnects and gives up per the flags", "[watch]") {
               "hyperoru: reconnected after 0.5 s; subscribed again\n"
               "hyperoru: error: stream lost: closed by the server (1011 going away)\n");
     }
+    SECTION("a close reason from the server is shown with its control characters neutralised") {
+        LoggedIn cli;
+        cli.clock.random = 0.5;
+        cli.ws.open({WsStep::message("a"), WsStep::close(1011, "bye \x1b[2J\x1b]0;pwned\x07")});
+        cli.ws.open({WsStep::message("b"), WsStep::drop()});
+        CHECK(cli.run({"watch", "--max-reconnects", "1"}) == 9);
+        CHECK_THAT(cli.err,
+                   Catch::StartsWith("hyperoru: connection lost: closed by the server (1011 bye \\x1B"));
+        CHECK(cli.err.find('\x1b') == std::string::npos);
+        CHECK(cli.err.find('\x07') == std::string::npos);
+        CHECK_THAT(cli.err, Catch::Contains("bye \\x1B[2J\\x1B]0;pwned\\x07"));
+    }
     SECTION("--exit-on-disconnect") {
         LoggedIn cli;
         cli.ws.open({WsStep::drop()});

@@ -137,8 +137,9 @@ int run_watch(Context& context, const WatchOptions& options) {
             ++printed;
             return !(options.count && printed >= *options.count);
         },
-        [&](const std::string& notice) { context.err() << "hyperoru: " << notice << '\n'
-                                                       << std::flush; });
+        [&](const std::string& notice) {
+            context.err() << "hyperoru: " << sanitize_for_terminal(notice) << '\n' << std::flush;
+        });
     switch (end) {
         case StreamEnd::stopped: return k_exit_ok;
         case StreamEnd::interrupted: return k_exit_interrupted;

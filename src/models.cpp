@@ -15,8 +15,8 @@ namespace hyperoru {
 using Json = nlohmann::json;
 
 Json parse_json(std::string_view text) {
-    const std::size_t max_depth = hyperoru::json::Limits{}.max_depth;
-    const Json::parser_callback_t check_depth = [max_depth](int depth, Json::parse_event_t, Json&) {
+    constexpr std::size_t max_depth = hyperoru::json::Limits{}.max_depth;
+    const Json::parser_callback_t check_depth = [](int depth, Json::parse_event_t, Json&) {
         if (static_cast<std::size_t>(depth) > max_depth) {
             throw DecodeError("invalid JSON: nested deeper than " + std::to_string(max_depth) + " levels");
         }
@@ -26,6 +26,9 @@ Json parse_json(std::string_view text) {
         return Json::parse(text.begin(), text.end(), check_depth);
     } catch (const Json::parse_error& e) {
         throw DecodeError("invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+    } catch (const Json::out_of_range& e) {
+        // Valid JSON, but a number beyond double (1e400): nlohmann refuses it (error 406).
+        throw DecodeError(std::string("a JSON number is out of range: ") + e.what());
     }
 }
 

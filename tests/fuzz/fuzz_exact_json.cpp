@@ -1,0 +1,140 @@
+// The exact JSON model and its printers (include/hyperoru/exact_json.hpp): what the user sees is
+// the server's data, with the same keys in the same order and the same number text.
+// Properties:
+//  - is_valid() and parse() agree: parse throws (DecodeError only) exactly when is_valid is false;
+//  - whatever nlohmann/json accepts, at a depth within the limit, is valid here too;
+//  - the indented, compact and NDJSON outputs re-parse to the same document: same kinds, same
+//    keys in the same order, equal strings and every number's text unchanged; printing is
+//    idempotent, and write() and to_string() agree;
+//  - with mask keys, exactly the non-empty string members under those keys become "********";
+//  - ObjectWriter::add_json keeps the value exactly, and refuses invalid JSON with UsageError.
+#include <cstddef>
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fuzz/fuzz_check.hpp"
+#include "hyperoru/errors.hpp"
+#include "hyperoru/exact_json.hpp"
+
+namespace {
+
+using hyperoru::json::PrintOptions;
+using hyperoru::json::Value;
+
+bool is_masked(const std::string& key, const Value& value, const std::vector<std::string>& mask_keys) {
+    if (!value.is_string() || value.text().empty()) return false;
+    for (const auto& k : mask_keys) {
+        if (k == key) return true;
+    }
+    return false;
+}
+
+/// `printed` is `original` after a print and a parse: same structure and text everywhere, except
+/// that masked members read "********".
+bool same(const Value& original, const Value& printed, const std::vector<std::string>& mask_keys = {}) {
+    if (original.kind() != printed.kind()) return false;
+    switch (original.kind()) {
+        case Value::Kind::array: {
+            const auto& a = original.items();
+            const auto& b = printed.items();
+            if (a.size() != b.size()) return false;
+            for (std::size_t i = 0; i < a.size(); ++i) {
+                if (!same(a[i], b[i], mask_keys)) return false;
+            }
+            return true;
+        }
+        case Value::Kind::object: {
+            const auto& a = original.members();
+            const auto& b = printed.members();
+            if (a.size() != b.size()) return false;
+            for (std::size_t i = 0; i < a.size(); ++i) {
+                if (a[i].first != b[i].first) return false;
+                if (is_masked(a[i].first, a[i].second, mask_keys)) {
+                    if (!b[i].second.is_string() || b[i].second.text() != "********") return false;
+                } else if (!same(a[i].second, b[i].second, mask_keys)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        default: return original.text() == printed.text();  // number lexeme, string content, literal
+    }
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+        lines.push_back(text.substr(start, end - start));
+    }
+    FUZZ_CHECK(start == text.size());  // every line, the last one included, ends with '\n'
+    return lines;
+}
+
+void check_printers(const Value& value) {
+    for (const bool pretty : {true, false}) {
+        const PrintOptions options{pretty, {}};
+        const std::string text = hyperoru::json::to_string(value, options);
+        std::ostringstream stream;
+        hyperoru::json::write(stream, value, options);
+        FUZZ_CHECK(stream.str() == text);
+        if (!pretty) FUZZ_CHECK(text.find_first_of("\n\r\t") == std::string::npos);
+        FUZZ_CHECK(hyperoru::json::is_valid(text));
+        const Value again = hyperoru::json::parse(text);
+        FUZZ_CHECK(same(value, again));
+        FUZZ_CHECK(hyperoru::json::to_string(again, options) == text);
+    }
+
+    std::ostringstream ndjson;
+    hyperoru::json::write_ndjson(ndjson, value);
+    const std::vector<std::string> lines = lines_of(ndjson.str());
+    if (value.is_array()) {
+        FUZZ_CHECK(lines.size() == value.items().size());
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            FUZZ_CHECK(same(value.items()[i], hyperoru::json::parse(lines[i])));
+        }
+    } else {
+        FUZZ_CHECK(lines.size() == 1);
+        FUZZ_CHECK(same(value, hyperoru::json::parse(lines[0])));
+    }
+
+    const auto& mask_keys = hyperoru::json::default_mask_keys();
+    const std::string masked = hyperoru::json::to_string(value, PrintOptions{false, mask_keys});
+    FUZZ_CHECK(same(value, hyperoru::json::parse(masked), mask_keys));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    const bool valid = hyperoru::json::is_valid(text);
+    // Every '[' or '{' could open a level: inputs this short cannot pass the depth limit.
+    if (size <= hyperoru::json::Limits{}.max_depth && nlohmann::json::accept(text)) FUZZ_CHECK(valid);
+
+    Value value;
+    try {
+        value = hyperoru::json::parse(text);
+    } catch (const hyperoru::DecodeError&) {
+        FUZZ_CHECK(!valid);
+        try {
+            hyperoru::json::ObjectWriter().add_json("k", text);
+            FUZZ_CHECK(false);  // invalid JSON must be refused
+        } catch (const hyperoru::UsageError&) {
+        }
+        return 0;
+    }
+    FUZZ_CHECK(valid);
+    check_printers(value);
+
+    hyperoru::json::ObjectWriter writer;
+    writer.add_string("before", "x").add_json("k", text);
+    const Value body = hyperoru::json::parse(writer.str(), hyperoru::json::Limits{1024});  // one level more
+    FUZZ_CHECK(body.is_object() && body.members().size() == 2 && body.members()[1].first == "k");
+    FUZZ_CHECK(same(value, body.members()[1].second));
+    return 0;
+}

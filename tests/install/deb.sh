@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Makes the .deb with cpack, checks its control fields and contents, unpacks it and runs the
+# binary and the sandbox from it.
+# Usage: deb.sh CPACK BUILD_DIR WORK_DIR VERSION
+set -euo pipefail
+cpack=$1 build_dir=$2 work=$3 version=$4
+
+fail() { echo "install test: $*" >&2; exit 1; }
+
+rm -rf "$work"
+mkdir -p "$work"
+# cpack computes Depends with dpkg-shlibdeps, and finds the binaries to give it with file.
+command -v dpkg-shlibdeps >/dev/null || fail "dpkg-shlibdeps is not installed (apt-get install dpkg-dev)"
+command -v file >/dev/null || fail "file is not installed (apt-get install file)"
+(cd "$build_dir" && "$cpack" -G DEB --config CPackConfig.cmake -B "$work/out") >"$work/cpack.log" 2>&1 ||
+    { cat "$work/cpack.log" >&2; fail "cpack -G DEB failed"; }
+
+arch=$(dpkg --print-architecture)
+deb="$work/out/hyperoru_${version}_${arch}.deb"
+[[ -f "$deb" ]] || { ls "$work/out" >&2; fail "no $deb"; }
+
+dpkg-deb -I "$deb" >"$work/info"
+cat "$work/info"
+field() { dpkg-deb -f "$deb" "$1"; }
+[[ "$(field Package)" == hyperoru ]] || fail "Package is not hyperoru"
+[[ "$(field Version)" == "$version" ]] || fail "Version is not $version"
+depends=$(field Depends)
+for package in libc6 libcurl4 libssl3 python3; do
+    # As a whole name in the comma-separated list, with or without a version constraint.
+    grep -Eq "(^|, )$package( \(|,|$)" <<<"$depends" || fail "Depends lacks $package: $depends"
+done
+
+dpkg-deb -c "$deb" >"$work/contents"
+for file in usr/bin/hyperoru usr/bin/hyperoru-sandbox usr/include/hyperoru/client.hpp \
+    usr/include/hyperoru/version.hpp usr/lib/libhyperoru.a usr/lib/cmake/hyperoru/hyperoruConfig.cmake \
+    usr/lib/cmake/hyperoru/hyperoruTargets.cmake usr/lib/pkgconfig/hyperoru.pc; do
+    grep -Eq " \./$file\$" "$work/contents" || fail "the package lacks /$file"
+done
+
+while IFS= read -r doc; do
+    [[ -z "$doc" ]] || grep -Eq " \./usr/$doc\$" "$work/contents" || fail "the package lacks /usr/$doc"
+done <"$build_dir/hyperoru-installed-docs.txt"
+
+dpkg-deb -x "$deb" "$work/x"
+[[ "$("$work/x/usr/bin/hyperoru" --version)" == "hyperoru $version" ]] || fail "hyperoru --version from the package"
+"$work/x/usr/bin/hyperoru-sandbox" --help >/dev/null || fail "hyperoru-sandbox --help from the package failed"
+# The staging and unpacked trees are as big as the build's binaries; kept only on failure.
+rm -rf "$work/out/_CPack_Packages" "$work/x"
+echo "built and checked ${deb##*/}"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the build tree into a fresh prefix and checks what is there: the files, that the
+# installed package files name no path of the source or build tree, and that the installed
+# binary and sandbox run.
+# Usage: prefix.sh CMAKE BUILD_DIR PREFIX VERSION SOURCE_DIR
+set -euo pipefail
+cmake=$1 build_dir=$2 prefix=$3 version=$4 source_dir=$5
+
+fail() { echo "install test: $*" >&2; exit 1; }
+
+rm -rf "$prefix"
+"$cmake" --install "$build_dir" --prefix "$prefix" >/dev/null
+
+for file in bin/hyperoru bin/hyperoru-sandbox lib/libhyperoru.a \
+    include/hyperoru/client.hpp include/hyperoru/http.hpp include/hyperoru/version.hpp \
+    lib/cmake/hyperoru/hyperoruConfig.cmake lib/cmake/hyperoru/hyperoruConfigVersion.cmake \
+    lib/cmake/hyperoru/hyperoruTargets.cmake lib/pkgconfig/hyperoru.pc; do
+    [[ -f "$prefix/$file" ]] || fail "missing $file"
+done
+# The man pages and completions that cmake/Install.cmake was handed (one path a line).
+while IFS= read -r doc; do
+    [[ -z "$doc" || -s "$prefix/$doc" ]] || fail "missing or empty $doc"
+done <"$build_dir/hyperoru-installed-docs.txt"
+for header in "$source_dir"/include/hyperoru/*.hpp; do
+    cmp -s "$header" "$prefix/include/hyperoru/${header##*/}" || fail "header ${header##*/} not installed as is"
+done
+[[ -x "$prefix/bin/hyperoru-sandbox" ]] || fail "bin/hyperoru-sandbox is not executable"
+[[ "$(head -n 1 "$prefix/bin/hyperoru-sandbox")" == '#!/usr/bin/env python3' ]] ||
+    fail "bin/hyperoru-sandbox does not start with #!/usr/bin/env python3"
+
+# A package that names the source or build tree works only on this machine, until a rebuild.
+for tree in "$source_dir" "$build_dir"; do
+    if grep -rlF "$tree" "$prefix/lib/cmake" "$prefix/lib/pkgconfig" >&2; then
+        fail "the files above name $tree"
+    fi
+done
+
+[[ "$("$prefix/bin/hyperoru" --version)" == "hyperoru $version" ]] || fail "hyperoru --version is not 'hyperoru $version'"
+"$prefix/bin/hyperoru-sandbox" --help >/dev/null || fail "hyperoru-sandbox --help failed"
+echo "installed into $prefix"

@@ -20,12 +20,14 @@
 
 namespace hyperoru {
 
+/// The production API, used when no base URL is configured.
 inline constexpr const char* k_default_base_url = "https://api.production.hyperoru.com";
 
+/// How a Client reaches the API: where, with which token, how it retries, where it logs.
 struct ClientOptions {
     std::string base_url = k_default_base_url;  ///< scheme://host[:port][/prefix], no trailing /
     std::optional<std::string> token;           ///< session token for Bearer calls
-    RetryPolicy retry;
+    RetryPolicy retry;  ///< the contract's retry rules (attempts, backoff, Retry-After budget)
     /// Verbose log for retries and redirects (the HTTP trace itself comes from the transport).
     std::ostream* trace = nullptr;
 };
@@ -39,6 +41,7 @@ struct RawReply {
     http::Headers headers;     ///< headers of the final response
 };
 
+/// A typed result: the decoded model, and the raw reply it came from (exact JSON, headers).
 template <class T>
 struct Reply {
     T value;
@@ -52,6 +55,7 @@ enum class LogoutOutcome {
     already_invalid,  ///< 401: the token was already invalid
 };
 
+/// What login() sends: an email or a username, and the password (never logged or traced).
 struct Credentials {
     enum class By { email, username };
     By by = By::email;
@@ -59,6 +63,7 @@ struct Credentials {
     std::string password;
 };
 
+/// The body of create_account() (POST /api/account/); unset optionals are left out.
 struct AccountCreate {
     std::string name;
     std::optional<std::string> description;
@@ -88,6 +93,9 @@ struct CallOptions {
     http::BodySink* sink = nullptr;
 };
 
+/// The typed Hyperoru API client over one Transport (one connection reused across calls).
+/// Every call returns the 2xx reply or throws an Error subclass (ApiError, AuthError,
+/// TransportError, DecodeError, Interrupted). Not thread-safe: use one Client per thread.
 class Client {
 public:
     /// `clock` must outlive the client; it defaults to the real clock.
@@ -97,6 +105,7 @@ public:
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
 
+    /// The options the client was made with.
     const ClientOptions& options() const noexcept { return m_options; }
 
     /// GET /api/health (no token).
@@ -144,6 +153,7 @@ public:
     /// AuthError when there is none. Non-2xx answers throw; retries follow the contract.
     RawReply call(std::string_view method, std::string_view path, const std::vector<QueryParam>& query = {},
                   const std::optional<std::string>& body = std::nullopt, bool authenticated = true);
+    /// The same, with every per-request option (query, body, headers, Accept, a streaming sink).
     RawReply call(std::string_view method, std::string_view path, const CallOptions& options);
 
 private:

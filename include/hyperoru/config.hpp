@@ -15,6 +15,7 @@
 
 namespace hyperoru {
 
+/// One named context of the config file: the server it talks to and the login made there.
 struct ContextConfig {
     std::optional<std::string> base_url;
     std::optional<std::string> session_token;
@@ -24,6 +25,7 @@ struct ContextConfig {
     std::optional<std::string> issued_at;   ///< UTC, ISO 8601, when the client logged in
 };
 
+/// The whole config file: the current context's name and every context by name.
 struct Config {
     std::optional<std::string> current_context;
     std::map<std::string, ContextConfig> contexts;
@@ -36,8 +38,10 @@ using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
 /// HYPERORU_CONFIG_DIR, XDG_CONFIG_HOME nor HOME is set.
 std::filesystem::path config_directory(const EnvLookup& env);
 
+/// Reads and atomically rewrites config.json in one directory (see the file comment).
 class ConfigStore {
 public:
+    /// `directory` need not exist yet; update() creates it with mode 0700.
     explicit ConfigStore(std::filesystem::path directory);
 
     const std::filesystem::path& directory() const noexcept { return m_directory; }

@@ -24,21 +24,24 @@
 
 namespace hyperoru {
 
+/// What a Stream subscribes to and how it keeps the connection alive.
 struct StreamOptions {
+    /// Channels to subscribe to after every (re)connect.
     std::vector<std::string> channels{"trades", "positions", "model_chat", "asset_curve"};
     std::optional<std::string> account;  ///< switch_account to this id after subscribing
     bool bootstrap = false;              ///< ask for a bootstrap after (re)connecting
     /// Older servers: no token in the URL; send {"type":"connect","data":{"session_token":..}}.
     std::optional<std::string> connect_token;
-    std::chrono::milliseconds ping_interval{15'000};
-    std::chrono::milliseconds dead_after{45'000};
-    std::chrono::milliseconds backoff_base{1'000};
-    std::chrono::milliseconds backoff_cap{30'000};
+    std::chrono::milliseconds ping_interval{15'000};    ///< a ping after this long without sending
+    std::chrono::milliseconds dead_after{45'000};       ///< no frame for this long: the connection is dead
+    std::chrono::milliseconds backoff_base{1'000};      ///< first reconnect delay (full jitter), doubling
+    std::chrono::milliseconds backoff_cap{30'000};      ///< largest reconnect delay
     int max_reconnects = -1;                            ///< < 0: no limit
     bool exit_on_disconnect = false;                    ///< end at the first drop instead of reconnecting
     std::optional<std::chrono::milliseconds> duration;  ///< end after this long
 };
 
+/// Why Stream::run() returned.
 enum class StreamEnd {
     stopped,       ///< the callback returned false, or the duration passed
     disconnected,  ///< dropped and not reconnecting (exit_on_disconnect, max_reconnects, or a TLS failure)
@@ -46,6 +49,7 @@ enum class StreamEnd {
     interrupted,   ///< interrupt_flag() was set; a close frame was sent
 };
 
+/// The live subscription (see the file comment). Not thread-safe; run() blocks.
 class Stream {
 public:
     using OnMessage = std::function<bool(const ws::Message&)>;  ///< false: stop

@@ -14,14 +14,17 @@ Io process_io() {
     io.in = &std::cin;
     // stdout through our own writer rather than std::cout: it survives a non-blocking pipe and
     // remembers why a write failed.
-    static FdOutput stdout_buffer(STDOUT_FILENO);
-    static std::ostream stdout_stream(&stdout_buffer);
-    io.out = &stdout_stream;
-    io.out_error = [] { return stdout_buffer.error(); };
+    // Never destroyed: std::cerr and std::cin are tied to it below and are flushed at exit, after
+    // function-local statics would be gone. run() has flushed it by then (still reachable, so
+    // not a leak).
+    static FdOutput* const stdout_buffer = new FdOutput(STDOUT_FILENO);
+    static std::ostream* const stdout_stream = new std::ostream(stdout_buffer);
+    io.out = stdout_stream;
+    io.out_error = [] { return stdout_buffer->error(); };
     // As std::cout was: an error message or a read of stdin first flushes what stdout holds, so
     // on a terminal the two appear in the order they were written.
-    std::cerr.tie(&stdout_stream);
-    std::cin.tie(&stdout_stream);
+    std::cerr.tie(stdout_stream);
+    std::cin.tie(stdout_stream);
     io.err = &std::cerr;
     io.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;
     io.stdout_is_tty = ::isatty(STDOUT_FILENO) == 1;

@@ -39,6 +39,32 @@ private:
     std::string_view m_rest;
 };
 
+/// One step of UTF-8 validation: the length of the well-formed sequence at `s`, 0 if none.
+inline std::size_t utf8_length(std::string_view s) {
+    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b(0) < 0x80) return 1;
+    if (b(0) >= 0xC2 && b(0) <= 0xDF) {
+        n = 2;
+    } else if (b(0) >= 0xE0 && b(0) <= 0xEF) {
+        n = 3;
+        lo = b(0) == 0xE0 ? 0xA0 : 0x80;
+        hi = b(0) == 0xED ? 0x9F : 0xBF;
+    } else if (b(0) >= 0xF0 && b(0) <= 0xF4) {
+        n = 4;
+        lo = b(0) == 0xF0 ? 0x90 : 0x80;
+        hi = b(0) == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 0;
+    }
+    if (s.size() < n || b(1) < lo || b(1) > hi) return 0;
+    for (std::size_t i = 2; i < n; ++i) {
+        if (b(i) < 0x80 || b(i) > 0xBF) return 0;
+    }
+    return n;
+}
+
 }  // namespace hyperoru::fuzz
 
 /// Aborts with the failed condition when a fuzzed property does not hold.

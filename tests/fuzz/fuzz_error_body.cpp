@@ -40,32 +40,6 @@ constexpr std::array<Reason, 6> k_reasons = {{
      "31m \xe2\x80\xae"},
 }};
 
-// One step of UTF-8 validation: the length of the well-formed sequence at `s`, 0 if none.
-std::size_t utf8_length(std::string_view s) {
-    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-    std::size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (b(0) < 0x80) return 1;
-    if (b(0) >= 0xC2 && b(0) <= 0xDF) {
-        n = 2;
-    } else if (b(0) >= 0xE0 && b(0) <= 0xEF) {
-        n = 3;
-        lo = b(0) == 0xE0 ? 0xA0 : 0x80;
-        hi = b(0) == 0xED ? 0x9F : 0xBF;
-    } else if (b(0) >= 0xF0 && b(0) <= 0xF4) {
-        n = 4;
-        lo = b(0) == 0xF0 ? 0x90 : 0x80;
-        hi = b(0) == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if (s.size() < n || b(1) < lo || b(1) > hi) return 0;
-    for (std::size_t i = 2; i < n; ++i) {
-        if (b(i) < 0x80 || b(i) > 0xBF) return 0;
-    }
-    return n;
-}
-
 // Printable per the header: valid UTF-8 without C0, DEL or C1 controls, single spaces, trimmed.
 // Text cut at 300 bytes may end in the space before the cut: trimming comes before cutting.
 bool is_printable_line(std::string_view s, bool cut) {
@@ -73,7 +47,7 @@ bool is_printable_line(std::string_view s, bool cut) {
         return false;
     }
     for (std::size_t i = 0; i < s.size();) {
-        const std::size_t n = utf8_length(s.substr(i));
+        const std::size_t n = hyperoru::fuzz::utf8_length(s.substr(i));
         if (n == 0) return false;
         const auto c = static_cast<unsigned char>(s[i]);
         if (n == 1 && (c < 0x20 || c == 0x7F)) return false;

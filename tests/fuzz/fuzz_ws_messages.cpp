@@ -93,36 +93,11 @@ int run(const Script& script, bool tty, const std::vector<std::string>& args) {
     return c.run(args);
 }
 
-std::size_t utf8_length(std::string_view s) {
-    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-    std::size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (b(0) < 0x80) return 1;
-    if (b(0) >= 0xC2 && b(0) <= 0xDF) {
-        n = 2;
-    } else if (b(0) >= 0xE0 && b(0) <= 0xEF) {
-        n = 3;
-        lo = b(0) == 0xE0 ? 0xA0 : 0x80;
-        hi = b(0) == 0xED ? 0x9F : 0xBF;
-    } else if (b(0) >= 0xF0 && b(0) <= 0xF4) {
-        n = 4;
-        lo = b(0) == 0xF0 ? 0x90 : 0x80;
-        hi = b(0) == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if (s.size() < n || b(1) < lo || b(1) > hi) return 0;
-    for (std::size_t i = 2; i < n; ++i) {
-        if (b(i) < 0x80 || b(i) > 0xBF) return 0;
-    }
-    return n;
-}
-
 /// Text a terminal shows without acting on it: valid UTF-8, no control other than '\n', no C1
 /// control (U+0080-U+009F), no bidi control (U+202A-U+202E, U+2066-U+2069).
 bool is_terminal_safe(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
-        const std::size_t n = utf8_length(s.substr(i));
+        const std::size_t n = hyperoru::fuzz::utf8_length(s.substr(i));
         if (n == 0) return false;
         const auto c0 = static_cast<unsigned char>(s[i]);
         const auto c1 = n > 1 ? static_cast<unsigned char>(s[i + 1]) : 0u;

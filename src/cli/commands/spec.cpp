@@ -157,15 +157,22 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
     json::Value all = json::Value::array();
     std::size_t count = 0;
     const auto limit_reached = [&] { return options.limit && static_cast<long>(count) >= *options.limit; };
+    // Stop at a short or empty page, an envelope saying there is no next page, the limit, or a
+    // server that ignores pagination (more items than asked for).
+    const auto last_page = [&](std::size_t received, const json::Value* next) {
+        return received == 0 || static_cast<long>(received) != per_page || limit_reached() ||
+               (next != nullptr && next->is_null());
+    };
     for (;;) {
         const RawReply reply = fetch(page, per_page);
         if (format == Format::raw) {
             context.out() << reply.body << '\n' << std::flush;
             if (!context.out()) return k_exit_ok;
-            if (const auto received = raw_array_size(reply.body);
-                received && is_json_content_type(reply.content_type)) {
+            const auto received =
+                is_json_content_type(reply.content_type) ? raw_array_size(reply.body) : std::nullopt;
+            if (received) {
                 count += *received;
-                if (*received == 0 || static_cast<long>(*received) != per_page || limit_reached()) break;
+                if (last_page(*received, nullptr)) break;
                 ++page;
                 continue;
             }
@@ -190,13 +197,7 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
             context.out().flush();                 // pages show as they arrive
             if (!context.out()) return k_exit_ok;  // the reader went away: fetch no more pages
         }
-        const json::Value* next = value.is_object() ? value.find("next") : nullptr;
-        // Stop at a short or empty page, an envelope saying there is no next page, the limit, or
-        // a server that ignores pagination (more items than asked for).
-        if (received == 0 || static_cast<long>(received) != per_page || limit_reached() ||
-            (next != nullptr && next->is_null())) {
-            break;
-        }
+        if (last_page(received, value.is_object() ? value.find("next") : nullptr)) break;
         ++page;
     }
     if (format == Format::json || format == Format::table)

@@ -116,16 +116,23 @@ const Settings& Context::settings() {
     return *m_settings;
 }
 
+std::string checked_base_url(const std::string& url, bool allow_http) {
+    std::string stripped = strip_trailing_slashes(url);
+    const auto origin = http::origin_of(stripped);
+    if (!origin) throw UsageError("invalid base URL '" + stripped + "': expected https://host[:port]");
+    if (origin->scheme == "http" && !is_loopback(origin->host) && !allow_http) {
+        throw UsageError("refusing plain http to " + origin->host +
+                         ": the token would travel unencrypted (use https, or --allow-http)");
+    }
+    return stripped;
+}
+
 Client& Context::client(const std::vector<std::string>& secrets) {
     if (m_client) return *m_client;
     const Settings& s = settings();
-    const auto origin = http::origin_of(s.base_url);
-    if (!origin) throw UsageError("invalid base URL '" + s.base_url + "': expected https://host[:port]");
-    if (origin->scheme == "http" && !is_loopback(origin->host)) {
-        if (!m_options.allow_http) {
-            throw UsageError("refusing plain http to " + origin->host +
-                             ": the token would travel unencrypted (use https, or --allow-http)");
-        }
+    checked_base_url(s.base_url, m_options.allow_http);
+    if (const auto origin = http::origin_of(s.base_url);
+        origin->scheme == "http" && !is_loopback(origin->host)) {
         err() << "hyperoru: warning: --allow-http: requests to " << origin->host << " are not encrypted\n";
     }
     if (m_options.insecure) {

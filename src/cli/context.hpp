@@ -75,6 +75,10 @@ private:
     std::unique_ptr<Client> m_client;
 };
 
+/// `url` without trailing slashes, checked as every request checks it: an absolute http(s) URL,
+/// plain http only to a loopback host unless `allow_http`. Throws UsageError otherwise.
+std::string checked_base_url(const std::string& url, bool allow_http);
+
 /// "flag", "environment", "config file", "default".
 const char* to_string(Origin origin);
 

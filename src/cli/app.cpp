@@ -180,6 +180,7 @@ void add_commands(CLI::App& app, Action& action, const Selection& only) {
     register_ai(app, action, only);
     register_api(app, action, only);
     register_watch(app, action, only);
+    register_config(app, action, only);
 }
 
 void collect_paths(const CLI::App& app, const std::string& prefix, std::vector<std::string>& paths) {

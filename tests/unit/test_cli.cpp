@@ -36,7 +36,15 @@ TEST_CASE("cli: --version and --help", "[cli]") {
                                                                  {"profile"},
                                                                  {"account", "list"},
                                                                  {"account", "create"},
-                                                                 {"price"}}) {
+                                                                 {"price"},
+                                                                 {"context", "list"},
+                                                                 {"context", "use"},
+                                                                 {"context", "show"},
+                                                                 {"context", "delete"},
+                                                                 {"config", "get"},
+                                                                 {"config", "set"},
+                                                                 {"config", "list"},
+                                                                 {"config", "path"}}) {
         auto args = sub;
         args.push_back("--help");
         INFO(sub.front());

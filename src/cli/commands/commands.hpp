@@ -47,6 +47,8 @@ void register_ai(CLI::App& app, Action& action, const Selection& only);  // ai c
 void register_api(CLI::App& app, Action& action, const Selection& only);  // api: any path, like `gh api`
 void register_watch(CLI::App& app, Action& action,
                     const Selection& only);  // watch, ws request|bootstrap, snapshot, asset-curve
+/// context list|use|show|delete, config get|set|list|path: local, no request.
+void register_config(CLI::App& app, Action& action, const Selection& only);
 
 /// "Example:\n  <line>" for a subcommand's --help footer.
 std::string example(const char* line);

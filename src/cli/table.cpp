@@ -88,7 +88,72 @@ std::string column_cell(const json::Value& row, const Column& column) {
     return "-";
 }
 
+bool shows_status(const std::string& key) {
+    return key == "status" || key == "state";
+}
+
+/// `cell` as shown: wrapped in its status colour when it has one.
+void append_cell(std::string& line, const std::string& cell, bool coloured) {
+    const std::string_view sgr = coloured ? status_colour(cell) : std::string_view();
+    if (sgr.empty()) {
+        line += cell;
+        return;
+    }
+    line.append(sgr).append(cell).append(k_colour_reset);
+}
+
+std::string upper_ascii(std::string text) {
+    for (char& ch : text) {
+        if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+    }
+    return text;
+}
+
 }  // namespace
+
+std::string_view status_colour(std::string_view word) {
+    static constexpr std::string_view k_green = "\x1b[32m", k_yellow = "\x1b[33m", k_red = "\x1b[31m";
+    static constexpr std::pair<std::string_view, std::string_view> k_words[] = {
+        {"ok", k_green},
+        {"healthy", k_green},
+        {"active", k_green},
+        {"running", k_green},
+        {"filled", k_green},
+        {"completed", k_green},
+        {"complete", k_green},
+        {"success", k_green},
+        {"succeeded", k_green},
+        {"connected", k_green},
+        {"enabled", k_green},
+        {"pending", k_yellow},
+        {"open", k_yellow},
+        {"new", k_yellow},
+        {"queued", k_yellow},
+        {"processing", k_yellow},
+        {"partially_filled", k_yellow},
+        {"partial", k_yellow},
+        {"error", k_red},
+        {"failed", k_red},
+        {"failure", k_red},
+        {"rejected", k_red},
+        {"cancelled", k_red},
+        {"canceled", k_red},
+        {"stopped", k_red},
+        {"inactive", k_red},
+        {"disconnected", k_red},
+        {"expired", k_red},
+        {"disabled", k_red},
+    };
+    const auto same = [](std::string_view a, std::string_view b) {
+        return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                   return (x >= 'A' && x <= 'Z' ? static_cast<char>(x - 'A' + 'a') : x) == y;
+               });
+    };
+    for (const auto& [known, sgr] : k_words) {
+        if (same(word, known)) return sgr;
+    }
+    return {};
+}
 
 std::string sanitize_for_terminal(std::string_view text) {
     std::string out;
@@ -148,9 +213,12 @@ std::size_t display_width(std::string_view text) {
     return width;
 }
 
-TableWriter::TableWriter(std::vector<Column> columns) : m_columns(std::move(columns)) {
+TableWriter::TableWriter(std::vector<Column> columns, bool colour) : m_columns(std::move(columns)) {
     std::vector<std::string> header;
-    for (const Column& column : m_columns) header.push_back(sanitize_for_terminal(column.header));
+    for (const Column& column : m_columns) {
+        header.push_back(sanitize_for_terminal(column.header));
+        m_coloured.push_back(colour && std::any_of(column.keys.begin(), column.keys.end(), shows_status));
+    }
     if (!m_columns.empty()) m_cells.push_back(std::move(header));
 }
 
@@ -184,7 +252,7 @@ void TableWriter::write(std::ostream& out) const {
     std::string line;
     for (std::size_t r = 0; r < m_cells.size(); ++r) {
         for (std::size_t c = 0; c < m_columns.size(); ++c) {
-            line += m_cells[r][c];
+            append_cell(line, m_cells[r][c], r > 0 && m_coloured[c]);  // row 0: the header
             if (c + 1 == m_columns.size()) break;
             pad(line, column_width[c] - widths[r][c] + 2);
         }
@@ -192,8 +260,9 @@ void TableWriter::write(std::ostream& out) const {
     }
 }
 
-void write_table(std::ostream& out, const json::Value& rows, const std::vector<Column>& columns) {
-    TableWriter table(columns);
+void write_table(std::ostream& out, const json::Value& rows, const std::vector<Column>& columns,
+                 bool colour) {
+    TableWriter table(columns, colour);
     if (rows.is_array()) {
         for (const json::Value& row : rows.items()) table.add(row);
     } else {
@@ -211,11 +280,7 @@ std::vector<Column> columns_from_rows(const json::Value& rows) {
             const bool known = std::any_of(columns.begin(), columns.end(),
                                            [&](const Column& c) { return c.keys.front() == key; });
             if (known) continue;
-            std::string header = key;
-            for (char& ch : header) {
-                if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-            }
-            columns.push_back(Column{std::move(header), {key}});
+            columns.push_back(Column{upper_ascii(key), {key}});
         }
     };
     if (rows.is_array()) {
@@ -226,7 +291,13 @@ std::vector<Column> columns_from_rows(const json::Value& rows) {
     return columns;
 }
 
-void write_key_values(std::ostream& out, const json::Value& object) {
+std::vector<Column> columns_for_keys(const std::vector<std::string>& keys) {
+    std::vector<Column> columns;
+    for (const std::string& key : keys) columns.push_back(Column{upper_ascii(key), {key}});
+    return columns;
+}
+
+void write_key_values(std::ostream& out, const json::Value& object, bool colour) {
     if (!object.is_object()) {
         out << cell_text(object) << '\n';
         return;
@@ -241,7 +312,8 @@ void write_key_values(std::ostream& out, const json::Value& object) {
     for (std::size_t i = 0; i < keys.size(); ++i) {
         line += keys[i];
         pad(line, key_width - display_width(keys[i]) + 2);
-        line += cell_text(object.members()[i].second);
+        const auto& [key, value] = object.members()[i];
+        append_cell(line, cell_text(value), colour && shows_status(key));
         end_line(out, line);
     }
 }

@@ -41,24 +41,39 @@ std::string cell_text(const json::Value& value);
 /// as one column.
 std::size_t display_width(std::string_view text);
 
+/// The SGR sequence that colours a status word on a terminal, or "" for a word that has no
+/// colour. Case-insensitive. Green (32) for a good or finished state (ok, healthy, active,
+/// running, filled, completed, complete, success, succeeded, connected, enabled), yellow (33)
+/// for one still under way (pending, open, new, queued, processing, partially_filled, partial),
+/// red (31) for a failed or stopped one (error, failed, failure, rejected, cancelled, canceled,
+/// stopped, inactive, disconnected, expired, disabled).
+std::string_view status_colour(std::string_view word);
+
+/// Resets the colour after a coloured word.
+inline constexpr std::string_view k_colour_reset = "\x1b[0m";
+
 /// Writes `rows` (an array; any other value is shown as a single row) as a table: a header
 /// line, then one line per row. Columns are separated by two spaces and left-aligned by display
 /// width; the last column is not padded and no line ends in a space. A missing or null cell
 /// shows "-". A row that is not an object shows its cell text in the first column. Every line
 /// ends with '\n'. With no columns (e.g. an array of strings, see columns_from_rows), each row's
 /// cell text is written on a line of its own, without a header.
-void write_table(std::ostream& out, const json::Value& rows, const std::vector<Column>& columns);
+/// With `colour`, the cells of a column whose keys include "status" or "state" are wrapped in
+/// status_colour() and k_colour_reset; alignment still uses the plain text's width.
+void write_table(std::ostream& out, const json::Value& rows, const std::vector<Column>& columns,
+                 bool colour = false);
 
 /// write_table one row at a time: only each row's cells are kept (a list of 60 000 traders
 /// never has to be held as JSON to be shown as a table).
 class TableWriter {
 public:
-    explicit TableWriter(std::vector<Column> columns);
+    explicit TableWriter(std::vector<Column> columns, bool colour = false);
     void add(const json::Value& row);
     void write(std::ostream& out) const;
 
 private:
     std::vector<Column> m_columns;
+    std::vector<bool> m_coloured;                   ///< per column: shows a status (only when colour is on)
     std::vector<std::vector<std::string>> m_cells;  ///< the header line (if any), then one per row
 };
 
@@ -67,9 +82,13 @@ private:
 /// an object.
 std::vector<Column> columns_from_rows(const json::Value& rows);
 
+/// One column per key, in order, each with the key upper-cased (ASCII only) as header.
+std::vector<Column> columns_for_keys(const std::vector<std::string>& keys);
+
 /// Writes an object as two columns, "key  value", one member per line in order, keys padded to
 /// the widest key; values via cell_text(). No line ends in a space. A value that is not an
 /// object is written as cell_text(value) followed by '\n'; an empty object writes nothing.
-void write_key_values(std::ostream& out, const json::Value& object);
+/// With `colour`, the values of the keys "status" and "state" are coloured as in write_table.
+void write_key_values(std::ostream& out, const json::Value& object, bool colour = false);
 
 }  // namespace hyperoru::cli

@@ -146,3 +146,82 @@ TEST_CASE("key/value layout pads the keys only", "[table]") {
     CHECK(key_values("\"just text\"") == "just text\n");
     CHECK(key_values("[1, 2]") == "[1,2]\n");
 }
+
+TEST_CASE("status words have a colour: green, yellow or red, case-insensitive", "[table]") {
+    for (const char* word : {"ok", "healthy", "active", "running", "filled", "completed", "complete",
+                             "success", "succeeded", "connected", "enabled", "OK", "Filled"}) {
+        INFO(word);
+        CHECK(status_colour(word) == "\x1b[32m");
+    }
+    for (const char* word :
+         {"pending", "open", "new", "queued", "processing", "partially_filled", "partial", "PENDING"}) {
+        INFO(word);
+        CHECK(status_colour(word) == "\x1b[33m");
+    }
+    for (const char* word : {"error", "failed", "failure", "rejected", "cancelled", "canceled", "stopped",
+                             "inactive", "disconnected", "expired", "disabled", "Cancelled"}) {
+        INFO(word);
+        CHECK(status_colour(word) == "\x1b[31m");
+    }
+    for (const char* word : {"executed", "", "-", "oks", "ok ", "filled\x1b", "true"}) {
+        INFO(word);
+        CHECK(status_colour(word).empty());
+    }
+}
+
+TEST_CASE("colour wraps status cells after the padding is computed from the plain text", "[table]") {
+    const auto rows = json::parse(R"([{"id":1,"status":"filled","side":"buy"},)"
+                                  R"({"id":22,"status":"Cancelled","side":"sell"},)"
+                                  R"({"id":3,"status":"executed","side":"buy"},)"
+                                  R"({"id":4,"side":"buy"}])");
+    const std::vector<Column> columns = {
+        {"ID", {"id"}}, {"STATUS", {"order_status", "status"}}, {"SIDE", {"side"}}};
+    std::ostringstream coloured;
+    write_table(coloured, rows, columns, true);
+    CHECK(coloured.str() ==
+          "ID  STATUS     SIDE\n"
+          "1   \x1b[32mfilled\x1b[0m     buy\n"
+          "22  \x1b[31mCancelled\x1b[0m  sell\n"
+          "3   executed   buy\n"
+          "4   -          buy\n");
+    std::ostringstream plain;
+    write_table(plain, rows, columns);
+    CHECK(plain.str() ==
+          "ID  STATUS     SIDE\n"
+          "1   filled     buy\n"
+          "22  Cancelled  sell\n"
+          "3   executed   buy\n"
+          "4   -          buy\n");
+
+    // The last column too, and `state` like `status`; other columns never.
+    std::ostringstream last;
+    write_table(last, json::parse(R"([{"name":"ok","state":"pending"}])"),
+                {{"NAME", {"name"}}, {"STATE", {"state"}}}, true);
+    CHECK(last.str() == "NAME  STATE\nok    \x1b[33mpending\x1b[0m\n");
+}
+
+TEST_CASE("colour in key/value lines: the values of status and state only", "[table]") {
+    std::ostringstream out;
+    write_key_values(out, json::parse(R"({"status":"healthy","note":"ok","state":"error","code":"new"})"),
+                     true);
+    CHECK(out.str() ==
+          "status  \x1b[32mhealthy\x1b[0m\n"
+          "note    ok\n"
+          "state   \x1b[31merror\x1b[0m\n"
+          "code    new\n");
+    // Server text is neutralised before it is matched: an escape inside cannot pass.
+    std::ostringstream hostile;
+    write_key_values(hostile, json::parse(R"({"status":"ok\u001b[2J"})"), true);
+    CHECK(hostile.str() == "status  ok\\x1B[2J\n");
+}
+
+TEST_CASE("columns for keys: in order, headers upper-cased", "[table]") {
+    const auto columns = columns_for_keys({"name", "id", "max_leverage", "Ünï"});
+    REQUIRE(columns.size() == 4);
+    CHECK(columns[0].header == "NAME");
+    CHECK(columns[0].keys == std::vector<std::string>{"name"});
+    CHECK(columns[1].header == "ID");
+    CHECK(columns[2].header == "MAX_LEVERAGE");
+    CHECK(columns[2].keys == std::vector<std::string>{"max_leverage"});
+    CHECK(columns[3].header == "ÜNï");  // ASCII letters only
+}

@@ -96,6 +96,8 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
            },
            "largest response body accepted (default 64M; K, M, G suffixes)")
         ->type_name("SIZE");
+    app.add_flag("--no-input", o.no_input,
+                 "never prompt, even on a terminal: what would be asked is an error instead");
 }
 
 int exit_code_for_status(long status) {

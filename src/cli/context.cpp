@@ -33,6 +33,13 @@ Format Context::format() const {
     return m_io.stdout_is_tty ? Format::table : Format::json;  // auto
 }
 
+std::optional<std::string> Context::prompt_refusal() const {
+    if (m_options.no_input) return "--no-input";
+    if (!m_io.stdin_is_tty) return "stdin is not a terminal";
+    if (!m_io.stdout_is_tty) return "stdout is not a terminal";
+    return std::nullopt;
+}
+
 ConfigStore& Context::store() {
     if (!m_store) m_store = std::make_unique<ConfigStore>(config_directory(m_io.env));
     return *m_store;

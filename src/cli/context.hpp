@@ -29,6 +29,7 @@ struct GlobalOptions {
     bool insecure = false;
     bool allow_http = false;
     std::size_t max_response_bytes = 64u * 1024u * 1024u;
+    bool no_input = false;
 };
 
 /// Where a setting came from, for messages and `auth status`.
@@ -56,6 +57,12 @@ public:
     std::ostream& err() noexcept { return *m_io.err; }
     const GlobalOptions& options() const noexcept { return m_options; }
     Format format() const;
+
+    /// Why hyperoru may not ask anything (login prompts, confirmations): "--no-input", "stdin is
+    /// not a terminal" or "stdout is not a terminal"; nullopt when it may. A prompt needs both
+    /// ends on a terminal: with stdout piped, the question would be lost in the pipe or mix
+    /// with the data, and a script must never hang on a question it cannot see.
+    std::optional<std::string> prompt_refusal() const;
 
     /// Reads the config file on first use. Throws ConfigError for a corrupt file.
     const Settings& settings();

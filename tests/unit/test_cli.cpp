@@ -370,6 +370,7 @@ TEST_CASE("cli: login by username into a named context", "[cli]") {
 TEST_CASE("cli: login prompts on a terminal, the password without echo", "[cli]") {
     Cli cli;
     cli.stdin_tty = true;
+    cli.stdout_tty = true;
     cli.answers = {"trader@example.com", "hunter2"};
     cli.server->respond(200, R"({"session_token":"tok_t"})", k_json);
     CHECK(cli.run({"login"}) == 0);
@@ -383,7 +384,7 @@ TEST_CASE("cli: login off a terminal without a password source is a usage error"
     CHECK(cli.err ==
           "hyperoru: error: no password: pipe it with --password-stdin (stdin is not a terminal)\n");
     CHECK(cli.run({"login", "--password-stdin"}, "pw\n") == 2);
-    CHECK(cli.err == "hyperoru: error: --email or --username is required when not on a terminal\n");
+    CHECK(cli.err == "hyperoru: error: --email or --username is required (stdin is not a terminal)\n");
     CHECK(cli.run({"login", "--email", "a@b.c", "--password-stdin"}, "") == 2);
     CHECK(cli.prompts.empty());
     CHECK(cli.server->requests.empty());

@@ -57,6 +57,7 @@ TEST_CASE("resources: order create sends exact numbers, a default name, and asks
     }
     SECTION("on a terminal it asks, and 'n' sends nothing") {
         cli.stdin_tty = true;
+        cli.stdout_tty = true;
         cli.answers = {"n"};
         CHECK(cli.run({"order", "create", "--account", "acc-7", "--symbol", "ETH", "--side", "sell", "--type",
                        "market", "--quantity", "2", "--name", "exit"}) == 2);

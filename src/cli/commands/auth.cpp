@@ -40,27 +40,29 @@ int run_login(Context& context, const LoginOptions& options) {
     // Read the config first: a corrupt file stops us before a token is created and then lost.
     const Settings& settings = context.settings();
 
+    const std::optional<std::string> no_prompt = context.prompt_refusal();
     Credentials credentials;
     if (options.username) {
         credentials.by = Credentials::By::username;
         credentials.login = *options.username;
     } else if (options.email) {
         credentials.login = *options.email;
-    } else if (io.stdin_is_tty && !options.password_stdin) {
+    } else if (!no_prompt && !options.password_stdin) {
         credentials.login = io.prompt("Email: ", true).value_or("");
     } else {
-        throw UsageError("--email or --username is required when not on a terminal");
+        throw UsageError("--email or --username is required (" +
+                         no_prompt.value_or("standard input holds the password") + ")");
     }
     if (credentials.login.empty()) throw UsageError("an email or username is required");
 
     if (options.password_stdin) {
         credentials.password = strip_newline(std::string(std::istreambuf_iterator<char>(*io.in), {}));
         if (credentials.password.empty()) throw UsageError("--password-stdin: no password on standard input");
-    } else if (io.stdin_is_tty) {
+    } else if (!no_prompt) {
         credentials.password = io.prompt("Password: ", false).value_or("");
         if (credentials.password.empty()) throw UsageError("a password is required");
     } else {
-        throw UsageError("no password: pipe it with --password-stdin (stdin is not a terminal)");
+        throw UsageError("no password: pipe it with --password-stdin (" + *no_prompt + ")");
     }
 
     const auto result = context.client({credentials.password}).login(credentials).value;

@@ -102,10 +102,10 @@ void confirm(Context& context, const CommandSpec& spec, const Given& given, cons
     if (given.yes || spec.safety < Safety::ask_on_terminal) return;
     std::string what;
     for (const auto& word : spec.words) what += (what.empty() ? "" : " ") + word;
-    if (!context.io().stdin_is_tty) {
+    if (const auto no_prompt = context.prompt_refusal()) {
         if (spec.safety == Safety::confirm) {
-            throw UsageError("refusing to run '" + what +
-                             "' without --yes when not on a terminal (--dry-run shows the request)");
+            throw UsageError("refusing to run '" + what + "' without --yes (" + *no_prompt +
+                             "; --dry-run shows the request)");
         }
         return;
     }

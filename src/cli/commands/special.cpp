@@ -131,10 +131,10 @@ int run_register(Context& context, const CommandSpec& spec, const Given& given) 
     std::string password;
     if (given_field(given, "--password-stdin")) {
         password = read_stdin_secret(*context.io().in);
-    } else if (context.io().stdin_is_tty) {
-        password = context.io().prompt("Password: ", false).value_or("");
+    } else if (const auto no_prompt = context.prompt_refusal()) {
+        throw UsageError("no password: pipe it with --password-stdin (" + *no_prompt + ")");
     } else {
-        throw UsageError("no password: pipe it with --password-stdin (stdin is not a terminal)");
+        password = context.io().prompt("Password: ", false).value_or("");
     }
     if (password.empty()) throw UsageError("a password is required");
     with_password.fields.erase("--password-stdin");

@@ -45,6 +45,28 @@ Exit codes:
   9 network, TLS or timeout  10 invalid response  130 interrupted
 )";
 
+/// --fields a,b,c: member names, in order. Names are taken as given (no trimming: a member name
+/// may contain spaces); an empty name or a repeated one is a mistake worth stopping for.
+std::vector<std::string> parse_fields(const std::string& text) {
+    std::vector<std::string> fields;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t comma = text.find(',', start);
+        std::string name = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (name.empty()) {
+            throw CLI::ValidationError("--fields",
+                                       text.empty() ? std::string("empty list; expected names like id,name")
+                                                    : "empty name in '" + text + "'");
+        }
+        if (std::find(fields.begin(), fields.end(), name) != fields.end()) {
+            throw CLI::ValidationError("--fields", "'" + name + "' is named twice");
+        }
+        fields.push_back(std::move(name));
+        if (comma == std::string::npos) return fields;
+        start = comma + 1;
+    }
+}
+
 void add_global_options(CLI::App& app, GlobalOptions& o) {
     app.add_option("--base-url", o.base_url, "API base URL (default https://api.production.hyperoru.com)")
         ->type_name("URL");
@@ -96,6 +118,13 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
            },
            "largest response body accepted (default 64M; K, M, G suffixes)")
         ->type_name("SIZE");
+    app.add_option_function<std::string>(
+           "--fields", [&o](const std::string& text) { o.fields = parse_fields(text); },
+           "keep only these members (comma-separated), in this order, in json, ndjson and table "
+           "output; table columns are these fields")
+        ->type_name("LIST");
+    app.add_flag("--no-color", o.no_color,
+                 "no colour in tables (also NO_COLOR=1, TERM=dumb, or off a terminal)");
     app.add_flag("--no-input", o.no_input,
                  "never prompt, even on a terminal: what would be asked is an error instead");
 }
@@ -276,6 +305,10 @@ int run(const std::vector<std::string>& args, Io& io) {
         return k_exit_usage;
     }
     Context context(io, options);
+    if (!options.fields.empty() && options.output == "raw") {
+        // raw is the server's bytes unchanged: selecting members would contradict it.
+        return report_error(context, {"--fields does not apply to -o raw", 0, {}, {}, {}, k_exit_usage});
+    }
     return finish_output(io, run_action(context, action));
 }
 

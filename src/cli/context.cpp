@@ -33,6 +33,12 @@ Format Context::format() const {
     return m_io.stdout_is_tty ? Format::table : Format::json;  // auto
 }
 
+bool Context::colour() const {
+    if (!m_io.stdout_is_tty || m_options.no_color) return false;
+    if (const auto no_color = m_io.env("NO_COLOR"); no_color && !no_color->empty()) return false;
+    return m_io.env("TERM") != "dumb";
+}
+
 std::optional<std::string> Context::prompt_refusal() const {
     if (m_options.no_input) return "--no-input";
     if (!m_io.stdin_is_tty) return "stdin is not a terminal";

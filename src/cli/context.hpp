@@ -29,6 +29,10 @@ struct GlobalOptions {
     bool insecure = false;
     bool allow_http = false;
     std::size_t max_response_bytes = 64u * 1024u * 1024u;
+    /// --fields: the member names to keep, in this order (checked: none empty, none repeated);
+    /// empty when not given.
+    std::vector<std::string> fields;
+    bool no_color = false;
     bool no_input = false;
 };
 
@@ -57,6 +61,10 @@ public:
     std::ostream& err() noexcept { return *m_io.err; }
     const GlobalOptions& options() const noexcept { return m_options; }
     Format format() const;
+
+    /// Whether tables may colour status words: stdout is a terminal, TERM is not "dumb", and
+    /// neither --no-color nor a non-empty NO_COLOR (no-color.org) turns colour off.
+    bool colour() const;
 
     /// Why hyperoru may not ask anything (login prompts, confirmations): "--no-input", "stdin is
     /// not a terminal" or "stdout is not a terminal"; nullopt when it may. A prompt needs both

@@ -40,6 +40,15 @@ json::Value body_value(const RawReply& reply);
 const json::Value* list_items(const json::Value& value, const std::string& items_key);
 json::Value* list_items(json::Value& value, const std::string& items_key);
 
+/// --fields on one object: only the members named in `fields`, in that order. Anything but an
+/// object, and any object when `fields` is empty, is left as is.
+void keep_fields(json::Value& object, const std::vector<std::string>& fields);
+
+/// --fields on a whole result: each item of a list (a top-level array, or the items of an
+/// envelope, which itself is kept whole: see list_items), else the object itself.
+void keep_fields_of_result(json::Value& result, const std::vector<std::string>& fields,
+                           const std::string& items_key);
+
 /// Replaces the string values of secret keys (json::default_mask_keys) everywhere in `value`.
 void mask_secrets(json::Value& value);
 

@@ -93,11 +93,12 @@ inline std::string normalise_newlines(const std::string& text) {
 }
 
 /// Runs `hyperoru args...` on a pseudo-terminal, plays `dialogue`; the output has "\n" endings.
+/// TERM is "dumb" (no colour) unless `env` sets it.
 inline PtyResult cli_pty(const Env& env, std::vector<std::string> args,
                          const std::vector<PtyStep>& dialogue = {}) {
     args.insert(args.begin(), HYPERORU_BINARY);
     auto vars = env.vars;
-    vars["TERM"] = "dumb";
+    vars.try_emplace("TERM", "dumb");
     auto result = hyperoru::test::run_in_pty(args, vars, dialogue);
     result.output = normalise_newlines(result.output);
     return result;

@@ -1,8 +1,112 @@
-// End-to-end: output niceties with the real binary against the stand-in: no prompt with
-// --no-input.
+// End-to-end: output niceties with the real binary against the stand-in: --fields in JSON,
+// NDJSON and tables (also of an envelope), colour of status words on a terminal and the ways to
+// turn it off, and no prompt with --no-input.
 #include "e2e/resources.hpp"
 
 using namespace e2e_resources;
+
+TEST_CASE("e2e: account list --fields name,id in JSON, NDJSON and a table") {
+    StandIn server;
+    const TokenEnv env;
+    const auto json = cli(env, at(server, {"account", "list", "--fields", "name,id"}));
+    CHECK(json.rc == 0);
+    CHECK(json.out == "[\n  {\n    \"name\": \"Main Account\",\n    \"id\": 1\n  }\n]\n");
+    CHECK(json.err.empty());
+
+    const auto exact = cli(env, at(server, {"--fields", "current_cash,name,initial_capital,absent", "account",
+                                            "list", "--include-hidden"}));
+    CHECK(exact.rc == 0);
+    CHECK(exact.out ==
+          "[\n"
+          "  {\n    \"current_cash\": 1000.0,\n    \"name\": \"Main Account\",\n    \"initial_capital\": "
+          "1000.0\n  },\n"
+          "  {\n    \"current_cash\": 480.25,\n    \"name\": \"Hidden Scalper\",\n    \"initial_capital\": "
+          "500.0\n"
+          "  }\n"
+          "]\n");
+
+    const auto ndjson = cli(env, at(server, {"-o", "ndjson", "account", "list", "--include-hidden",
+                                             "--fields", "id,current_cash"}));
+    CHECK(ndjson.rc == 0);
+    CHECK(ndjson.out == "{\"id\":1,\"current_cash\":1000.0}\n{\"id\":2,\"current_cash\":480.25}\n");
+
+    const auto table = cli_pty(env, at(server, {"account", "list", "--fields", "name,id"}));
+    CHECK(table.exit_code == 0);
+    CHECK(table.output == "NAME          ID\nMain Account  1\n");
+    const auto piped_table =
+        cli(env,
+            at(server, {"-o", "table", "account", "list", "--include-hidden", "--fields", "name,id,absent"}));
+    CHECK(piped_table.rc == 0);
+    CHECK(piped_table.out == "NAME            ID  ABSENT\nMain Account    1   -\nHidden Scalper  2   -\n");
+
+    const auto raw = cli(env, at(server, {"-o", "raw", "account", "list", "--fields", "name,id"}));
+    CHECK(raw.rc == 2);
+    CHECK(raw.out.empty());
+    CHECK(raw.err == "hyperoru: error: --fields does not apply to -o raw\n");
+
+    const auto list = req("GET", "/api/account/list");
+    const auto hidden = req("GET", "/api/account/list?include_hidden=true");
+    CHECK(describe(server.requests()) == describe({list, hidden, hidden, list, hidden}));
+}
+
+TEST_CASE("e2e: --fields on an envelope keeps it and trims its items") {
+    StandIn server({"--envelope"});
+    const TokenEnv env;
+    const auto r = cli(env, at(server, {"account", "list", "--fields", "id,name"}));
+    CHECK(r.rc == 0);
+    CHECK(r.out ==
+          "{\n"
+          "  \"items\": [\n"
+          "    {\n"
+          "      \"id\": 1,\n"
+          "      \"name\": \"Main Account\"\n"
+          "    }\n"
+          "  ],\n"
+          "  \"total\": 1,\n"
+          "  \"page\": 1,\n"
+          "  \"per_page\": 1,\n"
+          "  \"next\": null\n"
+          "}\n");
+    CHECK(r.err.empty());
+}
+
+TEST_CASE("e2e: status words are coloured on a terminal, not with NO_COLOR or --no-color") {
+    StandIn server;
+    TokenEnv env;
+    seed(server, R"({"kind": "orders", "count": 1})");
+    seed(server, R"({"kind": "orders", "count": 1, "fields": {"status": "cancelled"}})");
+    seed(server, R"({"kind": "orders", "count": 1, "fields": {"status": "executed"}})");
+    env.set("TERM", "xterm");
+    const std::vector<std::string> orders = at(server, {"order", "list", "--account", "1"});
+    const std::string header = "ID  ACCOUNT  SYMBOL  SIDE  TYPE    QUANTITY  PRICE  STATUS\n";
+    const auto coloured = cli_pty(env, orders);
+    CHECK(coloured.exit_code == 0);
+    CHECK(coloured.output ==
+          header +
+              "42  1        BTC     buy   market  0.01      -      \x1b[33mpending\x1b[0m\n"
+              "43  1        ETH     sell  market  0.01      -      \x1b[31mcancelled\x1b[0m\n"
+              "44  1        SOL     buy   market  0.01      -      executed\n");
+    const std::string plain = header +
+                              "42  1        BTC     buy   market  0.01      -      pending\n"
+                              "43  1        ETH     sell  market  0.01      -      cancelled\n"
+                              "44  1        SOL     buy   market  0.01      -      executed\n";
+    auto no_color_flag = orders;
+    no_color_flag.emplace_back("--no-color");
+    const auto flag = cli_pty(env, no_color_flag);
+    CHECK(flag.exit_code == 0);
+    CHECK(flag.output == plain);
+
+    const auto health = cli_pty(env, at(server, {"health"}));
+    CHECK(health.exit_code == 0);
+    CHECK(health.output == "status  \x1b[32mhealthy\x1b[0m\n");
+
+    env.set("NO_COLOR", "1");
+    const auto variable = cli_pty(env, orders);
+    CHECK(variable.exit_code == 0);
+    CHECK(variable.output == plain);
+    const auto health_plain = cli_pty(env, at(server, {"health"}));
+    CHECK(health_plain.output == "status  healthy\n");
+}
 
 TEST_CASE("e2e: --no-input on a terminal: login and a destructive command ask nothing") {
     StandIn server;

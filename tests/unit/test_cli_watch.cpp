@@ -1,6 +1,7 @@
 // watch and the one-shot stream commands in-process, over the in-memory WebSocket server.
 #include <catch2/catch.hpp>
 
+#include <deque>
 #include <fstream>
 
 #include "support/cli_fixture.hpp"
@@ -43,6 +44,32 @@ TEST_CASE("watch: readable lines on a terminal, control characters neutralised",
     CHECK(cli.out ==
           "00:00:00  model_chat  account_id=1  reasoning=Buy\\x1B[2J now\\nok\n"
           "00:00:00  trades  symbol=BTC  price=67012.50\n");
+}
+
+TEST_CASE("watch: --fields keeps those fields of each event, values exact", "[watch]") {
+    LoggedIn cli;
+    const std::deque<WsStep> script = {
+        WsStep::message(R"({"type": "trades", "request_id": "9", "data": {"symbol": "PEPE", "side": "buy",)"
+                        R"( "price": 0.00000012, "api_key": "k"}})"),
+        WsStep::message(R"({"type":"trades","symbol":"BTC","price":67012.50,"side":"sell"})"),
+        WsStep::message(R"({"type":"note","data":"plain"})"), WsStep::message("not json"),
+        WsStep::message("[1,2]")};
+    cli.ws.open(script);
+    CHECK(cli.run({"watch", "--count", "5", "--fields", "price,api_key,absent"}) == 0);
+    CHECK(cli.out ==
+          "{\"type\":\"trades\",\"request_id\":\"9\",\"data\":{\"price\":0.00000012,\"api_key\":\"********\"}"
+          "}\n"
+          "{\"type\":\"trades\",\"price\":67012.50}\n"
+          "{\"type\":\"note\"}\n"
+          "not json\n"
+          "[1,2]\n");
+
+    cli.stdout_tty = true;
+    cli.ws.open(script);
+    CHECK(cli.run({"watch", "--count", "2", "--fields", "side,price"}) == 0);
+    CHECK(cli.out ==
+          "00:00:00  trades  side=buy  price=0.00000012\n"
+          "00:00:00  trades  side=sell  price=67012.50\n");
 }
 
 TEST_CASE("watch: drops, reconnects and gives up per the flags", "[watch]") {

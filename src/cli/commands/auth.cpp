@@ -186,7 +186,8 @@ int run_status(Context& context) {
     reply.content_type = "application/json";
     reply.body = json.str();
 
-    if (context.format() == Format::table) {
+    // The layout for people; with --fields, key/value lines of just those members.
+    if (context.format() == Format::table && context.options().fields.empty()) {
         std::string who = "unknown (token from the environment)";
         if (s.token_origin == Origin::config) {
             who = s.stored.username.value_or("-");

@@ -188,6 +188,7 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
             if (limit_reached()) break;
             ++count;
             if (format == Format::ndjson) {
+                keep_fields(item, context.options().fields);
                 json::write_ndjson(context.out(), item, json::default_mask_keys());
             } else {
                 all.items().push_back(std::move(item));

@@ -112,7 +112,7 @@ int run_klines(Context& context, const CommandSpec& spec, const Given& given) {
 // program dev-guide: §2.7 says the guide is printed as Markdown text.
 int run_dev_guide(Context& context, const CommandSpec& spec, const Given& given) {
     const RawReply reply = context.client().invoke(*spec.endpoint);
-    if (context.format() == Format::table && !reply.body.empty()) {
+    if (context.format() == Format::table && context.options().fields.empty() && !reply.body.empty()) {
         const json::Value value = body_value(reply);
         if (const json::Value* guide = value.find("guide"); guide != nullptr && guide->is_string()) {
             context.out() << guide->text();

@@ -2,6 +2,7 @@
 // requests (`ws request`, `ws bootstrap`, `snapshot`, `asset-curve`).
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -82,12 +83,34 @@ std::string clock_text(std::chrono::system_clock::time_point t) {
     return buffer;
 }
 
+/// --fields on a stream message: the event's fields are its `data` object when it has one (as
+/// on the readable line), else the message's own members, of which `type` and `request_id` are
+/// always kept: they say what the message is. The result is compact JSON, values exact and
+/// secrets masked; a message that is not a JSON object is left as received.
+std::string select_fields(const std::string& text, const std::vector<std::string>& fields) {
+    if (fields.empty() || !json::is_valid(text)) return text;
+    json::Value value = json::parse(text);
+    if (!value.is_object()) return text;
+    const auto data = std::find_if(value.members().begin(), value.members().end(),
+                                   [](const auto& member) { return member.first == "data"; });
+    if (data != value.members().end() && data->second.is_object()) {
+        keep_fields(data->second, fields);
+    } else {
+        std::vector<std::string> with_kind = {"type", "request_id"};
+        for (const std::string& field : fields) {
+            if (field != "type" && field != "request_id") with_kind.push_back(field);
+        }
+        keep_fields(value, with_kind);
+    }
+    return json::to_string(value, json::PrintOptions{false, json::default_mask_keys()});
+}
+
 /// One readable line for a terminal: UTC time, type, then the payload's fields. Long text (the
 /// AI's reasoning) is shown as it is, with control characters made harmless.
-std::string readable(const ws::Message& message, std::chrono::system_clock::time_point at) {
+std::string readable(const std::string& text, std::chrono::system_clock::time_point at) {
     std::string line = clock_text(at) + "  ";
-    if (!json::is_valid(message.text)) return line + "?  " + sanitize_for_terminal(message.text);
-    const json::Value value = json::parse(message.text);
+    if (!json::is_valid(text)) return line + "?  " + sanitize_for_terminal(text);
+    const json::Value value = json::parse(text);
     const json::Value* type = value.find("type");
     line += type != nullptr && type->is_string() ? sanitize_for_terminal(type->text()) : std::string("?");
     const json::Value* data = value.find("data");
@@ -124,10 +147,11 @@ int run_watch(Context& context, const WatchOptions& options) {
                 context.err() << "hyperoru: binary frame of " << message.size << " bytes ignored\n";
                 return true;
             }
+            const std::string text = select_fields(message.text, context.options().fields);
             if (readable_lines) {
-                out << readable(message, context.now()) << '\n';
+                out << readable(text, context.now()) << '\n';
             } else {
-                out << message.text << '\n';  // exactly as received, one message per line
+                out << text << '\n';  // exactly as received (without --fields), one message per line
             }
             out.flush();
             if (!out) {  // `| head -3` closed the pipe: end quietly

@@ -1,8 +1,9 @@
 # Install and package tests (cmake/Install.cmake): `cmake --install` into a prefix under the build
 # tree, then the example program (examples/) built against that prefix twice, as a CMake project
-# (find_package) and with pkg-config, and run against the installed hyperoru-sandbox; and the
-# .deb from cpack, unpacked and run. They use what the build produced, so run them after a full
-# build. Included from tests/CMakeLists.txt.
+# (find_package) and with pkg-config, and run against the installed hyperoru-sandbox; the
+# installed sandbox's demo mode with the installed binary; and the .deb from cpack, unpacked and
+# run. They use what the build produced, so run them after a full build. Included from
+# tests/CMakeLists.txt.
 find_program(HYPERORU_BASH bash REQUIRED)
 set(HYPERORU_INSTALL_WORK "${CMAKE_CURRENT_BINARY_DIR}/install-test")
 set(HYPERORU_INSTALL_PREFIX "${HYPERORU_INSTALL_WORK}/prefix")
@@ -27,6 +28,12 @@ foreach(mode IN ITEMS cmake pkg-config)
                    "${CMAKE_CXX_COMPILER}")
   set_tests_properties("${name}" PROPERTIES FIXTURES_REQUIRED hyperoru_install_prefix TIMEOUT 300)
 endforeach()
+
+set(name "install: the installed hyperoru-sandbox runs in demo mode: demo orders, a push within 15 s")
+add_test(NAME "${name}"
+         COMMAND "${HYPERORU_BASH}" "${CMAKE_CURRENT_LIST_DIR}/install/sandbox.sh"
+                 "${HYPERORU_INSTALL_PREFIX}" "${HYPERORU_INSTALL_WORK}/sandbox")
+set_tests_properties("${name}" PROPERTIES FIXTURES_REQUIRED hyperoru_install_prefix TIMEOUT 120)
 
 add_test(NAME "install: cpack -G DEB makes a package with its dependencies that runs unpacked"
          COMMAND "${HYPERORU_BASH}" "${CMAKE_CURRENT_LIST_DIR}/install/deb.sh"

@@ -258,6 +258,51 @@ TEST_CASE("stand-in api: orders are created, listed, executed, cancelled and pro
     CHECK(parse(get(server, "/api/account/1/overview")).at("total_trades") == 44);
 }
 
+// Demo mode (--demo; the installed hyperoru-sandbox's default): four orders on the two traders,
+// one of each status, shaped as the order routes make them.
+const std::string k_demo_order_42 =
+    R"({"id": 42, "account_id": 1, "symbol": "BTC", "side": "buy", "order_type": "limit", "price": 66500.0, "quantity": 0.01, "status": "pending"})";
+const std::string k_demo_orders_1 =
+    k_demo_order_42 + ", " +
+    R"({"id": 43, "account_id": 1, "symbol": "ETH", "side": "sell", "order_type": "market", "quantity": 0.5, "status": "executed"})";
+const std::string k_demo_orders_2 =
+    R"({"id": 44, "account_id": 2, "symbol": "SOL", "side": "buy", "order_type": "limit", "price": 135.5, "quantity": 2.0, "status": "cancelled"}, )"
+    R"({"id": 45, "account_id": 2, "symbol": "BTC", "side": "sell", "order_type": "market", "quantity": 0.005, "status": "executed"})";
+
+TEST_CASE("stand-in api: --demo seeds orders on both traders, and reset brings them back") {
+    StandIn server({"--demo"});
+    CHECK(get(server, "/api/orders/user/1") == "[" + k_demo_orders_1 + ", " + k_demo_orders_2 + "]");
+    CHECK(get(server, "/api/orders/account/1") == "[" + k_demo_orders_1 + "]");
+    CHECK(get(server, "/api/orders/account/2") == "[" + k_demo_orders_2 + "]");
+    CHECK(get(server, "/api/orders/pending") == "[" + k_demo_order_42 + "]");
+    // The executed ones count as trades.
+    CHECK(parse(get(server, "/api/account/1/overview")).at("total_trades") == 43);
+    CHECK(parse(get(server, "/api/account/2/overview")).at("total_trades") == 1);
+    // Only the pending one can be cancelled; new orders continue after the demo ids.
+    CHECK(call(server, "POST", "/api/orders/cancel/44").body ==
+          error_body("Order is not pending", "ORDER_NOT_PENDING", 1));
+    CHECK(call(server, "POST", "/api/orders/cancel/42").body == R"({"status": "ok", "order_id": 42})");
+    CHECK(
+        call(server, "POST", "/api/orders/create", k_order_body).body ==
+        R"({"id": 46, "account_id": 1, "symbol": "BTC", "side": "buy", "order_type": "market", "quantity": 0.01, "status": "pending"})");
+    CHECK(get(server, "/api/orders/pending").find(R"("id": 42)") == std::string::npos);
+
+    server.reset();
+    CHECK(get(server, "/api/orders/user/1") == "[" + k_demo_orders_1 + ", " + k_demo_orders_2 + "]");
+    CHECK(get(server, "/api/orders/pending") == "[" + k_demo_order_42 + "]");
+}
+
+TEST_CASE("stand-in api: without demo mode (standin.py's default, or --no-demo) there are no orders") {
+    for (const auto& args : {std::vector<std::string>{}, std::vector<std::string>{"--no-demo"}}) {
+        StandIn server(args);
+        CHECK(get(server, "/api/orders/user/1") == "[]");
+        CHECK(get(server, "/api/orders/pending") == "[]");
+        CHECK(parse(get(server, "/api/account/1/overview")).at("total_trades") == 42);
+        server.reset();
+        CHECK(get(server, "/api/orders/user/1") == "[]");
+    }
+}
+
 TEST_CASE("stand-in api: klines are deterministic literal numbers, backfills complete") {
     StandIn server;
     const auto week =

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -353,6 +354,50 @@ TEST_CASE("stand-in ws: each request type gets its exact reply with the echoed r
         ws.ask(
             R"({"type": "place_order", "request_id": "13", "data": {"account_id": 1, "symbol": "BTC", "name": "Long BTC", "side": "buy", "order_type": "market", "quantity": 0.01}})") ==
         R"({"type": "order_placed", "request_id": "13", "data": {"id": 42, "account_id": 1, "symbol": "BTC", "side": "buy", "order_type": "market", "quantity": 0.01, "status": "pending"}})");
+}
+
+/// A demo push with its timestamp (the current UTC time) replaced by "T", once it has the form.
+std::string timestamp_elided(const std::string& text) {
+    static const std::regex stamp(R"("timestamp": "\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")");
+    return std::regex_replace(text, stamp, R"("timestamp": "T")");
+}
+
+TEST_CASE("stand-in ws: --demo pushes asset_curve to subscribed connections and bootstraps the open order") {
+    StandIn server({"--demo", "--ws-demo-interval", "0.05"});
+    WsClient other(server, k_ws);  // subscribed to trades only: it gets no asset_curve push
+    REQUIRE(other.status() == 101);
+    CHECK(other.ask(R"({"type": "subscribe", "request_id": "1", "data": {"channels": ["trades"]}})") ==
+          R"({"type": "subscribed", "request_id": "1", "data": {"channels": ["trades"]}})");
+
+    WsClient ws(server, k_ws);
+    REQUIRE(ws.status() == 101);
+    // Not subscribed yet, so the reply is the next frame.
+    CHECK(
+        ws.ask(R"({"type": "bootstrap", "request_id": "1"})") ==
+        R"({"type": "bootstrap", "request_id": "1", "data": {"accounts": [{"id": 1, "name": "Main Account"}], "positions": [], "active_orders": [{"id": 42, "account_id": 1, "symbol": "BTC", "side": "buy", "order_type": "limit", "price": 66500.0, "quantity": 0.01, "status": "pending"}]}})");
+    CHECK(ws.ask(R"({"type": "subscribe", "request_id": "2", "data": {"channels": ["asset_curve"]}})") ==
+          R"({"type": "subscribed", "request_id": "2", "data": {"channels": ["asset_curve"]}})");
+    // Pushes carry no request_id; equity and daily PnL grow by 12.50 per push to this connection.
+    CHECK(
+        timestamp_elided(ws.read_text()) ==
+        R"({"type": "asset_curve", "data": {"account_id": 1, "timestamp": "T", "equity": 10012.50, "daily_pnl": 12.50}})");
+    CHECK(
+        timestamp_elided(ws.read_text()) ==
+        R"({"type": "asset_curve", "data": {"account_id": 1, "timestamp": "T", "equity": 10025.00, "daily_pnl": 25.00}})");
+    CHECK(other.ask(R"({"type": "bootstrap", "request_id": "2"})")
+              .rfind(R"({"type": "bootstrap", "request_id": "2")", 0) == 0);
+
+    // After switch_account the pushes are for that trader: its cash (480.25) plus the PnL.
+    ws.send_text(R"({"type": "switch_account", "request_id": "3", "data": {"account_id": 2}})");
+    std::string text;
+    while ((text = ws.read_text()).find(R"("type": "asset_curve")") != std::string::npos) {
+    }
+    CHECK(text == R"({"type": "account_switched", "request_id": "3", "data": {"account_id": 2}})");
+    const auto push = nlohmann::json::parse(ws.read_text());
+    CHECK(push.at("type") == "asset_curve");
+    CHECK(push.at("data").at("account_id") == 2);
+    CHECK(push.at("data").at("equity").get<double>() - push.at("data").at("daily_pnl").get<double>() ==
+          Approx(480.25));
 }
 
 TEST_CASE("stand-in ws: without a token in the URL the connect message authenticates") {

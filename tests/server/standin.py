@@ -10,7 +10,11 @@ items and to script responses and connection faults.
 
 Usage: standin.py [--host 127.0.0.1] [--port 0] [--token T]... [--login-token T] [--no-logout]
                   [--envelope] [--sse-framing chunked|close] [--sse-delay SECONDS]
-                  [--ws-demo-interval SECONDS] [--tls-cert FILE --tls-key FILE] [--quiet]
+                  [--demo | --no-demo] [--ws-demo-interval SECONDS]
+                  [--tls-cert FILE --tls-key FILE] [--quiet]
+Installed as hyperoru-sandbox, the offline sandbox of the README; run under that name it starts
+in demo mode (seeded orders, WebSocket pushes every 3 s; see HELP_EPILOG), run as standin.py it
+does not, and the test suites rely on that seeded state byte for byte.
 Once listening it prints "PORT <n>" on stdout: the test harness waits for that line instead of
 sleeping or polling the port. With --tls-cert/--tls-key (PEM files) everything, REST and /ws, is
 served over TLS on that same port.
@@ -21,8 +25,9 @@ WebSocket side" below for the messages and the close codes.
 
 Control endpoints (never logged, never scripted, no token):
   GET  /__standin/requests  the log of API requests received, oldest first
-  POST /__standin/reset     back to the seeded state (log and scripts cleared too; also the
-                            WebSocket log, counters and switches, open WebSockets dropped)
+  POST /__standin/reset     back to the seeded state, the demo orders included in demo mode
+                            (log and scripts cleared too; also the WebSocket log, counters and
+                            switches, open WebSockets dropped)
   POST /__standin/script    {"method", "path", "responses": [...]}: canned responses and faults
   POST /__standin/seed      {"kind": "accounts", "count": 250, "fields": {...}}: adds generated
                             items ("Trader 0001", ...) with ids continuing; kinds: SEED_KINDS
@@ -107,6 +112,25 @@ PRICES = {
     for symbol, price in [("BTC", "67012.50"), ("ETH", "3450.25"), ("SOL", "142.7"),
                           ("PEPE", "0.00000012"), ("ARB", '"0.8125"')]
 }
+
+# Demo mode (--demo, the default when run as hyperoru-sandbox) adds these orders to the seeded
+# state, one of each status on the two traders, shaped as create_order and the order routes make
+# them (a price only on limit orders). Orders allocated later continue at DEMO_NEXT_ORDER_ID.
+DEMO_ORDERS = [
+    {"id": 42, "account_id": 1, "symbol": "BTC", "side": "buy", "order_type": "limit",
+     "price": 66500.0, "quantity": 0.01, "status": "pending"},
+    {"id": 43, "account_id": 1, "symbol": "ETH", "side": "sell", "order_type": "market",
+     "quantity": 0.5, "status": "executed"},
+    {"id": 44, "account_id": 2, "symbol": "SOL", "side": "buy", "order_type": "limit",
+     "price": 135.5, "quantity": 2.0, "status": "cancelled"},
+    {"id": 45, "account_id": 2, "symbol": "BTC", "side": "sell", "order_type": "market",
+     "quantity": 0.005, "status": "executed"},
+]
+FIRST_ORDER_ID = 42
+DEMO_NEXT_ORDER_ID = 46
+DEMO_PUSH_INTERVAL = 3.0  # seconds between WebSocket pushes in demo mode
+# Run under this name (the installed stand-in), the program starts in demo mode.
+SANDBOX_NAME = "hyperoru-sandbox"
 
 SEEDED_PROGRAMS = [{"id": 1, "name": "Grid Bot", "code": "fn run(ctx) { ... }", "enabled": True,
                     "created_at": "2026-04-01T00:00:00Z"}]
@@ -275,7 +299,10 @@ class State:
         # Tokens issued by login are forgotten too: a reset is a fresh server. Token -> user id.
         self.tokens = {token: 1 for token in [SEEDED_TOKEN, *self.options.token]}
         self.exchange_config = {"selected_exchange": "hyperliquid"}
-        self.orders = Collection("Order", "ORDER_NOT_FOUND", [], 42)
+        if self.options.demo:
+            self.orders = Collection("Order", "ORDER_NOT_FOUND", DEMO_ORDERS, DEMO_NEXT_ORDER_ID)
+        else:
+            self.orders = Collection("Order", "ORDER_NOT_FOUND", [], FIRST_ORDER_ID)
         self.backfills = Collection("Backfill task", "TASK_NOT_FOUND", SEEDED_BACKFILLS, 123)
         self.programs = Collection("Program", "PROGRAM_NOT_FOUND", SEEDED_PROGRAMS, 2)
         self.program_backtests = Collection("Backtest", "BACKTEST_NOT_FOUND", [], 1)
@@ -1334,8 +1361,9 @@ WS_REJECTIONS = {401: ("Invalid or expired session token", "UNAUTHORIZED"),
 # "10012.50" exactly, and these are the contract's documented examples byte for byte.
 WS_NOT_AUTHENTICATED = ('{"type": "error", "data": {"error": "not authenticated", '
                         '"code": "UNAUTHORIZED"}}')
-WS_BOOTSTRAP = ('{"accounts": [{"id": 1, "name": "Main Account"}], "positions": [], '
-                '"active_orders": []}')
+WS_BOOTSTRAP_HEAD = ('{"accounts": [{"id": 1, "name": "Main Account"}], "positions": [], '
+                     '"active_orders": ')
+WS_BOOTSTRAP = WS_BOOTSTRAP_HEAD + '[]}'
 WS_MAIN_SNAPSHOT = ('{"equity": 10000.0, "positions": [{"symbol": "BTC", "side": "long", '
                     '"size": 0.05, "unrealized_pnl": 75.0}]}')
 WS_CURVE_TIMES = ["2026-11-18T00:00:00Z", "2026-11-21T12:00:00Z", "2026-11-25T00:00:00Z"]
@@ -1488,6 +1516,7 @@ class WsConnection:
         self.authenticated, self.user_id = authenticated, user_id
         self.account_id = 1
         self.channels = []
+        self.demo_pushes = 0  # asset_curve pushes made to it (ws_demo_pusher, under state.lock)
         # The connection thread's own.
         self.sock = self.state = None
         self.inbuf = bytearray()
@@ -1815,7 +1844,11 @@ def ws_connect(state, connection, data):
 
 
 def ws_bootstrap(state, connection, data):
-    return "bootstrap", WS_BOOTSTRAP
+    # "Active orders" (contract section 3.3): the pending ones on the user's traders, as the
+    # order routes show them; none (the seeded state) gives the documented example exactly.
+    owned = {a["id"] for a in state.accounts.items if a["user_id"] == connection.user_id}
+    active = [o for o in state.orders.items if o["status"] == "pending" and o["account_id"] in owned]
+    return "bootstrap", WS_BOOTSTRAP_HEAD + dump(active) + "}"
 
 
 def ws_subscribe(state, connection, data):
@@ -1959,24 +1992,45 @@ def buffered_bytes(handler):
     return handler.rfile.read(len(data)) if data else b""
 
 
-def ws_demo_pusher(hub, interval):
-    """--ws-demo-interval: an asset_curve push to every authenticated connection, for demos."""
+def cash_hundredths(account):
+    """The account's current cash in hundredths; 0 when it is not a number (PUT takes any)."""
+    try:
+        return round(float(account.get("current_cash") or 0) * 100)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+def ws_demo_pusher(state, interval):
+    """--ws-demo-interval (3 s in demo mode): every `interval` seconds, an asset_curve push
+    ("equity and daily PnL updates", contract section 3.4) to each authenticated connection
+    subscribed to asset_curve, for the account it is switched to (switch_account; account 1 by
+    default). The n-th push to a connection carries equity base + 12.50 n and daily_pnl 12.50 n,
+    where the base is the snapshot's equity (10000.0 for account 1, else the current cash), and
+    the current UTC time. Push messages have no request_id (contract section 3.5)."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-    tick = 0
     while True:
         time.sleep(interval)  # the pace of the demo itself, not a synchronisation
-        tick += 1
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        equity = decimal_text(1000000 + 1250 * tick, 2).text  # "10012.50": exact lexemes
-        pnl = decimal_text(1250 * tick, 2).text
-        text = ('{"type": "asset_curve", "data": {"account_id": 1, "timestamp": "%s", '
-                '"equity": %s, "daily_pnl": %s}}' % (stamp, equity, pnl))
-        frame = ws_frame(WS_TEXT, text.encode())
-        with hub.lock:
-            connections = list(hub.connections.values())
-        for connection in connections:
-            if connection.authenticated:
-                connection.post(frame)
+        pushes = []
+        with state.lock:  # lock order: state.lock, then hub.lock (see above)
+            with state.ws.lock:
+                connections = [state.ws.connections[n] for n in sorted(state.ws.connections)]
+            for connection in connections:
+                if not connection.authenticated or "asset_curve" not in connection.channels:
+                    continue
+                account = state.accounts.find(connection.account_id)
+                if account is None or account["id"] in state.deleted_accounts:
+                    continue
+                connection.demo_pushes += 1
+                base = 1000000 if account["id"] == 1 else cash_hundredths(account)
+                step = 1250 * connection.demo_pushes  # hundredths: "10012.50", exact lexemes
+                text = ('{"type": "asset_curve", "data": {"account_id": %s, "timestamp": "%s", '
+                        '"equity": %s, "daily_pnl": %s}}' % (
+                            dump(account["id"]), stamp, decimal_text(base + step, 2).text,
+                            decimal_text(step, 2).text))
+                pushes.append((connection, ws_frame(WS_TEXT, text.encode())))
+        for connection, frame in pushes:
+            connection.post(frame)
 
 
 # -- control endpoints for the WebSocket side -----------------------------------------------------
@@ -2766,8 +2820,40 @@ def raise_stop(signum, frame):
     raise Stop()
 
 
+HELP_DESCRIPTION = """\
+Local stand-in of the Hyperoru API: the whole contract (REST under /api, the WebSocket /ws, the
+Hyper AI chat stream) on 127.0.0.1, with seeded data, for developing and testing scripts and
+programs without touching production. It prints "PORT <n>" on stdout once it listens."""
+
+HELP_EPILOG = """\
+seeded data:
+  a user (login trader@example.com or username trader1, password: secret), two AI traders
+  (accounts 1 "Main Account" and 2 "Hidden Scalper", hidden from the dashboard), prices of BTC,
+  ETH, SOL, PEPE and ARB, candles (klines), programs, prompts, signals and factors.
+
+demo mode (--demo; the default when run as hyperoru-sandbox, --no-demo turns it off):
+  four orders as well: an open (pending) BTC limit buy (id 42) and a filled (executed) ETH
+  market sell (43) on trader 1, a cancelled SOL limit buy (44) and a filled BTC market sell (45)
+  on trader 2; and an asset_curve push (equity and daily PnL) every 3 seconds to each WebSocket
+  subscribed to asset_curve. --ws-demo-interval sets another pace, 0 turns the pushes off.
+  POST /__standin/reset goes back to this state. Without demo mode there are no orders, and no
+  pushes unless --ws-demo-interval asks for them (the state the test suites rely on).
+
+example session:
+  hyperoru-sandbox --port 8080 &
+  export HYPERORU_BASE_URL=http://127.0.0.1:8080
+  echo secret | hyperoru login --email trader@example.com --password-stdin
+  hyperoru order list --user 1      # the demo orders
+  hyperoru watch                    # an asset_curve push every 3 s; Ctrl-C ends it
+
+control endpoints (no token): GET /__standin/requests (the requests received), POST
+/__standin/reset (back to the seeded state), POST /__standin/script (canned responses and
+faults), POST /__standin/seed (generated items); see the top of the script for the rest."""
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Local stand-in of the Hyperoru API")
+    parser = argparse.ArgumentParser(description=HELP_DESCRIPTION, epilog=HELP_EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--token", action="append", default=[],
@@ -2781,15 +2867,27 @@ def main(argv=None):
                         help="frame the chat stream with chunked encoding or by closing")
     parser.add_argument("--sse-delay", type=float, default=0.01,
                         help="seconds between the pieces of the chat stream")
-    parser.add_argument("--ws-demo-interval", type=float, default=0.0,
-                        help="push an asset_curve message to every open WebSocket every N "
-                             "seconds (0: never)")
+    parser.add_argument("--demo", action=argparse.BooleanOptionalAction, default=None,
+                        help="demo mode: seeded orders and WebSocket pushes (default: on when "
+                             "run as %s, else off)" % SANDBOX_NAME)
+    parser.add_argument("--ws-demo-interval", type=float, default=None, metavar="SECONDS",
+                        help="push an asset_curve message to every WebSocket subscribed to "
+                             "asset_curve every SECONDS (0: never; default %g in demo mode, "
+                             "else 0)" % DEMO_PUSH_INTERVAL)
     parser.add_argument("--tls-cert", help="PEM certificate (chain) file: serve HTTPS and WSS")
     parser.add_argument("--tls-key", help="PEM private key file of --tls-cert")
     parser.add_argument("--quiet", action="store_true")
     options = parser.parse_args(argv)
     if (options.tls_cert is None) != (options.tls_key is None):
         parser.error("--tls-cert and --tls-key go together")
+    # The installed sandbox is for people trying things out, the test suites run standin.py:
+    # the program's name picks the default, an explicit --demo or --no-demo wins.
+    if options.demo is None:
+        options.demo = parser.prog == SANDBOX_NAME
+    if options.ws_demo_interval is None:
+        options.ws_demo_interval = DEMO_PUSH_INTERVAL if options.demo else 0.0
+    if not options.ws_demo_interval >= 0:  # also refuses nan
+        parser.error("--ws-demo-interval must be 0 or more seconds")
 
     if ":" in options.host:
         Server.address_family = socket.AF_INET6
@@ -2804,7 +2902,7 @@ def main(argv=None):
             parser.error("cannot load --tls-cert/--tls-key: %s" % e)
         server.ssl_context = context
     if options.ws_demo_interval > 0:
-        threading.Thread(target=ws_demo_pusher, args=(server.state.ws, options.ws_demo_interval),
+        threading.Thread(target=ws_demo_pusher, args=(server.state, options.ws_demo_interval),
                          daemon=True).start()
     port = server.server_address[1]
     try:
@@ -2816,6 +2914,13 @@ def main(argv=None):
             scheme = "https" if options.tls_cert else "http"
             print("hyperoru stand-in listening on %s://%s:%d" % (scheme, options.host, port),
                   file=sys.stderr, flush=True)
+            if options.demo:
+                pushes = ("an asset_curve push every %g s" % options.ws_demo_interval
+                          if options.ws_demo_interval > 0 else "no WebSocket pushes")
+                print("demo mode: %d seeded orders on 2 traders, %s; log in as %s "
+                      "(%s --help shows the password and an example session)"
+                      % (len(DEMO_ORDERS), pushes, SEEDED_USER["email"], parser.prog),
+                      file=sys.stderr, flush=True)
         server.serve_forever()
     except Stop:
         pass

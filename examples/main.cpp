@@ -42,17 +42,16 @@ int main(int argc, char** argv) {
 
     const hyperoru::http::GlobalInit curl;  // once per process, before any transport
     try {
-        // Logging in needs no token; the reply carries the session token for every other call.
+        // Logging in needs no token; the reply carries the session token for every other call,
+        // which set_token hands to this same client (and its connection).
         hyperoru::ClientOptions options;
         options.base_url = base_url;
-        hyperoru::Client anonymous(options, hyperoru::http::make_curl_transport({}));
+        hyperoru::Client client(options, hyperoru::http::make_curl_transport({}));
         const auto login =
-            anonymous.login({.by = hyperoru::Credentials::By::email, .login = email, .password = password});
+            client.login({.by = hyperoru::Credentials::By::email, .login = email, .password = password});
+        client.set_token(login.value.session_token);
         const auto& user = login.value.user;
         std::cout << "Logged in as " << (user && user->username ? *user->username : email) << "\n";
-
-        options.token = login.value.session_token;
-        hyperoru::Client client(options, hyperoru::http::make_curl_transport({}));
 
         // Each call returns the decoded model (.value) and the raw reply (.raw).
         const auto accounts = client.list_accounts();

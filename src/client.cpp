@@ -83,6 +83,12 @@ Client::Client(ClientOptions options, std::unique_ptr<http::Transport> transport
 
 Client::~Client() = default;
 
+void Client::set_token(std::optional<std::string> token) {
+    // Checked when a request is built (build_request), as a token from ClientOptions is: an
+    // empty one is "not logged in", one with CR or LF a UsageError.
+    m_options.token = std::move(token);
+}
+
 namespace {
 
 /// §1.1: only a 307 or 308 to the same scheme, host and port is followed, and only once.

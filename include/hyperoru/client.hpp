@@ -105,8 +105,18 @@ public:
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
 
-    /// The options the client was made with.
+    /// The options the client was made with (the base URL without trailing '/'), with the token
+    /// last given to set_token().
     const ClientOptions& options() const noexcept { return m_options; }
+
+    /// Replaces the session token for the calls that follow; std::nullopt (or an empty token)
+    /// removes it, and authenticated calls then throw AuthError before sending anything. Made
+    /// for logging in and carrying on with the same client, and so the same connection:
+    /// `client.set_token(client.login(credentials).value.session_token)`. The transport's
+    /// trace redacts the Authorization header whatever its value, but a token given here is
+    /// not added to TransportOptions::secrets, so it is not searched for in bodies that do not
+    /// name it (a login reply's session_token is redacted by name).
+    void set_token(std::optional<std::string> token);
 
     /// GET /api/health (no token).
     Reply<Health> health();

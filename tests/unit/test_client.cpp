@@ -86,6 +86,40 @@ TEST_CASE("client: authenticated call without a token fails before sending", "[c
     CHECK(f.server->requests.empty());
 }
 
+TEST_CASE("client: set_token after login makes the next calls carry it, set_token(nullopt) drops it",
+          "[client]") {
+    Fixture f(std::nullopt);
+    f.server->respond(200, R"({"session_token": "hs_new_1234", "user": {"id": 1}})", json_type());
+    f.client.set_token(
+        f.client.login({Credentials::By::email, "trader@example.com", "pw"}).value.session_token);
+    CHECK(f.client.options().token == "hs_new_1234");
+
+    f.server->respond(200, R"({"id": 1})", json_type());
+    f.client.profile();
+    REQUIRE(f.server->requests.size() == 2);
+    CHECK(f.server->requests[1].url == "https://api.example.test/api/users/profile");
+    CHECK(f.server->requests[1].headers ==
+          http::Headers{{"Accept", "application/json"}, {"Authorization", "Bearer hs_new_1234"}});
+
+    // Another token replaces it.
+    f.client.set_token("hs_other_5678");
+    f.server->respond(200, R"({"id": 1})", json_type());
+    f.client.profile();
+    REQUIRE(f.server->requests.size() == 3);
+    CHECK(f.server->requests[2].headers ==
+          http::Headers{{"Accept", "application/json"}, {"Authorization", "Bearer hs_other_5678"}});
+
+    // Without a token: an authenticated call fails before sending, a public one has no header.
+    f.client.set_token(std::nullopt);
+    CHECK_FALSE(f.client.options().token.has_value());
+    CHECK_THROWS_AS(f.client.profile(), AuthError);
+    CHECK(f.server->requests.size() == 3);
+    f.server->respond(200, R"({"status": "ok"})", json_type());
+    f.client.health();
+    REQUIRE(f.server->requests.size() == 4);
+    CHECK(f.server->requests[3].headers == http::Headers{{"Accept", "application/json"}});
+}
+
 TEST_CASE("client: a token with CR or LF is refused before sending", "[client]") {
     Fixture f(std::string("tok\r\nX-Evil: 1"));
     CHECK_THROWS_AS(f.client.profile(), UsageError);

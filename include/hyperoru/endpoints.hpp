@@ -11,15 +11,19 @@
 
 namespace hyperoru::api {
 
+/// One REST endpoint of the contract: a compile-time constant (below) with static storage, so
+/// pointers to it stay valid for the whole program and may be shared between threads.
 struct Endpoint {
     std::string_view name;    ///< stable identifier, e.g. "order.create"
     std::string_view method;  ///< "GET", "POST", "PUT", "PATCH", "DELETE"
     std::string_view path;    ///< as the contract writes it, with {placeholders}
+    /// Sends Authorization: Bearer (§1.2); false only for health, register and login.
     bool authenticated = true;
     bool has_body = false;  ///< false: neither a body nor a Content-Type is ever sent (§1.3)
 };
 
-// The contract's §2, in its order. The X-macro keeps the constants and the list in step.
+// The contract's §2, in its order. The X-macro keeps the constants and the list in step:
+// X(constant, name, method, path, authenticated, has_body).
 #define HYPERORU_API_ENDPOINTS(X)                                                                            \
     X(health, "health", "GET", "/api/health", false, false)                                                  \
     X(user_register, "user.register", "POST", "/api/users/register", false, true)                            \
@@ -114,15 +118,17 @@ struct Endpoint {
 HYPERORU_API_ENDPOINTS(HYPERORU_DECLARE_ENDPOINT)
 #undef HYPERORU_DECLARE_ENDPOINT
 
-/// All endpoints, in the contract's order.
+/// All endpoints, in the contract's order (the constants above, by address; built once, on first
+/// use, safely from any thread).
 const std::vector<const Endpoint*>& all();
 
-/// The endpoint named `name` ("order.create"); nullptr when unknown.
+/// The endpoint named `name` ("order.create"; exact, case-sensitive); nullptr when unknown.
 const Endpoint* find(std::string_view name);
 
 /// The path with each {placeholder} replaced, in order, by the matching argument percent-encoded
-/// as one path segment (§1.1). Throws hyperoru::UsageError when the count does not match or an
-/// argument is empty.
+/// as one path segment (§1.1), so "a/b" or "../x" can never change the route; e.g.
+/// expand_path(order_cancel, {"42"}) is "/api/orders/cancel/42". Throws hyperoru::UsageError
+/// when the count does not match or an argument is empty.
 std::string expand_path(const Endpoint& endpoint, const std::vector<std::string>& args);
 
 /// The placeholder names of the path, in order ("account_id", ...).

@@ -15,6 +15,7 @@
 
 namespace hyperoru::json {
 
+/// Bounds on what the parser accepts (sizes are capped earlier, by the transport).
 struct Limits {
     /// Deeper nesting is a DecodeError, never a stack overflow. Parsing and printing do not
     /// recurse; destroying a Value does, so this cap is also what keeps destruction safe.
@@ -28,12 +29,14 @@ class Value {
 public:
     enum class Kind { null, boolean, number, string, array, object };
 
-    Value() = default;
+    Value() = default;  ///< null
     static Value null();
     static Value boolean(bool b);
-    static Value number(std::string lexeme);  ///< lexeme must be a valid JSON number
-    static Value string(std::string text);    ///< decoded UTF-8 content, unescaped
+    /// `lexeme` must be a valid JSON number: it is not checked, and printed exactly as given.
+    static Value number(std::string lexeme);
+    static Value string(std::string text);  ///< decoded UTF-8 content, unescaped
     static Value array(std::vector<Value> items = {});
+    /// Members in the order given; duplicate keys are kept.
     static Value object(std::vector<std::pair<std::string, Value>> members = {});
 
     Kind kind() const noexcept { return m_kind; }
@@ -46,8 +49,11 @@ public:
 
     /// Number lexeme, string content, "true"/"false", or "null". Empty for arrays/objects.
     const std::string& text() const noexcept { return m_text; }
+    /// An array's elements; empty for the other kinds (and only printed for an array).
     const std::vector<Value>& items() const noexcept { return m_items; }
     std::vector<Value>& items() noexcept { return m_items; }
+    /// An object's members (key, value) in order; empty for the other kinds (and only printed
+    /// for an object).
     const std::vector<std::pair<std::string, Value>>& members() const noexcept { return m_members; }
     std::vector<std::pair<std::string, Value>>& members() noexcept { return m_members; }
 
@@ -76,9 +82,11 @@ Value parse(std::string_view text, const Limits& limits = {});
 bool for_each_item(std::string_view text, const std::function<void(Value&)>& on_item,
                    const Limits& limits = {});
 
-/// True when `text` is one complete, valid JSON value (surrounding whitespace allowed).
+/// True when `text` is one complete, valid JSON value (surrounding whitespace allowed) within
+/// `limits`. Never throws for bad input.
 bool is_valid(std::string_view text, const Limits& limits = {});
 
+/// How write(), to_string() and write_text() print.
 struct PrintOptions {
     bool pretty = true;  ///< indented with 2 spaces, like `jq .`; false: compact, no spaces
     /// String values of object members with these keys are printed as "********"
@@ -86,7 +94,8 @@ struct PrintOptions {
     std::vector<std::string> mask_keys;
 };
 
-/// The keys the client masks whenever it prints server data.
+/// The keys the client masks whenever it prints server data: api_key, llm_api_key and
+/// session_token.
 const std::vector<std::string>& default_mask_keys();
 
 /// Writes `value` as JSON; numbers use their original lexeme; strings are escaped the way
@@ -95,6 +104,7 @@ const std::vector<std::string>& default_mask_keys();
 /// are written as U+FFFD, so the output is always valid JSON. No trailing newline.
 /// Output goes to `out` in large blocks; the stream is not flushed.
 void write(std::ostream& out, const Value& value, const PrintOptions& options = {});
+/// What write() would print, as a string.
 std::string to_string(const Value& value, const PrintOptions& options = {});
 
 /// NDJSON: an array prints one compact element per line; any other value prints as one compact
@@ -107,11 +117,12 @@ void write_ndjson(std::ostream& out, const Value& value, const std::vector<std::
 void write_text(std::ostream& out, std::string_view text, const PrintOptions& options = {});
 
 /// When `text` is a JSON array, its elements as NDJSON, parsed one at a time; returns true.
-/// Otherwise writes nothing and returns false.
+/// Otherwise writes nothing and returns false. DecodeError (before any output) as
+/// for_each_item.
 bool write_ndjson_items(std::ostream& out, std::string_view text,
                         const std::vector<std::string>& mask_keys = {});
 
-/// `s` as a JSON string literal, quotes included.
+/// `s` as a JSON string literal, quotes included, escaped as write() escapes strings.
 std::string quote(std::string_view s);
 
 /// Builds a JSON object body member by member, keeping each value's text exactly as given.
@@ -119,13 +130,16 @@ std::string quote(std::string_view s);
 /// keeps its original position and the body never carries a duplicate key.
 class ObjectWriter {
 public:
+    /// `value` as a JSON string (escaped as quote() does).
     ObjectWriter& add_string(std::string_view key, std::string_view value);
     /// `json_text` must be valid JSON; it is re-emitted compactly with its number text intact.
     /// Throws hyperoru::UsageError if it is not valid JSON.
     ObjectWriter& add_json(std::string_view key, std::string_view json_text);
+    /// `value` printed compactly, its number text intact; never masked.
     ObjectWriter& add_value(std::string_view key, const Value& value);
+    /// Whether a member named `key` (exact) has been added.
     bool has(std::string_view key) const;
-    /// Compact object text, members in insertion order.
+    /// Compact object text, members in insertion order ("{}" when none), e.g. {"a":1,"b":"x"}.
     std::string str() const;
 
 private:

@@ -17,28 +17,33 @@
 
 namespace hyperoru::http {
 
+/// One header field. Names keep the case they were written or received with; compare them with
+/// find_header, which ignores ASCII case. Received values have surrounding blanks removed.
 struct Header {
     std::string name;
     std::string value;
-    bool operator==(const Header&) const = default;
+    bool operator==(const Header&) const = default;  ///< exact: name case counts
 };
+/// Header fields in order; a name may occur more than once.
 using Headers = std::vector<Header>;
 
 /// The value of the first header named `name` (ASCII case-insensitive), if any.
 std::optional<std::string> find_header(const Headers& headers, std::string_view name);
 
+/// One HTTP request, as the client hands it to Transport::perform.
 struct Request {
-    std::string method;               ///< "GET", "POST", ...
+    std::string method;               ///< "GET", "POST", ... (case-sensitive, RFC 9110)
     std::string url;                  ///< absolute URL, already percent-encoded
-    Headers headers;                  ///< sent as given, in order
+    Headers headers;                  ///< sent as given, in order; an empty value is sent, not dropped
     std::optional<std::string> body;  ///< absent: no body and no Content-Length
 };
 
+/// A complete HTTP response, whatever its status: judging it is the client's job.
 struct Response {
-    long status = 0;
+    long status = 0;     ///< of the final response (interim 1xx answers are skipped)
     std::string reason;  ///< reason phrase of the status line, may be empty (HTTP/2)
     Headers headers;     ///< headers of the final response only
-    std::string body;
+    std::string body;    ///< empty for a 2xx streamed to a BodySink (Transport::stream)
 };
 
 /// Why no HTTP response was received.
@@ -59,21 +64,26 @@ enum class FailureKind {
 /// Stable lower-case name of a failure kind ("tls", "timeout", ...).
 const char* to_string(FailureKind kind);
 
+/// No response: what went wrong, as a value (transports never throw for network conditions).
 struct Failure {
     FailureKind kind = FailureKind::other;
-    std::string message;
+    std::string message;  ///< for people, e.g. "could not connect: Connection refused"
     /// False when the failure happened before any byte of the request was sent (DNS, TCP
     /// connect, TLS handshake): only then may a non-idempotent request be retried (§1.9).
     bool request_sent = true;
 };
 
+/// What one exchange produced: a response (any status), or the reason there was none.
 using Outcome = std::variant<Response, Failure>;
 
 /// Receives the body of a success (2xx) response piece by piece, as it arrives (streams).
+/// Called on the thread that runs Transport::stream, while it runs.
 class BodySink {
 public:
     virtual ~BodySink() = default;
-    /// Returns false to stop the transfer (the outcome is then a Failure of kind aborted).
+    /// One piece of the body, of any size (pieces follow network reads, not message
+    /// boundaries); valid only during the call. Returns false to stop the transfer (the outcome
+    /// is then a Failure of kind aborted).
     virtual bool write(std::string_view chunk) = 0;
 };
 
@@ -82,6 +92,8 @@ public:
 class Transport {
 public:
     virtual ~Transport() = default;
+    /// Sends `request` and waits for the whole response: a Response for any status (3xx
+    /// included, never followed), or a Failure.
     virtual Outcome perform(const Request& request) = 0;
     /// Like perform, but a 2xx body goes to `sink` as it arrives and Response::body stays empty;
     /// other bodies are collected as usual (for the error reader). The default hands the whole
@@ -89,15 +101,19 @@ public:
     virtual Outcome stream(const Request& request, BodySink& sink);
 };
 
+/// Settings of make_curl_transport(). The pointers are borrowed: what they point to must
+/// outlive the transport.
 struct TransportOptions {
-    std::chrono::milliseconds timeout{30'000};  ///< whole request
-    std::chrono::milliseconds connect_timeout{10'000};
-    std::string cacert;     ///< CA bundle file; empty: system store
-    bool insecure = false;  ///< skip peer and host verification
+    std::chrono::milliseconds timeout{30'000};          ///< whole request; 0: no limit
+    std::chrono::milliseconds connect_timeout{10'000};  ///< DNS, TCP and TLS handshake
+    std::string cacert;                                 ///< CA bundle file; empty: system store
+    bool insecure = false;                              ///< skip peer and host verification
+    /// Cap on a collected body: a larger one is a Failure of kind too_large. A 2xx body streamed
+    /// to a BodySink is not collected, so only a Content-Length above the cap stops it.
     std::size_t max_response_bytes = 64u * 1024u * 1024u;
-    std::string user_agent;
-    /// Verbose trace sink (request and response lines); nullptr disables tracing.
-    /// Every line is redacted before it is written.
+    std::string user_agent;  ///< User-Agent header; empty: none is sent
+    /// Verbose trace sink (request and response lines, never bodies); nullptr disables tracing.
+    /// Every line is redacted before it is written, and the stream is flushed as it goes.
     std::ostream* trace = nullptr;
     /// Values that must never appear in the trace (token, password), in any encoding.
     std::vector<std::string> secrets;
@@ -106,7 +122,8 @@ struct TransportOptions {
 };
 
 /// Process-wide libcurl setup (curl_global_init / curl_global_cleanup). Create exactly one,
-/// in main or the test runner, before any transport and before other threads start.
+/// in main or the test runner, before any transport and before other threads start; destroy it
+/// after the last transport. Throws std::runtime_error when libcurl cannot initialise.
 class GlobalInit {
 public:
     GlobalInit();
@@ -115,8 +132,13 @@ public:
     GlobalInit& operator=(const GlobalInit&) = delete;
 };
 
-/// The libcurl transport. One easy handle is reused for every request of the process, so
-/// connections are kept alive. curl_global_init must have been called.
+/// The libcurl transport. One easy handle is reused for every request made through it, so
+/// connections are kept alive, except that a non-idempotent request (POST, PATCH, ...) always
+/// gets a fresh connection: libcurl would otherwise re-send it silently when a reused
+/// connection turns out dead (§1.9: an order is sent once). Only http:// and https:// URLs;
+/// a CR or LF in the URL or in a header is a Failure of kind protocol, before anything is
+/// sent. A GlobalInit must exist. Throws std::runtime_error when libcurl cannot make a handle.
+/// Not thread-safe: one transport per thread.
 std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options);
 
 }  // namespace hyperoru::http

@@ -4,6 +4,10 @@
 /// fields are the same, ids may be JSON integers or strings, numbers may arrive as numeric
 /// strings (§5). Numbers are doubles here, for computation; the CLI prints server data from the
 /// exact text instead (hyperoru/exact_json.hpp).
+///
+/// Every field is optional unless stated: it is empty when the member is absent, null, or of a
+/// type the field cannot hold (a string where a boolean is expected, a fraction where an
+/// integer count is expected). The models are plain values, with no shared state.
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +19,7 @@ namespace hyperoru {
 /// An identifier kept as its exact JSON text: the digits of an integer or a string's content
 /// (§1.4). Never converted to floating point.
 struct Id {
-    std::string text;
+    std::string text;  ///< "42" for 42 and for "42"; a non-integer number keeps its JSON text
     /// True when the id is decimal digits without a leading zero: sent as a JSON number.
     bool is_numeric() const;
     /// The id in a JSON request body (§1.4): the digits when is_numeric(), else a JSON string.
@@ -23,6 +27,7 @@ struct Id {
     bool operator==(const Id&) const = default;
 };
 
+/// A user (§2.2): the profile, and the `user` of a login reply.
 struct User {
     std::optional<Id> id;
     std::optional<std::string> username;
@@ -30,6 +35,7 @@ struct User {
     std::optional<bool> is_active;
 };
 
+/// An account, that is an AI trader (§2.3). Older field names are read too (§5.10).
 struct Account {
     std::optional<Id> id;  ///< `id`, else `account_id`
     std::optional<Id> user_id;
@@ -49,16 +55,20 @@ struct Account {
     std::optional<Id> avatar_preset_id;
 };
 
+/// The reply to POST /api/users/login (§2.2). Decoding it throws DecodeError when
+/// session_token is absent, not a string or empty, the one field the client cannot do without.
 struct LoginResult {
     std::string session_token;              ///< required, non-empty
     std::optional<std::string> expires_at;  ///< as received
     std::optional<User> user;
 };
 
+/// GET /api/health (§2.1).
 struct Health {
     std::optional<std::string> status;
 };
 
+/// GET /api/crypto/price (§2.4).
 struct Price {
     std::optional<std::string> symbol;
     std::optional<double> price;  ///< a number or a numeric string
@@ -92,8 +102,8 @@ struct Position {
 
 /// GET /api/hyperliquid/accounts/{id}/positions.
 struct Positions {
-    std::vector<Position> positions;
-    std::optional<long long> total_count;
+    std::vector<Position> positions;       ///< the array's objects; other elements are skipped
+    std::optional<long long> total_count;  ///< a JSON integer only
     std::optional<double> total_unrealized_pnl;
 };
 
@@ -107,15 +117,17 @@ struct Balance {
 struct Backtest {
     std::optional<Id> id, account_id, program_id;
     std::optional<std::string> status, started_at, finished_at;
-    std::optional<double> total_pnl, win_rate;
-    std::optional<long long> total_trades;
+    std::optional<double> total_pnl, win_rate;  ///< win_rate: a fraction from 0 to 1 (§1.6)
+    std::optional<long long> total_trades;      ///< a JSON integer only
 };
 
-/// POST /api/programs/backtest: `metrics` and `trades` stay JSON text (not described further).
+/// POST /api/programs/backtest: `metrics` and `trades` stay JSON text (not described further),
+/// re-serialised compactly by nlohmann/json, so a number's text may differ from the server's;
+/// RawReply::body has the exact bytes.
 struct BacktestResult {
-    Backtest backtest;
-    std::string metrics;              ///< compact JSON object, "{}" when absent
-    std::vector<std::string> trades;  ///< each trade as compact JSON
+    Backtest backtest;                ///< all fields empty when `backtest` is absent or not an object
+    std::string metrics;              ///< compact JSON, "{}" when absent or null
+    std::vector<std::string> trades;  ///< each element as compact JSON; empty when not an array
 };
 
 /// POST /api/orders/create. account_id follows §1.4 (digits: a number, else a string).
@@ -129,6 +141,9 @@ struct OrderCreate {
     std::optional<std::string> price;  ///< JSON number text; required for limit orders
 };
 
+// Decoders found by nlohmann/json (j.get<T>()), for Client and for callers holding a parsed
+// body. They never throw for a missing or mistyped field (see the top of this file), except:
+/// A string or a number (§1.4); throws DecodeError for any other JSON type.
 void from_json(const nlohmann::json& j, Id& id);
 void from_json(const nlohmann::json& j, Order& order);
 void from_json(const nlohmann::json& j, Kline& kline);
@@ -139,6 +154,7 @@ void from_json(const nlohmann::json& j, Backtest& backtest);
 void from_json(const nlohmann::json& j, BacktestResult& result);
 void from_json(const nlohmann::json& j, User& user);
 void from_json(const nlohmann::json& j, Account& account);
+/// Throws DecodeError without a non-empty string session_token.
 void from_json(const nlohmann::json& j, LoginResult& result);
 void from_json(const nlohmann::json& j, Health& health);
 void from_json(const nlohmann::json& j, Price& price);

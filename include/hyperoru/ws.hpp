@@ -16,7 +16,8 @@
 
 namespace hyperoru::ws {
 
-/// One frame from the server. Text frames carry their bytes exactly as received.
+/// One message from the server (a fragmented message arrives whole), or a pong. Text messages
+/// carry their bytes exactly as received.
 struct Message {
     std::string text;      ///< payload of a text frame (empty for binary)
     bool binary = false;   ///< a binary frame: only its size is kept (§3.5)
@@ -24,24 +25,31 @@ struct Message {
     std::size_t size = 0;  ///< payload size in bytes
 };
 
-/// Why a connection ended or could not be made.
+/// Why a connection ended or could not be made: thrown by Connector::connect and by every
+/// Connection call. Once a Connection has thrown, it is gone: every later call throws the same
+/// Error. The URL and server texts quoted in what() are redacted, so it never shows the token.
 class Error : public std::runtime_error {
 public:
     enum class Kind {
         auth,      ///< the upgrade was answered 401 or 403: the token is rejected
         tls,       ///< TLS handshake or certificate verification failed
         network,   ///< resolve, connect, read or write failed; the peer vanished
-        closed,    ///< the server sent a close frame (code and reason set)
+        closed,    ///< a close frame ended it: the server's, or Connection::close() (code, reason)
         timeout,   ///< the handshake did not finish in time
-        protocol,  ///< not a WebSocket server, or a malformed frame
+        protocol,  ///< not a ws:// or wss:// URL, a User-Agent with CR or LF, not a WebSocket
+                   ///< server, a malformed frame, or a message over 16 MiB
     };
+    /// `close_code` and `close_reason` are those of a close frame, for kind closed.
     Error(Kind kind, const std::string& message, int close_code = 0, std::string close_reason = {})
         : std::runtime_error(message),
           m_kind(kind),
           m_close_code(close_code),
           m_close_reason(std::move(close_reason)) {}
     Kind kind() const noexcept { return m_kind; }
+    /// Kind closed: the code of the server's close frame (or, after Connection::close(), the code
+    /// passed to it). 0 for the other kinds.
     int close_code() const noexcept { return m_close_code; }
+    /// Kind closed: the close frame's reason text, as received; may be empty.
     const std::string& close_reason() const noexcept { return m_close_reason; }
 
 private:
@@ -50,45 +58,63 @@ private:
     std::string m_close_reason;
 };
 
+/// How Connector::connect reaches the stream. See stream_url() for the URL of a base URL.
 struct ConnectOptions {
-    std::string url;                                    ///< ws:// or wss://host[:port]/ws[?session_token=...]
-    std::chrono::milliseconds connect_timeout{10'000};  ///< TCP + TLS + upgrade
-    std::string cacert;                                 ///< CA bundle; empty: the system store
-    bool insecure = false;                              ///< no peer verification (warned by the CLI)
-    std::string user_agent;
-    std::ostream* trace = nullptr;     ///< verbose lines, redacted
-    std::vector<std::string> secrets;  ///< never shown in the trace (the token)
+    std::string url;  ///< ws:// or wss://host[:port]/ws[?session_token=...]
+    /// The whole opening: name resolution, TCP, TLS handshake and upgrade together.
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::string cacert;             ///< CA bundle; empty: the system store
+    bool insecure = false;          ///< no peer verification (warned by the CLI)
+    std::string user_agent;         ///< User-Agent of the upgrade request; empty: none is sent
+    std::ostream* trace = nullptr;  ///< verbose lines, redacted; must outlive the connection
+    /// Never shown in the trace or in an Error's message (the token), in any encoding; the
+    /// session_token query parameter of the URL is redacted by name as well.
+    std::vector<std::string> secrets;
 };
 
-/// An open connection. Not thread-safe; one thread uses it.
+/// An open connection. Not thread-safe; one thread uses it. Destroying it drops the TCP
+/// connection without a close frame; call close() first for a clean end.
 class Connection {
 public:
     virtual ~Connection() = default;
-    /// Sends one text frame. Throws Error when the connection is gone.
+    /// Sends one text message. Throws Error when the connection is gone, or of kind network
+    /// when the server takes no data for 10 s.
     virtual void send(std::string_view text) = 0;
     /// Waits up to `timeout` for the next message: nullopt when none came in time (the
     /// connection stays usable). Pings from the server are answered automatically and not
     /// returned; a pong is returned as a Message with pong=true, so the caller can count it as
     /// life. Throws Error when the connection ends.
     virtual std::optional<Message> next(std::chrono::milliseconds timeout) = 0;
-    /// Sends a protocol-level ping (RFC 6455).
+    /// Sends a protocol-level ping (RFC 6455) with an empty payload; its pong comes back
+    /// through next(). Throws Error when the connection is gone or the frame cannot be written
+    /// within 5 s.
     virtual void ping() = 0;
-    /// Sends a close frame and waits briefly for the server's; never throws.
+    /// Sends a close frame with `code` (one a close frame may not carry, such as 1005 or 1006,
+    /// is sent as 1000) and `reason` (cut to the 123 bytes a close frame holds), waits up to 1 s
+    /// for the server's, then drops the connection; later calls throw Error (kind closed).
+    /// After the connection has already ended it only releases it. Never throws.
     virtual void close(int code = 1000, std::string_view reason = {}) noexcept = 0;
 };
 
-/// Opens connections. Throws Error (kind auth for 401/403 on the upgrade).
+/// Opens connections. connect() blocks until the upgrade is answered or
+/// ConnectOptions::connect_timeout has passed, and throws Error: kind auth when the upgrade is
+/// answered 401 or 403, protocol for another refusal or a URL that is not ws:// or wss://,
+/// timeout, tls (certificate or handshake) or network (resolve, connect) otherwise. The
+/// connection returned is independent of the connector.
 class Connector {
 public:
     virtual ~Connector() = default;
     virtual std::unique_ptr<Connection> connect(const ConnectOptions& options) = 0;
 };
 
-/// The Boost.Beast connector: TLS with peer verification, SNI and host-name check.
+/// The Boost.Beast connector: TLS with peer verification (unless insecure), SNI and host-name
+/// check. It keeps no state: each connection runs on its own private io_context, driven by the
+/// calling thread inside each call (no background threads).
 std::unique_ptr<Connector> make_beast_connector();
 
-/// The WebSocket URL for a REST base URL (§1.1): https→wss, http→ws, path /ws. With a token, it is
-/// percent-encoded into the session_token query parameter (§3.1).
+/// The WebSocket URL for a REST base URL (§1.1): trailing slashes dropped, https→wss, http→ws
+/// (another scheme is kept as it is), then /ws after any path prefix of the base URL. With a
+/// token, it is percent-encoded into the session_token query parameter (§3.1).
 std::string stream_url(std::string_view base_url, const std::optional<std::string>& token);
 
 }  // namespace hyperoru::ws

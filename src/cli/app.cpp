@@ -11,6 +11,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/help_text.hpp"
 #include "cli/output.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/retry.hpp"
@@ -24,26 +25,9 @@ std::string example(const char* line) {
 
 namespace {
 
-constexpr const char* k_footer = R"(
-Examples:
-  hyperoru login --email you@example.com
-  hyperoru account list
-  hyperoru price BTC | jq .price
-
-Environment:
-  HYPERORU_TOKEN       session token to use instead of the config file's
-  HYPERORU_BASE_URL    API base URL (default https://api.production.hyperoru.com)
-  HYPERORU_CONTEXT     context to use (default: the config file's current_context, else default)
-  HYPERORU_CONFIG_DIR  directory of config.json (default $XDG_CONFIG_HOME/hyperoru or ~/.config/hyperoru)
-  NO_COLOR             disables colour
-  Precedence: flag > environment > config file > default.
-
-Exit codes:
-  0 success  1 other error  2 usage  3 request rejected (400, 409, 422, other 4xx)
-  4 not authenticated (no token, 401)  5 forbidden (403)  6 not found (404)
-  7 rate limited (429 after retries)  8 server error (5xx after retries)
-  9 network, TLS or timeout  10 invalid response  130 interrupted
-)";
+std::string app_description() {
+    return "hyperoru: " + std::string(k_summary);
+}
 
 /// --fields a,b,c: member names, in order. Names are taken as given (no trimming: a member name
 /// may contain spaces); an empty name or a repeated one is a mistake worth stopping for.
@@ -197,7 +181,7 @@ int run_action(Context& context, const Action& action) {
 /// The app with the global options only; commands come from add_commands().
 void build_globals(CLI::App& app, GlobalOptions& options) {
     app.set_version_flag("--version", std::string("hyperoru ") + k_version);
-    app.footer(k_footer);
+    app.footer(help_footer());
     app.require_subcommand(1);
     app.fallthrough();
     add_global_options(app, options);
@@ -278,7 +262,7 @@ int finish_output(Io& io, int code) {
 int run(const std::vector<std::string>& args, Io& io) {
     GlobalOptions options;
     Action action;
-    CLI::App app{"hyperoru: the command-line client for the Hyperoru AI trading API", "hyperoru"};
+    CLI::App app{app_description(), "hyperoru"};
     build_globals(app, options);
     const Selection only = select_commands(app, args);
     add_commands(app, action, only);

@@ -55,6 +55,46 @@ TEST_CASE("e2e: --help lists every command and the exit codes") {
                    "  9 network, TLS or timeout  10 invalid response  130 interrupted\n"));
 }
 
+TEST_CASE("e2e: --help documents the offline sandbox, the environment and the files") {
+    const Env env;
+    const auto r = cli(env, {"--help"});
+    CHECK(r.rc == 0);
+    CHECK(r.err.empty());
+    CHECK(contains(
+        r.out,
+        "\n\nExamples:\n"
+        "  hyperoru login --email you@example.com\n"
+        "  hyperoru account list\n"
+        "  hyperoru price BTC | jq .price\n"
+        "\n"
+        "Offline sandbox:\n"
+        "  hyperoru-sandbox (installed next to hyperoru; --help lists its options) serves the whole\n"
+        "  API on 127.0.0.1 with seeded demo data, for trying commands and scripts without an\n"
+        "  account or a network. Log in as trader@example.com with the password secret:\n"
+        "    hyperoru-sandbox --port 8080\n"
+        "    hyperoru --base-url http://127.0.0.1:8080 login --email trader@example.com\n"
+        "\n"
+        "Environment:\n"
+        "  HYPERORU_TOKEN       session token to use instead of the config file's\n"
+        "  HYPERORU_BASE_URL    API base URL (default https://api.production.hyperoru.com)\n"
+        "  HYPERORU_CONTEXT     context to use (default: the config file's current_context, else "
+        "default)\n"
+        "  HYPERORU_CONFIG_DIR  directory of config.json (default $XDG_CONFIG_HOME/hyperoru or "
+        "~/.config/hyperoru)\n"
+        "  NO_COLOR             disables colour\n"
+        "  Precedence: flag > environment > config file > default.\n"
+        "\n"
+        "Files:\n"
+        "  ~/.config/hyperoru/config.json\n"
+        "      the contexts, each with its base URL, session token and user, written with mode\n"
+        "      0600; in $HYPERORU_CONFIG_DIR instead when set, else in $XDG_CONFIG_HOME/hyperoru\n"
+        "      when set\n"
+        "  ~/.config/hyperoru/config.json.lock\n"
+        "      locked while config.json is rewritten, so concurrent logins never corrupt it\n"
+        "\n"
+        "Exit codes:\n"));
+}
+
 TEST_CASE("e2e: price --help shows an example") {
     const Env env;
     const auto r = cli(env, {"price", "--help"});

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "cli/command_tree.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/help_text.hpp"
@@ -196,6 +197,7 @@ void add_commands(CLI::App& app, Action& action, const Selection& only) {
     register_api(app, action, only);
     register_watch(app, action, only);
     register_config(app, action, only);
+    register_completion(app, action, only);
 }
 
 void collect_paths(const CLI::App& app, const std::string& prefix, std::vector<std::string>& paths) {
@@ -239,6 +241,90 @@ std::vector<std::string> command_paths() {
     std::vector<std::string> paths;
     collect_paths(app, "", paths);
     return paths;
+}
+
+namespace {
+
+/// What the validators of `option` print in help: "{a,b,c}" for IsMember, "POSITIVE", ...
+std::vector<std::string> validator_descriptions(CLI::Option& option) {
+    // CLI11 2.1 gives no count of an option's validators, only access by index that throws past
+    // the last one.
+    std::vector<std::string> descriptions;
+    for (int i = 0;; ++i) {
+        try {
+            descriptions.push_back(option.get_validator(i)->get_description());
+        } catch (const CLI::OptionNotFound&) {
+            return descriptions;
+        }
+    }
+}
+
+/// The values of an IsMember validator ("{auto,json}"); a transformer's map ("{a->b}") is no
+/// list of choices.
+std::vector<std::string> choices_of(const std::string& description) {
+    std::vector<std::string> choices;
+    if (description.size() < 2 || description.front() != '{' || description.back() != '}' ||
+        description.find("->") != std::string::npos) {
+        return choices;
+    }
+    std::size_t start = 1;
+    while (start < description.size()) {
+        std::size_t comma = description.find(',', start);
+        if (comma == std::string::npos) comma = description.size() - 1;
+        if (comma > start) choices.push_back(description.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return choices;
+}
+
+OptionInfo option_info(CLI::Option& option) {
+    OptionInfo info;
+    if (option.nonpositional()) {
+        for (const auto& name : option.get_snames()) info.names.push_back("-" + name);
+        for (const auto& name : option.get_lnames()) info.names.push_back("--" + name);
+    } else {
+        info.names.push_back(option.get_name(true));
+    }
+    info.description = option.get_description();
+    info.takes_value = option.get_items_expected_max() > 0;  // a flag expects 0 values
+    info.required = option.get_required();
+    // get_type_name() is the value name followed by ":<description>" of each validator.
+    std::string value_name = option.get_type_name();
+    std::string suffix;
+    for (const auto& description : validator_descriptions(option)) {
+        if (description.empty()) continue;
+        suffix += ":" + description;
+        const auto choices = choices_of(description);
+        info.choices.insert(info.choices.end(), choices.begin(), choices.end());
+    }
+    if (value_name.ends_with(suffix)) value_name.resize(value_name.size() - suffix.size());
+    if (info.takes_value) info.value_name = value_name;
+    return info;
+}
+
+CommandInfo command_info(CLI::App& app) {
+    CommandInfo info;
+    info.name = app.get_name();
+    info.description = app.get_description();
+    for (CLI::Option* option : app.get_options()) {
+        if (option->get_group().empty()) continue;  // hidden
+        (option->nonpositional() ? info.options : info.positionals).push_back(option_info(*option));
+    }
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        if (!sub->get_name().empty()) info.subcommands.push_back(command_info(*sub));
+    }
+    return info;
+}
+
+}  // namespace
+
+CommandInfo command_tree() {
+    GlobalOptions options;
+    Action action;
+    CLI::App app{app_description(), "hyperoru"};
+    build_globals(app, options);
+    add_commands(app, action, Selection::all());
+    return command_info(app);
 }
 
 namespace {

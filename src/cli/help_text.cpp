@@ -62,7 +62,33 @@ constexpr std::array<std::string_view, 2> k_sandbox_lines{
     "hyperoru --base-url http://127.0.0.1:8080 login --email trader@example.com",
 };
 
+constexpr std::array k_completion_examples{
+    ExampleDoc{"source <(hyperoru completion bash)", "bash; add it to ~/.bashrc to keep it"},
+    ExampleDoc{"hyperoru completion zsh > \"${fpath[1]}/_hyperoru\"", "zsh, from the next shell on"},
+    ExampleDoc{"hyperoru completion fish > ~/.config/fish/completions/hyperoru.fish", "fish"},
+};
+
 }  // namespace
+
+std::span<const ExampleDoc> completion_examples_doc() {
+    return k_completion_examples;
+}
+
+std::string_view completion_install_doc() {
+    return "The Debian package and cmake --install put all three where the shells find them.";
+}
+
+std::string completion_footer() {
+    std::size_t width = 0;
+    for (const auto& example : completion_examples_doc()) width = std::max(width, example.line.size());
+    std::string out = "\nExamples:\n";
+    for (const auto& example : completion_examples_doc()) {
+        std::string line(example.line);
+        line.resize(width + 2, ' ');
+        out += "  " + line + "# " + std::string(example.text) + "\n";
+    }
+    return out + "\n" + std::string(completion_install_doc()) + "\n";
+}
 
 std::span<const ExampleDoc> examples_doc() {
     return k_examples;

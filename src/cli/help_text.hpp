@@ -45,6 +45,14 @@ std::span<const FileDoc> files_doc();
 std::span<const ExitCodeDoc> exit_codes_doc();
 SandboxDoc sandbox_doc();
 
+/// How to load the completion script of each shell (`hyperoru completion`), and where the
+/// packages put them.
+std::span<const ExampleDoc> completion_examples_doc();
+std::string_view completion_install_doc();
+
+/// The footer of `hyperoru completion --help`.
+std::string completion_footer();
+
 /// The footer of `hyperoru --help`: examples, the sandbox, environment, files and exit codes.
 std::string help_footer();
 

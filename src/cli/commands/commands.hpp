@@ -49,6 +49,7 @@ void register_watch(CLI::App& app, Action& action,
                     const Selection& only);  // watch, ws request|bootstrap, snapshot, asset-curve
 /// context list|use|show|delete, config get|set|list|path: local, no request.
 void register_config(CLI::App& app, Action& action, const Selection& only);
+void register_completion(CLI::App& app, Action& action, const Selection& only);  // completion SHELL
 
 /// "Example:\n  <line>" for a subcommand's --help footer.
 std::string example(const char* line);

@@ -1,0 +1,108 @@
+// The command tree read from the CLI11 app and the help text shared by --help and the man page.
+// The shells themselves run the completion scripts in tests/e2e/test_e2e_completion.cpp.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "cli/command_tree.hpp"
+#include "cli/help_text.hpp"
+
+using namespace hyperoru;
+using cli::CommandInfo;
+using cli::OptionInfo;
+
+namespace {
+
+const CommandInfo& child(const CommandInfo& command, const std::string& name) {
+    const auto it = std::find_if(command.subcommands.begin(), command.subcommands.end(),
+                                 [&name](const CommandInfo& sub) { return sub.name == name; });
+    REQUIRE(it != command.subcommands.end());
+    return *it;
+}
+
+const OptionInfo& option(const CommandInfo& command, const std::string& name) {
+    const auto it =
+        std::find_if(command.options.begin(), command.options.end(), [&name](const OptionInfo& o) {
+            return std::find(o.names.begin(), o.names.end(), name) != o.names.end();
+        });
+    REQUIRE(it != command.options.end());
+    return *it;
+}
+
+using Names = std::vector<std::string>;
+
+Names names_of(const std::vector<OptionInfo>& options) {
+    Names names;
+    for (const auto& o : options) names.insert(names.end(), o.names.begin(), o.names.end());
+    return names;
+}
+
+}  // namespace
+
+TEST_CASE("command tree: the global options with their choices and value names, from the app", "[docs]") {
+    const CommandInfo root = cli::command_tree();
+    CHECK(root.name == "hyperoru");
+    CHECK(root.description == "hyperoru: the command-line client for the Hyperoru AI trading API");
+    CHECK(names_of(root.options) == Names{"-h", "--help", "--version", "--base-url", "--context", "-o",
+                                          "--output", "--timeout", "--connect-timeout", "--retries", "-v",
+                                          "--verbose", "--cacert", "--insecure", "--allow-http",
+                                          "--max-response-size"});
+    const OptionInfo& output = option(root, "--output");
+    CHECK(output.names == Names{"-o", "--output"});
+    CHECK(output.value_name == "FORMAT");
+    CHECK(output.choices == Names{"auto", "json", "ndjson", "table", "raw"});
+    CHECK(output.takes_value);
+    CHECK(output.description ==
+          "output format: auto (table on a terminal, else json), json, ndjson, table, raw");
+    // Validators that are no list of values leave no choices, and are cut from the value name.
+    const OptionInfo& timeout = option(root, "--timeout");
+    CHECK(timeout.value_name == "SECONDS");
+    CHECK(timeout.choices.empty());
+    CHECK(option(root, "--cacert").value_name == "FILE");
+    const OptionInfo& verbose = option(root, "-v");
+    CHECK_FALSE(verbose.takes_value);
+    CHECK(verbose.value_name.empty());
+    CHECK(root.positionals.empty());
+}
+
+TEST_CASE("command tree: subcommands with their own options and arguments", "[docs]") {
+    const CommandInfo root = cli::command_tree();
+    const CommandInfo& account = child(root, "account");
+    Names subs;
+    for (const auto& sub : account.subcommands) subs.push_back(sub.name);
+    CHECK(subs == Names{"create", "overview", "list", "update", "delete", "strategy"});
+
+    const CommandInfo& list = child(account, "list");
+    CHECK(list.description == "List your AI traders (GET /api/account/list)");
+    CHECK(names_of(list.options) ==
+          Names{"-h", "--help", "--include-hidden", "--page", "--per-page", "--limit", "--all"});
+    CHECK_FALSE(option(list, "--include-hidden").takes_value);
+    CHECK(option(list, "--page").takes_value);
+    CHECK(option(list, "--page").value_name == "INT");
+    CHECK(list.subcommands.empty());
+
+    const CommandInfo& create = child(child(root, "order"), "create");
+    CHECK(option(create, "--side").choices == Names{"buy", "sell"});
+    CHECK(option(create, "--side").required);
+    CHECK_FALSE(option(create, "--price").required);
+
+    const CommandInfo& completion = child(root, "completion");
+    REQUIRE(completion.positionals.size() == 1);
+    CHECK(completion.positionals[0].names == Names{"shell"});
+    CHECK(completion.positionals[0].choices == Names{"bash", "zsh", "fish"});
+    CHECK(completion.positionals[0].required);
+    CHECK(completion.positionals[0].value_name == "SHELL");
+}
+
+TEST_CASE("help text: wrap breaks at spaces within the width and keeps long words whole", "[docs]") {
+    CHECK(cli::wrap("one two three four", "  ", 11) == "  one two\n  three\n  four\n");
+    CHECK(cli::wrap("a  b", "", 80) == "a b\n");
+    CHECK(cli::wrap("averyveryverylongword x", "- ", 8) == "- averyveryverylongword\n- x\n");
+    CHECK(cli::wrap("", "  ", 10).empty());
+}
+
+TEST_CASE("help text: the exit codes are the documented ones, in order", "[docs]") {
+    std::vector<int> codes;
+    for (const auto& code : cli::exit_codes_doc()) codes.push_back(code.code);
+    CHECK(codes == std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130});
+}

@@ -21,6 +21,13 @@ done
 while IFS= read -r doc; do
     [[ -z "$doc" || -s "$prefix/$doc" ]] || fail "missing or empty $doc"
 done <"$build_dir/hyperoru-installed-docs.txt"
+# ... which are the man page and the three completions the build generates (CMakeLists.txt sets
+# the hooks), where man and the shells look for them.
+for doc in share/man/man1/hyperoru.1 share/bash-completion/completions/hyperoru \
+    share/zsh/vendor-completions/_hyperoru share/fish/vendor_completions.d/hyperoru.fish; do
+    grep -qxF "$doc" "$build_dir/hyperoru-installed-docs.txt" || fail "hyperoru-installed-docs.txt lacks $doc"
+    [[ -s "$prefix/$doc" ]] || fail "missing or empty $doc"
+done
 for header in "$source_dir"/include/hyperoru/*.hpp; do
     cmp -s "$header" "$prefix/include/hyperoru/${header##*/}" || fail "header ${header##*/} not installed as is"
 done
@@ -37,4 +44,23 @@ done
 
 [[ "$("$prefix/bin/hyperoru" --version)" == "hyperoru $version" ]] || fail "hyperoru --version is not 'hyperoru $version'"
 "$prefix/bin/hyperoru-sandbox" --help >/dev/null || fail "hyperoru-sandbox --help failed"
+
+# The installed completions are what the installed binary prints, and bash loads its file.
+for shell_file in bash:share/bash-completion/completions/hyperoru zsh:share/zsh/vendor-completions/_hyperoru \
+    fish:share/fish/vendor_completions.d/hyperoru.fish; do
+    "$prefix/bin/hyperoru" completion "${shell_file%%:*}" | cmp -s - "$prefix/${shell_file#*:}" ||
+        fail "${shell_file#*:} is not the output of hyperoru completion ${shell_file%%:*}"
+done
+registered=$(bash --norc --noprofile -c 'source "$1" && complete -p hyperoru' _ \
+    "$prefix/share/bash-completion/completions/hyperoru") || fail "bash cannot load the installed completion"
+[[ "$registered" == 'complete -F _hyperoru hyperoru' ]] || fail "the bash completion registered '$registered'"
+
+# man reads the installed page without a warning.
+command -v man >/dev/null || fail "man is not installed (apt-get install man-db)"
+man_stderr="$(dirname "$prefix")/man.stderr"
+page=$(LC_ALL=C MANPAGER=cat MANWIDTH=100 man -l "$prefix/share/man/man1/hyperoru.1" 2>"$man_stderr") ||
+    { cat "$man_stderr" >&2; fail "man -l share/man/man1/hyperoru.1 failed"; }
+[[ ! -s "$man_stderr" ]] || { cat "$man_stderr" >&2; fail "man -l share/man/man1/hyperoru.1 wrote to stderr"; }
+grep -qxF '       hyperoru - the command-line client for the Hyperoru AI trading API' <<<"$page" ||
+    fail "man -l share/man/man1/hyperoru.1 shows no NAME line"
 echo "installed into $prefix"

@@ -1,11 +1,13 @@
-// The command tree read from the CLI11 app and the help text shared by --help and the man page.
-// The shells themselves run the completion scripts in tests/e2e/test_e2e_completion.cpp.
+// The command tree read from the CLI11 app, the help text shared by --help and the man page, and
+// the roff the man page is written in. The shells themselves run the completion scripts in
+// tests/e2e/test_e2e_completion.cpp; groff, mandoc and man read the page in test_e2e_docs.cpp.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 
 #include "cli/command_tree.hpp"
 #include "cli/help_text.hpp"
+#include "cli/manpage.hpp"
 
 using namespace hyperoru;
 using cli::CommandInfo;
@@ -105,4 +107,64 @@ TEST_CASE("help text: the exit codes are the documented ones, in order", "[docs]
     std::vector<int> codes;
     for (const auto& code : cli::exit_codes_doc()) codes.push_back(code.code);
     CHECK(codes == std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130});
+}
+
+TEST_CASE("man page: roff escapes for backslashes, leading dots and quotes, and non-ASCII", "[docs]") {
+    CHECK(cli::roff_text("a \\ b") == "a \\e b");
+    CHECK(cli::roff_text(".hidden") == "\\&.hidden");
+    CHECK(cli::roff_text("'quoted") == "\\&'quoted");
+    CHECK(cli::roff_text("mid.dle 'x' -y") == "mid.dle 'x' -y");
+    CHECK(cli::roff_text("caf\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x93\x88") == "caf\\[u00E9] \\[u2026] \\[u1F4C8]");
+    CHECK(cli::roff_text("bad \xc3 byte") == "bad \\[uFFFD] byte");
+}
+
+TEST_CASE("man page: a command's path, description, arguments and options, escaped", "[docs]") {
+    CommandInfo root;
+    root.name = "hyperoru";
+    root.options.push_back({{"-h", "--help"}, "", {}, "Print this help message and exit", false, false});
+    root.options.push_back({{"--base-url"}, "URL", {}, "API base URL", true, false});
+    CommandInfo sub;
+    sub.name = "x-y";
+    sub.description = ".starts with a dot \\ and more";
+    sub.options.push_back({{"-h", "--help"}, "", {}, "Print this help message and exit", false, false});
+    sub.options.push_back({{"-f", "--out-format"}, "F", {"a", "b-c"}, "'quoted", true, true});
+    sub.positionals.push_back({{"name"}, "TEXT", {}, "the name", true, true});
+    root.subcommands.push_back(sub);
+
+    const std::string page = cli::man_page(root, "9.8.7", "2030-01-02");
+    CHECK(
+        page.starts_with(".\\\" hyperoru(1), generated from the command tree of hyperoru; do not edit.\n"
+                         ".TH HYPERORU 1 2030-01-02 \"hyperoru 9.8.7\" \"User Commands\"\n"
+                         ".SH NAME\n"
+                         "hyperoru \\- the command-line client for the Hyperoru AI trading API\n"));
+    // The subcommand's own --help is left out: the global options list it once.
+    CHECK_THAT(page, Catch::Contains(".SH COMMANDS\n"
+                                     ".SS \"hyperoru x\\-y\"\n"
+                                     "\\&.starts with a dot \\e and more\n"
+                                     ".TP\n"
+                                     "\\fIname\\fR\n"
+                                     "the name (required)\n"
+                                     ".TP\n"
+                                     "\\fB\\-f\\fR, \\fB\\-\\-out\\-format\\fR \\fIa\\fR|\\fIb\\-c\\fR\n"
+                                     "\\&'quoted (required)\n"
+                                     ".SH GLOBAL OPTIONS\n"
+                                     ".TP\n"
+                                     "\\fB\\-h\\fR, \\fB\\-\\-help\\fR\n"
+                                     "Print this help message and exit\n"
+                                     ".TP\n"
+                                     "\\fB\\-\\-base\\-url\\fR \\fIURL\\fR\n"
+                                     "API base URL\n"
+                                     ".SH ENVIRONMENT\n"));
+    // Every environment variable, file and exit code of the shared help text is in its section.
+    for (const auto& variable : cli::environment_doc()) {
+        CHECK_THAT(page, Catch::Contains(".TP\n.B " + std::string(variable.name) + "\n" +
+                                         cli::roff_text(variable.text) + "\n"));
+    }
+    for (const auto& code : cli::exit_codes_doc()) {
+        CHECK_THAT(page, Catch::Contains(".TP\n.B " + std::to_string(code.code) + "\n" +
+                                         cli::roff_text(code.text) + "\n"));
+    }
+    CHECK_THAT(page, Catch::Contains(".TP\n.I ~/.config/hyperoru/config.json\n"));
+    CHECK_THAT(page, Catch::Contains(".SS \"Offline sandbox\"\n"));
+    CHECK_THAT(page, Catch::Contains("\n.nf\nhyperoru\\-sandbox \\-\\-port 8080\n"));
 }

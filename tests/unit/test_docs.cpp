@@ -48,7 +48,7 @@ TEST_CASE("command tree: the global options with their choices and value names, 
     CHECK(names_of(root.options) == Names{"-h", "--help", "--version", "--base-url", "--context", "-o",
                                           "--output", "--timeout", "--connect-timeout", "--retries", "-v",
                                           "--verbose", "--cacert", "--insecure", "--allow-http",
-                                          "--max-response-size"});
+                                          "--max-response-size", "--fields", "--no-color", "--no-input"});
     const OptionInfo& output = option(root, "--output");
     CHECK(output.names == Names{"-o", "--output"});
     CHECK(output.value_name == "FORMAT");

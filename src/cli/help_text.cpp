@@ -57,9 +57,10 @@ constexpr std::array k_exit_codes{
     ExitCodeDoc{k_exit_interrupted, "interrupted"},
 };
 
-constexpr std::array<std::string_view, 2> k_sandbox_lines{
-    "hyperoru-sandbox --port 8080",
-    "hyperoru --base-url http://127.0.0.1:8080 login --email trader@example.com",
+constexpr std::array<std::string_view, 3> k_sandbox_lines{
+    "hyperoru-sandbox --port 8080 &",
+    "hyperoru --context sandbox --base-url http://127.0.0.1:8080 login --email trader@example.com",
+    "hyperoru --context sandbox order list --user 1",
 };
 
 constexpr std::array k_completion_examples{
@@ -113,8 +114,9 @@ std::span<const ExitCodeDoc> exit_codes_doc() {
 SandboxDoc sandbox_doc() {
     return {
         "hyperoru-sandbox (installed next to hyperoru; --help lists its options) serves the whole API "
-        "on 127.0.0.1 with seeded demo data, for trying commands and scripts without an account or a "
-        "network. Log in as trader@example.com with the password secret:",
+        "on 127.0.0.1 with demo data (a user, two traders, prices, candles, orders, a WebSocket push "
+        "every 3 s), for trying commands and scripts without an account or a network. A context of "
+        "its own leaves your production login untouched; the password is secret:",
         k_sandbox_lines};
 }
 

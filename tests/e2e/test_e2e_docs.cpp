@@ -64,7 +64,7 @@ TEST_CASE("e2e: man -l renders every section, every command and the shared help 
         CHECK(contains(r.out, "\n   hyperoru " + path + "\n"));
     }
     CHECK(contains(r.out, "\n   Offline sandbox\n"));
-    CHECK(contains(r.out, "\n           hyperoru-sandbox --port 8080\n"));
+    CHECK(contains(r.out, "\n           hyperoru-sandbox --port 8080 &\n"));
     CHECK(contains(r.out,
                    "\n       -o, --output auto|json|ndjson|table|raw\n"
                    "              output format: auto (table on a terminal, else json), json, ndjson, "

@@ -85,7 +85,7 @@ TEST_CASE("e2e: status words are coloured on a terminal, not with NO_COLOR or --
           header +
               "42  1        BTC     buy   market  0.01      -      \x1b[33mpending\x1b[0m\n"
               "43  1        ETH     sell  market  0.01      -      \x1b[31mcancelled\x1b[0m\n"
-              "44  1        SOL     buy   market  0.01      -      executed\n");
+              "44  1        SOL     buy   market  0.01      -      \x1b[32mexecuted\x1b[0m\n");
     const std::string plain = header +
                               "42  1        BTC     buy   market  0.01      -      pending\n"
                               "43  1        ETH     sell  market  0.01      -      cancelled\n"

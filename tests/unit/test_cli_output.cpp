@@ -198,7 +198,7 @@ TEST_CASE("colour: status words in tables on a terminal only", "[output]") {
         "ID  ACCOUNT  SYMBOL  SIDE  TYPE    QUANTITY  PRICE   STATUS\n"
         "1   1        BTC     buy   market  0.01      -       \x1b[33mpending\x1b[0m\n"
         "22  1        ETH     sell  limit   2         3000.5  \x1b[32mFILLED\x1b[0m\n"
-        "3   1        SOL     buy   market  1         -       executed\n";
+        "3   1        SOL     buy   market  1         -       \x1b[32mexecuted\x1b[0m\n";
     const std::string plain =
         "ID  ACCOUNT  SYMBOL  SIDE  TYPE    QUANTITY  PRICE   STATUS\n"
         "1   1        BTC     buy   market  0.01      -       pending\n"
@@ -239,7 +239,7 @@ TEST_CASE("colour: status words in tables on a terminal only", "[output]") {
           "STATUS    ID\n"
           "\x1b[33mpending\x1b[0m   1\n"
           "\x1b[32mFILLED\x1b[0m    22\n"
-          "executed  3\n");
+          "\x1b[32mexecuted\x1b[0m  3\n");
 
     // Never in JSON on a terminal, nor in a table off one.
     CHECK(run({"-o", "json", "--fields", "status"}) == 0);

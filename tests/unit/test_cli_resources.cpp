@@ -120,7 +120,7 @@ TEST_CASE("resources: order list picks its endpoint and prints order columns", "
     CHECK(cli.request().url == k_base + "/api/orders/account/a%2Fb");
     CHECK(cli.out ==
           "ID  ACCOUNT  SYMBOL  SIDE  TYPE  QUANTITY  PRICE  STATUS\n42  -        BTC     buy   -     0.01   "
-          "   -      executed\n");
+          "   -      \x1b[32mexecuted\x1b[0m\n");
     cli.server->respond(200, "[]", k_json);
     CHECK(cli.run({"order", "list", "--user", "7"}) == 0);
     CHECK(cli.request(1).url == k_base + "/api/orders/user/7");

@@ -166,5 +166,5 @@ TEST_CASE("man page: a command's path, description, arguments and options, escap
     }
     CHECK_THAT(page, Catch::Contains(".TP\n.I ~/.config/hyperoru/config.json\n"));
     CHECK_THAT(page, Catch::Contains(".SS \"Offline sandbox\"\n"));
-    CHECK_THAT(page, Catch::Contains("\n.nf\nhyperoru\\-sandbox \\-\\-port 8080\n"));
+    CHECK_THAT(page, Catch::Contains("\n.nf\nhyperoru\\-sandbox \\-\\-port 8080 &\n"));
 }

@@ -148,8 +148,8 @@ TEST_CASE("key/value layout pads the keys only", "[table]") {
 }
 
 TEST_CASE("status words have a colour: green, yellow or red, case-insensitive", "[table]") {
-    for (const char* word : {"ok", "healthy", "active", "running", "filled", "completed", "complete",
-                             "success", "succeeded", "connected", "enabled", "OK", "Filled"}) {
+    for (const char* word : {"ok", "healthy", "active", "running", "filled", "executed", "completed",
+                             "complete", "success", "succeeded", "connected", "enabled", "OK", "Filled"}) {
         INFO(word);
         CHECK(status_colour(word) == "\x1b[32m");
     }
@@ -163,7 +163,7 @@ TEST_CASE("status words have a colour: green, yellow or red, case-insensitive", 
         INFO(word);
         CHECK(status_colour(word) == "\x1b[31m");
     }
-    for (const char* word : {"executed", "", "-", "oks", "ok ", "filled\x1b", "true"}) {
+    for (const char* word : {"unknown", "", "-", "oks", "ok ", "filled\x1b", "true"}) {
         INFO(word);
         CHECK(status_colour(word).empty());
     }
@@ -182,7 +182,7 @@ TEST_CASE("colour wraps status cells after the padding is computed from the plai
           "ID  STATUS     SIDE\n"
           "1   \x1b[32mfilled\x1b[0m     buy\n"
           "22  \x1b[31mCancelled\x1b[0m  sell\n"
-          "3   executed   buy\n"
+          "3   \x1b[32mexecuted\x1b[0m   buy\n"
           "4   -          buy\n");
     std::ostringstream plain;
     write_table(plain, rows, columns);

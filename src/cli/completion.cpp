@@ -409,88 +409,109 @@ complete -c hyperoru -f -a '(__hyperoru_complete)'
 
 }  // namespace
 
-std::string bash_completion(const CommandInfo& root) {
+namespace {
+
+/// What the three scripts do not share: their header, table and `case`/`switch` syntax, and walker.
+struct Shell {
+    const char* header;  ///< comment lines (and zsh's #compdef) at the top
+    const char* prefix;  ///< of the generated function names: "_hyperoru" or "__hyperoru"
+    std::string (*table)(const char* name, const char* comment, const std::vector<Flat>& commands,
+                         std::vector<Entry> Flat::*member);
+    const char* subcommands_comment;
+    const char* no_kind;     ///< what _option_kind gives for an unknown option, in its comment
+    const char* kind_open;   ///< the start of the _option_kind function, up to its first case
+    const char* kind_case;   ///< before the keys of one case
+    const char* kind_then;   ///< between the keys and the kind
+    const char* kind_end;    ///< after the kind
+    const char* kind_close;  ///< the default case and the end of the function
+    std::string (*quote)(const std::string&);
+    const char* key_separator;
+    const char* walker;
+};
+
+std::string completion_script(const CommandInfo& root, const Shell& shell) {
     const auto commands = flatten(root);
-    std::string out =
-        "# bash completion for hyperoru, generated from its command tree by `hyperoru completion bash`.\n"
-        "# Load it with: source <(hyperoru completion bash)\n";
-    out += bash_table("_hyperoru_subcommands", "The subcommands of a command path ('' is hyperoru itself).",
-                      commands, &Flat::subcommands);
-    out += bash_table("_hyperoru_options",
-                      "The options of a command path, besides the global options (those of '').", commands,
-                      &Flat::options);
-    out +=
-        bash_table("_hyperoru_arguments", "The values the arguments of a command path accept, when limited.",
-                   commands, &Flat::arguments);
+    const std::string prefix = shell.prefix;
+    std::string out = shell.header;
+    out += shell.table((prefix + "_subcommands").c_str(), shell.subcommands_comment, commands,
+                       &Flat::subcommands);
+    out += shell.table((prefix + "_options").c_str(),
+                       "The options of a command path, besides the global options (those of '').", commands,
+                       &Flat::options);
+    out += shell.table((prefix + "_arguments").c_str(),
+                       "The values the arguments of a command path accept, when limited.", commands,
+                       &Flat::arguments);
     out +=
         "\n# What option OPTION of command path PATH takes, given \"PATH|OPTION\": flag, value, file or\n"
-        "# \"choices A B ...\"; '' when the command has no such option.\n"
-        "_hyperoru_option_kind() {\n    case $1 in\n";
+        "# \"choices A B ...\"; ";
+    out += std::string(shell.no_kind) + " when the command has no such option.\n" + shell.kind_open;
     for (const auto& flat : commands) {
         for (const auto& [kind, names] : flat.kinds) {
-            out +=
-                "    " + kind_keys(flat.path, names, sh_quote, "|") + ") REPLY=" + sh_quote(kind) + " ;;\n";
+            out += shell.kind_case + kind_keys(flat.path, names, shell.quote, shell.key_separator) +
+                   shell.kind_then + shell.quote(kind) + shell.kind_end;
         }
     }
-    out += "    *) REPLY='' ;;\n    esac\n}\n";
-    return out + k_bash_walker;
+    return out + shell.kind_close + shell.walker;
+}
+
+}  // namespace
+
+std::string bash_completion(const CommandInfo& root) {
+    static constexpr Shell k_bash{
+        "# bash completion for hyperoru, generated from its command tree by `hyperoru completion bash`.\n"
+        "# Load it with: source <(hyperoru completion bash)\n",
+        "_hyperoru",
+        bash_table,
+        "The subcommands of a command path ('' is hyperoru itself).",
+        "''",
+        "_hyperoru_option_kind() {\n    case $1 in\n",
+        "    ",
+        ") REPLY=",
+        " ;;\n",
+        "    *) REPLY='' ;;\n    esac\n}\n",
+        sh_quote,
+        "|",
+        k_bash_walker};
+    return completion_script(root, k_bash);
 }
 
 std::string zsh_completion(const CommandInfo& root) {
-    const auto commands = flatten(root);
-    std::string out =
+    static constexpr Shell k_zsh{
         "#compdef hyperoru\n"
         "# zsh completion for hyperoru, generated from its command tree by `hyperoru completion zsh`.\n"
-        "# Install it with: hyperoru completion zsh > \"${fpath[1]}/_hyperoru\" (then start a new shell)\n";
-    out += zsh_table("_hyperoru_subcommands",
-                     "The subcommands of a command path ('' is hyperoru itself), as name:description.",
-                     commands, &Flat::subcommands);
-    out += zsh_table("_hyperoru_options",
-                     "The options of a command path, besides the global options (those of '').", commands,
-                     &Flat::options);
-    out +=
-        zsh_table("_hyperoru_arguments", "The values the arguments of a command path accept, when limited.",
-                  commands, &Flat::arguments);
-    out +=
-        "\n# What option OPTION of command path PATH takes, given \"PATH|OPTION\": flag, value, file or\n"
-        "# \"choices A B ...\"; '' when the command has no such option.\n"
-        "_hyperoru_option_kind() {\n    case $1 in\n";
-    for (const auto& flat : commands) {
-        for (const auto& [kind, names] : flat.kinds) {
-            out +=
-                "    (" + kind_keys(flat.path, names, sh_quote, "|") + ") REPLY=" + sh_quote(kind) + " ;;\n";
-        }
-    }
-    out += "    (*) REPLY='' ;;\n    esac\n}\n";
-    return out + k_zsh_walker;
+        "# Install it with: hyperoru completion zsh > \"${fpath[1]}/_hyperoru\" (then start a new shell)\n",
+        "_hyperoru",
+        zsh_table,
+        "The subcommands of a command path ('' is hyperoru itself), as name:description.",
+        "''",
+        "_hyperoru_option_kind() {\n    case $1 in\n",
+        "    (",
+        ") REPLY=",
+        " ;;\n",
+        "    (*) REPLY='' ;;\n    esac\n}\n",
+        sh_quote,
+        "|",
+        k_zsh_walker};
+    return completion_script(root, k_zsh);
 }
 
 std::string fish_completion(const CommandInfo& root) {
-    const auto commands = flatten(root);
-    std::string out =
+    static constexpr Shell k_fish{
         "# fish completion for hyperoru, generated from its command tree by `hyperoru completion fish`.\n"
-        "# Install it with: hyperoru completion fish > ~/.config/fish/completions/hyperoru.fish\n";
-    out += fish_table("__hyperoru_subcommands",
-                      "The subcommands of a command path ('' is hyperoru itself), with descriptions.",
-                      commands, &Flat::subcommands);
-    out += fish_table("__hyperoru_options",
-                      "The options of a command path, besides the global options (those of '').", commands,
-                      &Flat::options);
-    out +=
-        fish_table("__hyperoru_arguments", "The values the arguments of a command path accept, when limited.",
-                   commands, &Flat::arguments);
-    out +=
-        "\n# What option OPTION of command path PATH takes, given \"PATH|OPTION\": flag, value, file or\n"
-        "# \"choices A B ...\"; nothing when the command has no such option.\n"
-        "function __hyperoru_option_kind\n    switch $argv[1]\n";
-    for (const auto& flat : commands) {
-        for (const auto& [kind, names] : flat.kinds) {
-            out += "        case " + kind_keys(flat.path, names, fish_quote, " ") + "\n            echo " +
-                   fish_quote(kind) + "\n";
-        }
-    }
-    out += "    end\nend\n";
-    return out + k_fish_walker;
+        "# Install it with: hyperoru completion fish > ~/.config/fish/completions/hyperoru.fish\n",
+        "__hyperoru",
+        fish_table,
+        "The subcommands of a command path ('' is hyperoru itself), with descriptions.",
+        "nothing",
+        "function __hyperoru_option_kind\n    switch $argv[1]\n",
+        "        case ",
+        "\n            echo ",
+        "\n",
+        "    end\nend\n",
+        fish_quote,
+        " ",
+        k_fish_walker};
+    return completion_script(root, k_fish);
 }
 
 }  // namespace hyperoru::cli

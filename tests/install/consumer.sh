@@ -7,7 +7,7 @@
 set -euo pipefail
 mode=$1 prefix=$2 work=$3 examples=$4 cmake=$5 make_program=$6 cxx=$7
 
-fail() { echo "install test: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -39,19 +39,7 @@ pkg-config)
 *) fail "unknown mode $mode" ;;
 esac
 
-# The sandbox prints "PORT <n>" once it listens: reading that line is the synchronisation.
-sandbox_pid=
-cleanup() {
-    if [[ -n "$sandbox_pid" ]]; then
-        kill "$sandbox_pid" 2>/dev/null || true
-        wait "$sandbox_pid" 2>/dev/null || true
-    fi
-}
-trap cleanup EXIT
-exec 3< <(exec "$prefix/bin/hyperoru-sandbox" --port 0 --quiet)
-sandbox_pid=$!
-read -r -t 30 word port <&3 || fail "the sandbox did not start"
-[[ "$word" == PORT && -n "$port" ]] || fail "the sandbox said '$word $port', not PORT <n>"
+start_sandbox /dev/stderr "$prefix/bin/hyperoru-sandbox" --port 0 --quiet
 
 # The password goes on standard input; the demo user of the sandbox.
 printf 'secret\n' | "$example" "http://127.0.0.1:$port" trader@example.com >"$work/stdout" 2>"$work/stderr" ||

@@ -5,7 +5,7 @@
 set -euo pipefail
 cpack=$1 build_dir=$2 work=$3 version=$4
 
-fail() { echo "install test: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 rm -rf "$work"
 mkdir -p "$work"

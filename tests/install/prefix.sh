@@ -6,7 +6,7 @@
 set -euo pipefail
 cmake=$1 build_dir=$2 prefix=$3 version=$4 source_dir=$5
 
-fail() { echo "install test: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 rm -rf "$prefix"
 "$cmake" --install "$build_dir" --prefix "$prefix" >/dev/null

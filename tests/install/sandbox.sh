@@ -6,7 +6,7 @@
 set -euo pipefail
 prefix=$1 work=$2
 
-fail() { echo "install test: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -23,19 +23,7 @@ for text in 'usage: hyperoru-sandbox ' \
     grep -qF -- "$text" "$work/help" || { cat "$work/help" >&2; fail "hyperoru-sandbox --help lacks '$text'"; }
 done
 
-# The sandbox prints "PORT <n>" once it listens: reading that line is the synchronisation.
-sandbox_pid=
-cleanup() {
-    if [[ -n "$sandbox_pid" ]]; then
-        kill "$sandbox_pid" 2>/dev/null || true
-        wait "$sandbox_pid" 2>/dev/null || true
-    fi
-}
-trap cleanup EXIT
-exec 3< <(exec "$sandbox" --port 0 2>"$work/sandbox.err")
-sandbox_pid=$!
-read -r -t 30 word port <&3 || fail "the sandbox did not start"
-[[ "$word" == PORT && -n "$port" ]] || fail "the sandbox said '$word $port', not PORT <n>"
+start_sandbox "$work/sandbox.err" "$sandbox" --port 0
 
 export HYPERORU_CONFIG_DIR="$work/config" HYPERORU_BASE_URL="http://127.0.0.1:$port"
 unset HYPERORU_TOKEN HYPERORU_CONTEXT

@@ -113,4 +113,12 @@ struct Cli {
     const http::Request& request(std::size_t i = 0) const { return server->requests.at(i); }
 };
 
+/// The default base URL, which login_state() stores by default.
+inline const std::string k_production_url = "https://api.production.hyperoru.com";
+
+/// A Cli with a stored token for the production URL.
+struct LoggedIn : Cli {
+    LoggedIn() { login_state(); }
+};
+
 }  // namespace hyperoru::test

@@ -10,14 +10,11 @@
 using namespace hyperoru;
 using hyperoru::test::Cli;
 using hyperoru::test::k_json;
+using hyperoru::test::LoggedIn;
 
 namespace {
 
-const std::string k_base = "https://api.production.hyperoru.com";
-
-struct LoggedIn : Cli {
-    LoggedIn() { login_state(); }
-};
+const std::string& k_base = hyperoru::test::k_production_url;
 
 /// Two accounts: exact number text, a secret, a nested value, an escaped newline, a missing member.
 const std::string k_accounts =

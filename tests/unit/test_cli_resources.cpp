@@ -9,15 +9,11 @@
 using namespace hyperoru;
 using hyperoru::test::Cli;
 using hyperoru::test::k_json;
+using hyperoru::test::LoggedIn;
 
 namespace {
 
-const std::string k_base = "https://api.production.hyperoru.com";
-
-/// A CLI with a stored token for the production URL.
-struct LoggedIn : Cli {
-    LoggedIn() { login_state(); }
-};
+const std::string& k_base = hyperoru::test::k_production_url;
 
 std::optional<std::string> header(const http::Request& r, const char* name) {
     return http::find_header(r.headers, name);

@@ -9,13 +9,8 @@
 using namespace hyperoru;
 using namespace std::chrono_literals;
 using hyperoru::test::Cli;
+using hyperoru::test::LoggedIn;
 using hyperoru::test::WsStep;
-
-namespace {
-struct LoggedIn : Cli {
-    LoggedIn() { login_state(); }
-};
-}  // namespace
 
 TEST_CASE("watch: prints each message exactly, one per line, and stops at --count", "[watch]") {
     LoggedIn cli;

@@ -14,7 +14,7 @@
 # include(Install) (from a subdirectory: set(... PARENT_SCOPE)); an unset hook installs nothing.
 # `cmake --install` builds nothing, so the target that generates them must be part of `all`
 # (add_custom_target(hyperoru_docs ALL ...)).
-#   HYPERORU_MAN1_PAGES        list of section-1 man pages (hyperoru.1, ...) -> share/man/man1/
+#   HYPERORU_MAN1_PAGES        list of section-1 man pages (hyperoru.1.gz, ...) -> share/man/man1/
 #   HYPERORU_BASH_COMPLETION   one file -> share/bash-completion/completions/hyperoru
 #   HYPERORU_ZSH_COMPLETION    one file -> share/zsh/vendor-completions/_hyperoru
 #   HYPERORU_FISH_COMPLETION   one file -> share/fish/vendor_completions.d/hyperoru.fish

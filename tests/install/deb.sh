@@ -41,7 +41,7 @@ while IFS= read -r doc; do
     [[ -z "$doc" ]] || grep -Eq " \./usr/$doc\$" "$work/contents" || fail "the package lacks /usr/$doc"
 done <"$build_dir/hyperoru-installed-docs.txt"
 # The man page and the completions, where man and the shells of a Debian system find them.
-for doc in share/man/man1/hyperoru.1 share/bash-completion/completions/hyperoru \
+for doc in share/man/man1/hyperoru.1.gz share/bash-completion/completions/hyperoru \
     share/zsh/vendor-completions/_hyperoru share/fish/vendor_completions.d/hyperoru.fish; do
     grep -Eq " \./usr/$doc\$" "$work/contents" || fail "the package lacks /usr/$doc"
 done
@@ -50,7 +50,7 @@ dpkg-deb -x "$deb" "$work/x"
 [[ "$("$work/x/usr/bin/hyperoru" --version)" == "hyperoru $version" ]] || fail "hyperoru --version from the package"
 "$work/x/usr/bin/hyperoru-sandbox" --help >/dev/null || fail "hyperoru-sandbox --help from the package failed"
 command -v man >/dev/null || fail "man is not installed (apt-get install man-db)"
-LC_ALL=C MANPAGER=cat man -l "$work/x/usr/share/man/man1/hyperoru.1" >"$work/man.txt" 2>"$work/man.stderr" ||
+LC_ALL=C MANPAGER=cat man -l "$work/x/usr/share/man/man1/hyperoru.1.gz" >"$work/man.txt" 2>"$work/man.stderr" ||
     { cat "$work/man.stderr" >&2; fail "man -l of the packaged page failed"; }
 [[ ! -s "$work/man.stderr" ]] || { cat "$work/man.stderr" >&2; fail "man -l of the packaged page wrote to stderr"; }
 grep -q 'hyperoru - the command-line client' "$work/man.txt" || fail "the packaged man page shows no NAME line"

@@ -23,7 +23,7 @@ while IFS= read -r doc; do
 done <"$build_dir/hyperoru-installed-docs.txt"
 # ... which are the man page and the three completions the build generates (CMakeLists.txt sets
 # the hooks), where man and the shells look for them.
-for doc in share/man/man1/hyperoru.1 share/bash-completion/completions/hyperoru \
+for doc in share/man/man1/hyperoru.1.gz share/bash-completion/completions/hyperoru \
     share/zsh/vendor-completions/_hyperoru share/fish/vendor_completions.d/hyperoru.fish; do
     grep -qxF "$doc" "$build_dir/hyperoru-installed-docs.txt" || fail "hyperoru-installed-docs.txt lacks $doc"
     [[ -s "$prefix/$doc" ]] || fail "missing or empty $doc"
@@ -55,12 +55,16 @@ registered=$(bash --norc --noprofile -c 'source "$1" && complete -p hyperoru' _ 
     "$prefix/share/bash-completion/completions/hyperoru") || fail "bash cannot load the installed completion"
 [[ "$registered" == 'complete -F _hyperoru hyperoru' ]] || fail "the bash completion registered '$registered'"
 
+# The page is installed compressed (Debian policy), as the build generated it, and only so.
+gzip -dc "$prefix/share/man/man1/hyperoru.1.gz" | cmp -s - "$build_dir/docs/hyperoru.1" ||
+    fail "share/man/man1/hyperoru.1.gz is not the generated page, gzipped"
+[[ ! -e "$prefix/share/man/man1/hyperoru.1" ]] || fail "share/man/man1/hyperoru.1 installed uncompressed too"
 # man reads the installed page without a warning.
 command -v man >/dev/null || fail "man is not installed (apt-get install man-db)"
 man_stderr="$(dirname "$prefix")/man.stderr"
-page=$(LC_ALL=C MANPAGER=cat MANWIDTH=100 man -l "$prefix/share/man/man1/hyperoru.1" 2>"$man_stderr") ||
-    { cat "$man_stderr" >&2; fail "man -l share/man/man1/hyperoru.1 failed"; }
-[[ ! -s "$man_stderr" ]] || { cat "$man_stderr" >&2; fail "man -l share/man/man1/hyperoru.1 wrote to stderr"; }
+page=$(LC_ALL=C MANPAGER=cat MANWIDTH=100 man -l "$prefix/share/man/man1/hyperoru.1.gz" 2>"$man_stderr") ||
+    { cat "$man_stderr" >&2; fail "man -l share/man/man1/hyperoru.1.gz failed"; }
+[[ ! -s "$man_stderr" ]] || { cat "$man_stderr" >&2; fail "man -l share/man/man1/hyperoru.1.gz wrote to stderr"; }
 grep -qxF '       hyperoru - the command-line client for the Hyperoru AI trading API' <<<"$page" ||
-    fail "man -l share/man/man1/hyperoru.1 shows no NAME line"
+    fail "man -l share/man/man1/hyperoru.1.gz shows no NAME line"
 echo "installed into $prefix"

@@ -117,7 +117,7 @@ const Settings& Context::settings() {
     } else if (s.stored.session_token && !s.stored.session_token->empty()) {
         // A stored token belongs to the server it was issued by: it is never sent elsewhere,
         // even when --base-url or HYPERORU_BASE_URL points somewhere else for this run.
-        const std::string owner = strip_trailing_slashes(s.stored.base_url.value_or(k_default_base_url));
+        const std::string owner = token_issuer(s.stored);
         if (http::origin_of(owner) == http::origin_of(s.base_url) && http::origin_of(owner)) {
             s.token = s.stored.session_token;
             s.token_origin = Origin::config;
@@ -127,6 +127,11 @@ const Settings& Context::settings() {
     }
     m_settings = std::move(s);
     return *m_settings;
+}
+
+std::string token_issuer(const ContextConfig& entry) {
+    const bool stored = entry.base_url && !entry.base_url->empty();
+    return strip_trailing_slashes(stored ? *entry.base_url : std::string(k_default_base_url));
 }
 
 std::string checked_base_url(const std::string& url, bool allow_http) {

@@ -90,6 +90,10 @@ private:
     std::unique_ptr<Client> m_client;
 };
 
+/// The server that issued `entry`'s token, which is the only one it is ever sent to: the stored
+/// base URL without trailing slashes, or the default URL when none is stored (as for requests).
+std::string token_issuer(const ContextConfig& entry);
+
 /// `url` without trailing slashes, checked as every request checks it: an absolute http(s) URL,
 /// plain http only to a loopback host unless `allow_http`. Throws UsageError otherwise.
 std::string checked_base_url(const std::string& url, bool allow_http);

@@ -202,8 +202,7 @@ int set_base_url(Context& context, const std::string& value) {
         if (logged_in(entry)) {
             // The stored base URL is what ties the token to its server: changing it to another
             // origin would send the token there.
-            std::string owner = context_base_url(entry);
-            while (!owner.empty() && owner.back() == '/') owner.pop_back();
+            const std::string owner = token_issuer(entry);
             if (http::origin_of(owner) != target) {
                 throw UsageError("context \"" + s.context + "\" holds a token issued by " + owner +
                                  ", which would then be sent to " + url +

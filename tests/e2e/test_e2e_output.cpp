@@ -1,6 +1,6 @@
 // End-to-end: output niceties with the real binary against the stand-in: --fields in JSON,
 // NDJSON and tables (also of an envelope), colour of status words on a terminal and the ways to
-// turn it off, and no prompt with --no-input.
+// turn it off, no prompt with --no-input, and never a pager.
 #include "e2e/resources.hpp"
 
 using namespace e2e_resources;
@@ -126,4 +126,30 @@ TEST_CASE("e2e: --no-input on a terminal: login and a destructive command ask no
           "hyperoru: error: refusing to run 'order cancel' without --yes (--no-input; --dry-run shows the "
           "request)\n");
     CHECK(server.requests().empty());
+}
+
+TEST_CASE("e2e: no pager ever: a list longer than the terminal goes straight to it") {
+    StandIn server;
+    TokenEnv env;
+    seed(server, R"({"kind": "orders", "count": 60})");
+    // Every variable a pager-using tool would read points at a script that leaves a mark and
+    // swallows the output; the terminal is 24 rows high, the table 61 lines.
+    const auto mark = env.dir() / "pager-ran";
+    const auto pager = env.dir() / "pager.sh";
+    std::ofstream(pager) << "#!/bin/sh\ntouch '" << mark.string() << "'\ncat >/dev/null\n";
+    std::filesystem::permissions(pager, std::filesystem::perms::owner_all);
+    for (const char* name : {"PAGER", "HYPERORU_PAGER", "GH_PAGER", "AWS_PAGER", "MANPAGER"})
+        env.set(name, pager);
+    env.set("TERM", "xterm");
+
+    const auto r = cli_pty(env, at(server, {"--no-color", "order", "list", "--account", "1"}));
+    CHECK(r.exit_code == 0);
+    std::istringstream lines(r.output);
+    std::vector<std::string> rows;
+    for (std::string line; std::getline(lines, line);) rows.push_back(line);
+    REQUIRE(rows.size() == 61);
+    CHECK(rows.front() == "ID   ACCOUNT  SYMBOL  SIDE  TYPE    QUANTITY  PRICE  STATUS");
+    CHECK(rows[1] == "42   1        BTC     buy   market  0.01      -      pending");
+    CHECK(rows.back().rfind("101  1 ", 0) == 0);
+    CHECK_FALSE(std::filesystem::exists(mark));
 }

@@ -2854,7 +2854,8 @@ faults), POST /__standin/seed (generated items); see the top of the script for t
 def main(argv=None):
     parser = argparse.ArgumentParser(description=HELP_DESCRIPTION, epilog=HELP_EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--token", action="append", default=[],
                         help="an extra token accepted for the seeded user (repeatable)")
@@ -2876,7 +2877,8 @@ def main(argv=None):
                              "else 0)" % DEMO_PUSH_INTERVAL)
     parser.add_argument("--tls-cert", help="PEM certificate (chain) file: serve HTTPS and WSS")
     parser.add_argument("--tls-key", help="PEM private key file of --tls-cert")
-    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no start-up lines on stderr (PORT <n> is still printed on stdout)")
     options = parser.parse_args(argv)
     if (options.tls_cert is None) != (options.tls_key is None):
         parser.error("--tls-cert and --tls-key go together")

@@ -41,6 +41,10 @@ struct RawReply {
     http::Headers headers;     ///< headers of the final response
 };
 
+/// True when a Content-Type names JSON (application/json, application/problem+json, ...), or is
+/// empty: a server that sends no type is given the benefit of the doubt (§1.11).
+bool is_json_content_type(std::string_view content_type);
+
 /// A typed result: the decoded model, and the raw reply it came from (exact JSON, headers).
 template <class T>
 struct Reply {

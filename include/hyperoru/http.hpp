@@ -30,6 +30,24 @@ using Headers = std::vector<Header>;
 /// The value of the first header named `name` (ASCII case-insensitive), if any.
 std::optional<std::string> find_header(const Headers& headers, std::string_view name);
 
+/// The scheme, host and port of an http(s) URL: what decides where a token may go.
+struct Origin {
+    std::string scheme;  ///< lower case, "http" or "https"
+    std::string host;    ///< lower case; an IPv6 literal keeps its brackets ("[::1]")
+    int port = 0;        ///< explicit or the scheme's default
+    bool operator==(const Origin&) const = default;
+};
+
+/// The origin of an absolute http(s) URL; nullopt for anything else.
+std::optional<Origin> origin_of(std::string_view url);
+
+/// Whether `host` (as in Origin::host) is this machine for certain, decided on its text alone:
+/// an IPv4 literal in 127.0.0.0/8 (dotted quad, as inet_pton reads it), the IPv6 literal
+/// [::1] in any spelling (or an IPv4-mapped 127.x address), or exactly the name "localhost".
+/// Any other name is remote, even "127.evil.example" or one that resolves to 127.0.0.1: a
+/// check by resolution could be raced by DNS. Plain http and ws are allowed only to these.
+bool is_loopback_host(std::string_view host);
+
 /// One HTTP request, as the client hands it to Transport::perform.
 struct Request {
     std::string method;               ///< "GET", "POST", ... (case-sensitive, RFC 9110)

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <ostream>
 
-#include "http/url.hpp"
+#include "hyperoru/http.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/version.hpp"
 
@@ -62,9 +62,6 @@ std::string strip_trailing_slashes(std::string url) {
     return url;
 }
 
-bool is_loopback(const std::string& host) {
-    return host == "localhost" || host == "[::1]" || host.starts_with("127.");
-}
 }  // namespace
 
 const Settings& Context::settings() {
@@ -138,45 +135,75 @@ std::string checked_base_url(const std::string& url, bool allow_http) {
     std::string stripped = strip_trailing_slashes(url);
     const auto origin = http::origin_of(stripped);
     if (!origin) throw UsageError("invalid base URL '" + stripped + "': expected https://host[:port]");
-    if (origin->scheme == "http" && !is_loopback(origin->host) && !allow_http) {
+    if (origin->scheme == "http" && !http::is_loopback_host(origin->host) && !allow_http) {
         throw UsageError("refusing plain http to " + origin->host +
                          ": the token would travel unencrypted (use https, or --allow-http)");
     }
     return stripped;
 }
 
-Client& Context::client(const std::vector<std::string>& secrets) {
-    if (m_client) return *m_client;
+http::TransportOptions ConnectionSettings::transport() const {
+    http::TransportOptions options;
+    options.timeout = timeout;
+    options.connect_timeout = connect_timeout;
+    options.cacert = cacert;
+    options.insecure = insecure;
+    options.max_response_bytes = max_response_bytes;
+    options.user_agent = user_agent;
+    options.trace = trace;
+    options.secrets = secrets;
+    options.interrupted = &interrupt_flag();
+    return options;
+}
+
+ws::ConnectOptions ConnectionSettings::stream(bool token_in_url) const {
+    ws::ConnectOptions options;
+    options.url = ws::stream_url(base_url, token_in_url ? token : std::nullopt);
+    options.connect_timeout = connect_timeout;
+    options.cacert = cacert;
+    options.insecure = insecure;
+    options.user_agent = user_agent;
+    options.trace = trace;
+    options.secrets = secrets;
+    return options;
+}
+
+const ConnectionSettings& Context::connection(const std::vector<std::string>& secrets) {
+    if (m_connection) return *m_connection;
     const Settings& s = settings();
-    checked_base_url(s.base_url, m_options.allow_http);
-    if (const auto origin = http::origin_of(s.base_url);
-        origin->scheme == "http" && !is_loopback(origin->host)) {
+    ConnectionSettings c;
+    c.base_url = checked_base_url(s.base_url, m_options.allow_http);
+    if (const auto origin = http::origin_of(c.base_url);
+        origin->scheme == "http" && !http::is_loopback_host(origin->host)) {
         err() << "hyperoru: warning: --allow-http: requests to " << origin->host << " are not encrypted\n";
     }
     if (m_options.insecure) {
         err() << "hyperoru: warning: --insecure: TLS certificates are not verified; anyone on the "
                  "network path can read the token\n";
     }
+    c.token = s.token;
+    c.timeout = std::chrono::milliseconds(std::llround(m_options.timeout_seconds * 1000));
+    c.connect_timeout = std::chrono::milliseconds(std::llround(m_options.connect_timeout_seconds * 1000));
+    c.cacert = m_options.cacert;
+    c.insecure = m_options.insecure;
+    c.max_response_bytes = m_options.max_response_bytes;
+    c.user_agent = std::string("hyperoru/") + k_version;
+    c.trace = m_options.verbose ? m_io.err : nullptr;
+    c.secrets = secrets;
+    if (s.token) c.secrets.push_back(*s.token);
+    m_connection = std::move(c);
+    return *m_connection;
+}
 
-    http::TransportOptions transport;
-    transport.timeout = std::chrono::milliseconds(std::llround(m_options.timeout_seconds * 1000));
-    transport.connect_timeout =
-        std::chrono::milliseconds(std::llround(m_options.connect_timeout_seconds * 1000));
-    transport.cacert = m_options.cacert;
-    transport.insecure = m_options.insecure;
-    transport.max_response_bytes = m_options.max_response_bytes;
-    transport.user_agent = std::string("hyperoru/") + k_version;
-    transport.trace = m_options.verbose ? m_io.err : nullptr;
-    transport.secrets = secrets;
-    if (s.token) transport.secrets.push_back(*s.token);
-    transport.interrupted = &interrupt_flag();
-
+Client& Context::client(const std::vector<std::string>& secrets) {
+    if (m_client) return *m_client;
+    const ConnectionSettings& c = connection(secrets);
     ClientOptions options;
-    options.base_url = s.base_url;
-    options.token = s.token;
+    options.base_url = c.base_url;
+    options.token = c.token;
     options.retry.max_retries = m_options.retries;
-    options.trace = m_options.verbose ? m_io.err : nullptr;
-    m_client = std::make_unique<Client>(std::move(options), m_io.make_transport(transport), *m_io.clock);
+    options.trace = c.trace;
+    m_client = std::make_unique<Client>(std::move(options), m_io.make_transport(c.transport()), *m_io.clock);
     return *m_client;
 }
 

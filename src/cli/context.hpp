@@ -11,6 +11,8 @@
 #include "cli/app.hpp"
 #include "hyperoru/client.hpp"
 #include "hyperoru/config.hpp"
+#include "hyperoru/http.hpp"
+#include "hyperoru/ws.hpp"
 
 namespace hyperoru::cli {
 
@@ -52,6 +54,29 @@ struct Settings {
     std::optional<std::string> token_for_other_server;
 };
 
+/// How this invocation reaches the server, resolved once for every transport: the base URL after
+/// its check (checked_base_url), the token, TLS, timeouts, user agent, trace and the secrets the
+/// trace must never show. The HTTP transport and the WebSocket connection are both derived from
+/// it, so no command can reach the server by another rule.
+struct ConnectionSettings {
+    std::string base_url;              ///< checked: https, or plain http only to loopback or with --allow-http
+    std::optional<std::string> token;  ///< the session token to send, if any
+    std::chrono::milliseconds timeout{30'000};
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::string cacert;
+    bool insecure = false;
+    std::size_t max_response_bytes = 0;
+    std::string user_agent;
+    std::ostream* trace = nullptr;     ///< -v: redacted trace lines
+    std::vector<std::string> secrets;  ///< never shown in a trace (the token is always among them)
+
+    /// The libcurl transport's options.
+    http::TransportOptions transport() const;
+    /// The WebSocket connection's options: ws:// or wss:// for the base URL's scheme, the token
+    /// in the URL unless `token_in_url` is false (--auth-message sends it in a message instead).
+    ws::ConnectOptions stream(bool token_in_url) const;
+};
+
 class Context {
 public:
     Context(Io& io, const GlobalOptions& options);
@@ -76,8 +101,13 @@ public:
     const Settings& settings();
     ConfigStore& store();
 
-    /// The client for this invocation, created on first use. `secrets` are values the verbose
-    /// trace must never show (the token is always among them).
+    /// The connection policy for this invocation, resolved on first use (see ConnectionSettings):
+    /// throws UsageError for a base URL that is not allowed, and prints the --allow-http and
+    /// --insecure warnings once. `secrets` (read from stdin, say) join the token among the values
+    /// the trace never shows; only the first call's count.
+    const ConnectionSettings& connection(const std::vector<std::string>& secrets = {});
+
+    /// The client for this invocation, created on first use over connection(secrets).
     Client& client(const std::vector<std::string>& secrets = {});
 
     std::chrono::system_clock::time_point now() { return m_io.clock->now(); }
@@ -87,6 +117,7 @@ private:
     const GlobalOptions& m_options;
     std::optional<Settings> m_settings;
     std::unique_ptr<ConfigStore> m_store;
+    std::optional<ConnectionSettings> m_connection;
     std::unique_ptr<Client> m_client;
 };
 
@@ -94,8 +125,10 @@ private:
 /// base URL without trailing slashes, or the default URL when none is stored (as for requests).
 std::string token_issuer(const ContextConfig& entry);
 
-/// `url` without trailing slashes, checked as every request checks it: an absolute http(s) URL,
-/// plain http only to a loopback host unless `allow_http`. Throws UsageError otherwise.
+/// `url` without trailing slashes, checked as every request and every stream checks it: an
+/// absolute http(s) URL, plain http only to a loopback host (http::is_loopback_host: an IP
+/// literal or exactly "localhost", never a name that merely looks local) unless `allow_http`.
+/// Throws UsageError otherwise.
 std::string checked_base_url(const std::string& url, bool allow_http);
 
 /// "flag", "environment", "config file", "default".

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "decode.hpp"
+#include "client/decode.hpp"
 
 namespace hyperoru::cli {
 

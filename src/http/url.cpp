@@ -1,5 +1,8 @@
 #include "http/url.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -51,6 +54,20 @@ std::optional<Origin> origin_of(std::string_view url) {
         origin.port = port;
     }
     return origin;
+}
+
+bool is_loopback_host(std::string_view host) {
+    const std::string name = lower(host);
+    if (name == "localhost") return true;
+    if (name.size() > 2 && name.front() == '[' && name.back() == ']') {
+        in6_addr v6{};
+        if (::inet_pton(AF_INET6, name.substr(1, name.size() - 2).c_str(), &v6) != 1) return false;
+        if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+        return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+    }
+    in_addr v4{};
+    if (::inet_pton(AF_INET, name.c_str(), &v4) != 1) return false;
+    return (ntohl(v4.s_addr) >> 24) == 127;
 }
 
 std::string resolve_location(std::string_view request_url, std::string_view location) {

@@ -45,7 +45,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "error_body.hpp"
+#include "hyperoru/errors.hpp"
 #include "http/redact.hpp"
 #include "hyperoru/ws.hpp"
 

@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "error_body.hpp"
+#include "hyperoru/errors.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "hyperoru/exact_json.hpp"
 

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "decode.hpp"
+#include "client/decode.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "hyperoru/client.hpp"
 #include "hyperoru/errors.hpp"

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.hpp"
-#include "sse.hpp"
+#include "hyperoru/sse.hpp"
 
 namespace {
 

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "config_io.hpp"
+#include "client/config_io.hpp"
 #include "hyperoru/config.hpp"
 #include "hyperoru/errors.hpp"
 #include "support/temp_dir.hpp"

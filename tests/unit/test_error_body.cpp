@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "error_body.hpp"
+#include "hyperoru/errors.hpp"
 
 using hyperoru::read_error_body;
 

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "decode.hpp"
+#include "client/decode.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/models.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sse.hpp"
+#include "hyperoru/sse.hpp"
 
 using hyperoru::SseEvent;
 using hyperoru::SseReader;

@@ -8,10 +8,9 @@
 #include <memory>
 
 #include "cli/commands/spec.hpp"
-#include "error_body.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
-#include "sse.hpp"
+#include "hyperoru/sse.hpp"
 
 namespace hyperoru::cli {
 

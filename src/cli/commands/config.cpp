@@ -10,7 +10,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output.hpp"
-#include "http/url.hpp"
+#include "hyperoru/http.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 

@@ -14,7 +14,7 @@
 
 #include "cli/terminal.hpp"
 #include "cli/time.hpp"
-#include "decode.hpp"
+#include "client/decode.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 

@@ -11,7 +11,6 @@
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 #include "hyperoru/stream.hpp"
-#include "hyperoru/version.hpp"
 
 namespace hyperoru::cli {
 
@@ -49,29 +48,15 @@ std::chrono::milliseconds parse_duration(const std::string& text) {
     return std::chrono::milliseconds(std::llround(value * scale * 1000.0));
 }
 
-/// Connection settings shared by every stream command: URL from the base URL, token in the URL
-/// (or, with --auth-message, in a connect message), TLS options, trace with the token redacted.
+/// The stream's connection, from the one connection policy (Context::connection): URL from the
+/// checked base URL, token in the URL (or, with --auth-message, in a connect message).
 ws::ConnectOptions connect_options(Context& context, bool auth_message,
                                    std::optional<std::string>& connect_token) {
-    const Settings& settings = context.settings();
-    if (!settings.token)
+    const ConnectionSettings& connection = context.connection();
+    if (!connection.token)
         throw AuthError(0, ErrorBody{"not logged in", std::nullopt, std::nullopt, std::nullopt});
-    ws::ConnectOptions options;
-    options.url = ws::stream_url(settings.base_url, auth_message ? std::nullopt : settings.token);
-    if (auth_message) connect_token = settings.token;
-    options.connect_timeout =
-        std::chrono::milliseconds(std::llround(context.options().connect_timeout_seconds * 1000));
-    options.cacert = context.options().cacert;
-    options.insecure = context.options().insecure;
-    options.user_agent = std::string("hyperoru/") + k_version;
-    options.trace = context.options().verbose ? &context.err() : nullptr;
-    options.secrets = {*settings.token};
-    if (context.options().insecure) {
-        context.err()
-            << "hyperoru: warning: --insecure: TLS certificates are not verified; anyone on the network "
-               "path can read the token\n";
-    }
-    return options;
+    if (auth_message) connect_token = connection.token;
+    return connection.stream(!auth_message);
 }
 
 std::string clock_text(std::chrono::system_clock::time_point t) {

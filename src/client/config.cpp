@@ -19,7 +19,7 @@
 #include <system_error>
 #include <utility>
 
-#include "config_io.hpp"
+#include "client/config_io.hpp"
 #include "hyperoru/errors.hpp"
 
 namespace hyperoru {

@@ -2,7 +2,7 @@
 // may come from the JSON data, "[DONE]" ends the stream, and finish() drops a final event that the
 // server did not close with a blank line, as standard SSE does: a stream cut mid-event must not
 // show the fragment as if it were the end of the answer.
-#include "sse.hpp"
+#include "hyperoru/sse.hpp"
 
 #include <utility>
 

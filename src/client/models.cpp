@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "decode.hpp"
+#include "client/decode.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 #include "hyperoru/models.hpp"

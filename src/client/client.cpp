@@ -5,10 +5,9 @@
 #include <cstdio>
 #include <utility>
 
-#include "decode.hpp"
-#include "error_body.hpp"
-#include "http/url.hpp"
+#include "client/decode.hpp"
 #include "hyperoru/errors.hpp"
+#include "http/url.hpp"
 #include "hyperoru/exact_json.hpp"
 
 namespace hyperoru {

@@ -1,6 +1,6 @@
 // The tolerant error-body reader (§1.8). Error bodies come from the API, from FastAPI-style
 // frameworks and from proxies in front of them, so nothing about their shape is trusted.
-#include "error_body.hpp"
+#include "hyperoru/errors.hpp"
 
 #include <cstddef>
 #include <string>

@@ -11,8 +11,4 @@ namespace hyperoru {
 /// json::Limits{}.max_depth. (The size cap is enforced earlier, by the transport.)
 nlohmann::json parse_json(std::string_view text);
 
-/// True when a Content-Type names JSON (application/json, application/problem+json, ...), or is
-/// empty: a server that sends no type is given the benefit of the doubt.
-bool is_json_content_type(std::string_view content_type);
-
 }  // namespace hyperoru

@@ -39,6 +39,8 @@ struct ErrorBody {
 /// and newlines collapsed to single spaces, trimmed, cut to 300 bytes at a UTF-8 boundary with
 /// "..." appended when longer); an empty body gives just "HTTP <status> <reason>" (the reason
 /// omitted when empty). code/request_id are still taken from a JSON object when present.
+/// `status` 0 means the error came without HTTP (SSE, a task object): the fallback then starts
+/// "the server reported an error" instead of inventing "HTTP 0".
 ErrorBody read_error_body(long status, std::string_view reason, std::string_view body);
 
 /// The server answered with a status that is not a success (and retries, if any, ran out).
@@ -83,6 +85,24 @@ private:
 class DecodeError : public Error {
 public:
     using Error::Error;
+};
+
+/// The live stream (WebSocket, §3) said no: it rejected the token (the upgrade answered 401 or
+/// 403, or an error message or close frame said so), or it answered a request with an error
+/// message. No HTTP status is involved; body() holds the server's message and code (§3.5).
+class StreamError : public Error {
+public:
+    enum class Kind {
+        rejected,     ///< the token was not accepted: log in again
+        error_reply,  ///< a request was answered with {"type": "error", ...}
+    };
+    StreamError(Kind kind, ErrorBody body);
+    Kind kind() const noexcept { return m_kind; }
+    const ErrorBody& body() const noexcept { return m_body; }
+
+private:
+    Kind m_kind;
+    ErrorBody m_body;
 };
 
 /// A caller supplied an argument the library refuses before sending anything

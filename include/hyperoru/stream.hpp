@@ -80,9 +80,9 @@ private:
 };
 
 /// A one-shot request over a fresh connection: sends {type, request_id, data} and returns the
-/// reply carrying the same request_id, skipping pushes. Throws ApiError for a reply of type
-/// "error" (status 0, message and code per §3.5), TransportError on timeout or a dropped
-/// connection, AuthError when the token is rejected.
+/// reply carrying the same request_id, skipping pushes. Throws StreamError (kind error_reply,
+/// message and code per §3.5) for a reply of type "error", StreamError (kind rejected) when the
+/// token is rejected, TransportError on timeout or a dropped connection.
 ws::Message stream_request(ws::Connector& connector, const ws::ConnectOptions& connect, Clock& clock,
                            const std::string& type, const std::optional<std::string>& data_json,
                            std::chrono::milliseconds timeout,

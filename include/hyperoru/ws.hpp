@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "hyperoru/errors.hpp"
+
 namespace hyperoru::ws {
 
 /// One message from the server (a fragmented message arrives whole), or a pong. Text messages
@@ -28,7 +30,9 @@ struct Message {
 /// Why a connection ended or could not be made: thrown by Connector::connect and by every
 /// Connection call. Once a Connection has thrown, it is gone: every later call throws the same
 /// Error. The URL and server texts quoted in what() are redacted, so it never shows the token.
-class Error : public std::runtime_error {
+/// Like everything the library throws, it is a hyperoru::Error; Stream and stream_request turn
+/// it into StreamError or TransportError before it reaches a caller of theirs.
+class Error : public hyperoru::Error {
 public:
     enum class Kind {
         auth,      ///< the upgrade was answered 401 or 403: the token is rejected
@@ -41,7 +45,7 @@ public:
     };
     /// `close_code` and `close_reason` are those of a close frame, for kind closed.
     Error(Kind kind, const std::string& message, int close_code = 0, std::string close_reason = {})
-        : std::runtime_error(message),
+        : hyperoru::Error(message),
           m_kind(kind),
           m_close_code(close_code),
           m_close_reason(std::move(close_reason)) {}

@@ -165,6 +165,15 @@ int run_action(Context& context, const Action& action) {
         return report_error(context, r);
     } catch (const ApiError& e) {
         return report_error(context, report_for(e));
+    } catch (const StreamError& e) {
+        const ErrorBody& body = e.body();
+        if (e.kind() == StreamError::Kind::rejected) {
+            return report_error(
+                context, {"the stream rejected the token (" + body.message + "); run 'hyperoru login'", 0,
+                          body.code, body.request_id, body.details, k_exit_auth});
+        }
+        return report_error(context,
+                            {body.message, 0, body.code, body.request_id, body.details, k_exit_error});
     } catch (const Interrupted&) {
         return report_error(context, {"interrupted", 0, {}, {}, {}, k_exit_interrupted});
     } catch (const TransportError& e) {

@@ -146,7 +146,9 @@ std::string printable(std::string_view body) {
 }
 
 std::string fallback_message(long status, std::string_view reason, std::string_view body) {
-    std::string out = "HTTP " + std::to_string(status);
+    // Status 0: an error that came without HTTP (an SSE error event, a task's error object).
+    std::string out =
+        status == 0 ? std::string("the server reported an error") : "HTTP " + std::to_string(status);
     const std::string shown_reason = printable(reason);
     if (!shown_reason.empty()) out += ' ' + shown_reason;
     const std::string shown_body = printable(body);

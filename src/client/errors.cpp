@@ -10,4 +10,7 @@ ApiError::ApiError(long status, ErrorBody body, int attempts)
 TransportError::TransportError(http::FailureKind kind, const std::string& message, int attempts)
     : Error(message), m_kind(kind), m_attempts(attempts) {}
 
+StreamError::StreamError(Kind kind, ErrorBody body)
+    : Error(body.message), m_kind(kind), m_body(std::move(body)) {}
+
 }  // namespace hyperoru

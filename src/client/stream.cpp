@@ -235,13 +235,14 @@ ws::Message stream_request(ws::Connector& connector, const ws::ConnectOptions& c
             const json::Value* kind = value.find("type");
             const bool is_error = kind != nullptr && kind->is_string() && kind->text() == "error";
             if (is_error && is_auth_code(error_field(value, "code"))) {
-                throw AuthError(401, ErrorBody{error_field(value, "error").value_or("token rejected"),
-                                               error_field(value, "code"), std::nullopt, std::nullopt});
+                throw StreamError(StreamError::Kind::rejected,
+                                  ErrorBody{error_field(value, "error").value_or("token rejected"),
+                                            error_field(value, "code"), std::nullopt, std::nullopt});
             }
             if (id_field == nullptr || id_field->text() != request_id) continue;  // a push
             if (is_error) {
-                throw ApiError(
-                    0,
+                throw StreamError(
+                    StreamError::Kind::error_reply,
                     ErrorBody{
                         error_field(value, "error")
                             .value_or(error_field(value, "message").value_or("the server reported an error")),
@@ -252,13 +253,13 @@ ws::Message stream_request(ws::Connector& connector, const ws::ConnectOptions& c
         }
     } catch (const ws::Error& e) {
         if (is_auth_close(e)) {
-            throw AuthError(401, ErrorBody{"the stream rejected the token: " + describe(e), std::nullopt,
-                                           std::nullopt, std::nullopt});
+            throw StreamError(StreamError::Kind::rejected,
+                              ErrorBody{describe(e), std::nullopt, std::nullopt, std::nullopt});
         }
         const auto kind = e.kind() == ws::Error::Kind::tls       ? http::FailureKind::tls
                           : e.kind() == ws::Error::Kind::timeout ? http::FailureKind::timeout
                                                                  : http::FailureKind::receive;
-        throw TransportError(kind, "WebSocket " + describe(e));
+        throw TransportError(kind, describe(e));  // the ws layer's texts say what failed
     }
 }
 

@@ -4,6 +4,8 @@
 // keeps the connection alive between calls of one process. Redirects are never followed here:
 // the client decides (§1.1). Every trace line goes through the redactor before it is written.
 #include <curl/curl.h>
+#include <algorithm>
+#include <cctype>
 
 #include <cstdlib>
 #include <cstring>
@@ -207,6 +209,19 @@ const char* describe(FailureKind kind) {
     return "network error";
 }
 
+/// "<summary>: <detail>", or the detail alone (first letter in lower case) when it already says
+/// the summary: never "could not resolve host: Could not resolve host: ...".
+std::string summarised(std::string_view summary, std::string detail) {
+    const bool repeats =
+        detail.size() >= summary.size() &&
+        std::equal(summary.begin(), summary.end(), detail.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        });
+    if (!repeats) return std::string(summary) + ": " + detail;
+    detail[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(detail[0])));
+    return detail;
+}
+
 class CurlTransport final : public Transport {
 public:
     explicit CurlTransport(TransportOptions options)
@@ -340,8 +355,7 @@ private:
             f.message =
                 "response too large: more than " + std::to_string(m_options.max_response_bytes) + " bytes";
         } else {
-            f.message = std::string(describe(f.kind)) + ": " +
-                        (m_error[0] != '\0' ? m_error : curl_easy_strerror(rc));
+            f.message = summarised(describe(f.kind), m_error[0] != '\0' ? m_error : curl_easy_strerror(rc));
         }
         long request_size = 0;
         curl_easy_getinfo(m_easy.get(), CURLINFO_REQUEST_SIZE, &request_size);

@@ -233,8 +233,10 @@ TEST_CASE("stream: one-shot requests skip pushes and match request_id", "[stream
         R"({"type":"error","request_id":"1","data":{"error":"Account not found","code":"ACCOUNT_NOT_FOUND"}})")});
     try {
         stream_request(f.connector, url("ws://h/ws"), f.clock, "get_snapshot", R"({"account_id":9})", 10s);
-        FAIL("expected ApiError");
-    } catch (const ApiError& e) {
+        FAIL("expected StreamError");
+    } catch (const StreamError& e) {
+        CHECK(e.kind() == StreamError::Kind::error_reply);
+        CHECK(std::string(e.what()) == "Account not found");
         CHECK(e.body().message == "Account not found");
         CHECK(e.body().code == "ACCOUNT_NOT_FOUND");
     }
@@ -242,8 +244,21 @@ TEST_CASE("stream: one-shot requests skip pushes and match request_id", "[stream
     CHECK_THROWS_AS(stream_request(f.connector, url("ws://h/ws"), f.clock, "bootstrap", std::nullopt, 5s),
                     TransportError);
     f.server.fail(ws::Error(ws::Error::Kind::auth, "HTTP 401"));
-    CHECK_THROWS_AS(stream_request(f.connector, url("ws://h/ws"), f.clock, "bootstrap", std::nullopt, 5s),
-                    AuthError);
+    try {
+        stream_request(f.connector, url("ws://h/ws"), f.clock, "bootstrap", std::nullopt, 5s);
+        FAIL("expected StreamError");
+    } catch (const StreamError& e) {
+        CHECK(e.kind() == StreamError::Kind::rejected);
+        CHECK(std::string(e.what()) == "HTTP 401");
+    }
+    // A refused upgrade is a TransportError whose text is the ws layer's, said once.
+    f.server.fail(ws::Error(ws::Error::Kind::protocol, "WebSocket upgrade refused: HTTP 404 Not Found"));
+    try {
+        stream_request(f.connector, url("ws://h/ws"), f.clock, "bootstrap", std::nullopt, 5s);
+        FAIL("expected TransportError");
+    } catch (const TransportError& e) {
+        CHECK(std::string(e.what()) == "WebSocket upgrade refused: HTTP 404 Not Found");
+    }
 }
 
 TEST_CASE("stream: the URL is derived from the base URL, token percent-encoded", "[stream]") {

@@ -160,6 +160,21 @@ public:
     RawReply invoke(const api::Endpoint& endpoint, const std::vector<std::string>& path_args = {},
                     const std::vector<QueryParam>& query = {},
                     const std::optional<std::string>& body = std::nullopt);
+    /// The same with every per-request option (Accept, extra headers, a streaming sink);
+    /// CallOptions::authenticated is ignored: the endpoint says whether it is public.
+    RawReply invoke(const api::Endpoint& endpoint, const std::vector<std::string>& path_args,
+                    const CallOptions& options);
+
+    /// The exact request a call of `endpoint` sends first (before any retry or redirect): what
+    /// invoke() sends and what a dry run shows, so the two cannot differ. Throws UsageError for a
+    /// body on an endpoint without one, CR or LF in a header; AuthError when the endpoint needs
+    /// the token and there is none.
+    http::Request prepare(const api::Endpoint& endpoint, const std::vector<std::string>& path_args,
+                          const CallOptions& options) const;
+
+    /// Sends a prepared request with the contract's retries (§1.9) and redirect rule (§1.1);
+    /// with `sink`, a 2xx body goes there as it arrives and is never retried once headers came.
+    RawReply send(http::Request request, http::BodySink* sink = nullptr);
 
     /// Any call: `path` starts with '/', is appended to the base URL and must already be
     /// percent-encoded (see encode_path_segment). `body` is JSON text; when present the request

@@ -5,9 +5,12 @@
 #include <cmath>
 #include <cstdio>
 #include <ostream>
+#include <streambuf>
 
-#include "hyperoru/http.hpp"
+#include "cli/output.hpp"
+#include "cli/table.hpp"
 #include "hyperoru/errors.hpp"
+#include "hyperoru/http.hpp"
 #include "hyperoru/version.hpp"
 
 namespace hyperoru::cli {
@@ -22,7 +25,63 @@ const char* to_string(Origin origin) {
     return "default";
 }
 
+namespace {
+
+/// The -v trace: whole lines to stderr, each passed through sanitize_for_terminal, so header
+/// lines and reason phrases from the server (HTTP and WebSocket alike) and anything else a
+/// layer traces can never drive the terminal.
+class TerminalSafeLines final : public std::streambuf {
+public:
+    explicit TerminalSafeLines(std::ostream& target) : m_target(target) {}
+    ~TerminalSafeLines() override { sync(); }
+
+protected:
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+        if (traits_type::to_char_type(c) == '\n') {
+            m_target << sanitize_for_terminal(m_line) << '\n';
+            m_line.clear();
+        } else {
+            m_line += traits_type::to_char_type(c);
+        }
+        return c;
+    }
+    int sync() override {
+        m_target.flush();
+        return 0;
+    }
+
+private:
+    std::ostream& m_target;
+    std::string m_line;
+};
+
+/// Holds the buffer in a base, so it exists before std::ostream is given it.
+struct TerminalSafeBuffer {
+    explicit TerminalSafeBuffer(std::ostream& target) : buffer(target) {}
+    TerminalSafeLines buffer;
+};
+
+class TerminalSafeStream final : private TerminalSafeBuffer, public std::ostream {
+public:
+    explicit TerminalSafeStream(std::ostream& target)
+        : TerminalSafeBuffer(target), std::ostream(&this->buffer) {}
+};
+
+}  // namespace
+
 Context::Context(Io& io, const GlobalOptions& options) : m_io(io), m_options(options) {}
+
+Context::~Context() = default;
+
+Printer& Context::printer() {
+    if (!m_printer) {
+        const Format f = format();
+        m_printer = std::make_unique<Printer>(out(), f, m_io.stdout_is_tty, f == Format::table && colour(),
+                                              m_options.fields);
+    }
+    return *m_printer;
+}
 
 Format Context::format() const {
     const std::string& o = m_options.output;
@@ -188,7 +247,10 @@ const ConnectionSettings& Context::connection(const std::vector<std::string>& se
     c.insecure = m_options.insecure;
     c.max_response_bytes = m_options.max_response_bytes;
     c.user_agent = std::string("hyperoru/") + k_version;
-    c.trace = m_options.verbose ? m_io.err : nullptr;
+    if (m_options.verbose) {
+        m_trace = std::make_unique<TerminalSafeStream>(err());
+        c.trace = m_trace.get();
+    }
     c.secrets = secrets;
     if (s.token) c.secrets.push_back(*s.token);
     m_connection = std::move(c);

@@ -18,6 +18,8 @@ namespace hyperoru::cli {
 
 enum class Format { json, ndjson, table, raw };
 
+class Printer;
+
 /// Global options as parsed from the command line (unset optionals: not given).
 struct GlobalOptions {
     std::optional<std::string> base_url;
@@ -59,7 +61,7 @@ struct Settings {
 /// trace must never show. The HTTP transport and the WebSocket connection are both derived from
 /// it, so no command can reach the server by another rule.
 struct ConnectionSettings {
-    std::string base_url;              ///< checked: https, or plain http only to loopback or with --allow-http
+    std::string base_url;  ///< checked: https, or plain http only to loopback or with --allow-http
     std::optional<std::string> token;  ///< the session token to send, if any
     std::chrono::milliseconds timeout{30'000};
     std::chrono::milliseconds connect_timeout{10'000};
@@ -80,12 +82,18 @@ struct ConnectionSettings {
 class Context {
 public:
     Context(Io& io, const GlobalOptions& options);
+    ~Context();
 
     Io& io() noexcept { return m_io; }
     std::ostream& out() noexcept { return *m_io.out; }
     std::ostream& err() noexcept { return *m_io.err; }
     const GlobalOptions& options() const noexcept { return m_options; }
+    /// The output format in effect (auto: table on a terminal, else json). Only the printer and
+    /// the error reporter look at it.
     Format format() const;
+
+    /// The one printer of this invocation's results (cli/output.hpp), created on first use.
+    Printer& printer();
 
     /// Whether tables may colour status words: stdout is a terminal, TERM is not "dumb", and
     /// neither --no-color nor a non-empty NO_COLOR (no-color.org) turns colour off.
@@ -118,7 +126,11 @@ private:
     std::optional<Settings> m_settings;
     std::unique_ptr<ConfigStore> m_store;
     std::optional<ConnectionSettings> m_connection;
+    /// -v: stderr through the terminal-safe line filter. Declared before the client, which
+    /// traces until it is destroyed.
+    std::unique_ptr<std::ostream> m_trace;
     std::unique_ptr<Client> m_client;
+    std::unique_ptr<Printer> m_printer;
 };
 
 /// The server that issued `entry`'s token, which is the only one it is ever sent to: the stored

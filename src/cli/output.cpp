@@ -1,33 +1,54 @@
 #include "cli/output.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <sstream>
 #include <utility>
 
-#include "client/decode.hpp"
+#include "hyperoru/client.hpp"
 
 namespace hyperoru::cli {
 
 namespace {
+
+/// For -o raw, which prints the bytes as they came: the number of elements of a top-level array,
+/// by a scan that follows only strings and nesting (no validation, no model: parsing every page
+/// only to count it cost more than fetching it). nullopt for anything but an array.
+std::optional<std::size_t> raw_array_size(std::string_view text) {
+    std::size_t i = text.find_first_not_of(" \t\r\n");
+    if (i == std::string_view::npos || text[i] != '[') return std::nullopt;
+    std::size_t depth = 0, commas = 0;
+    bool any = false;
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"') {
+            for (++i; i < text.size() && text[i] != '"'; ++i) {
+                if (text[i] == '\\') ++i;
+            }
+            any = true;
+        } else if (c == '[' || c == '{') {
+            if (depth++ > 0) any = true;
+        } else if (c == ']' || c == '}') {
+            if (--depth == 0) break;
+        } else if (c == ',' && depth == 1) {
+            ++commas;
+        } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+            any = true;
+        }
+    }
+    return any ? commas + 1 : 0;
+}
 
 bool is_secret_key(const std::string& key) {
     const auto& keys = json::default_mask_keys();
     return std::find(keys.begin(), keys.end(), key) != keys.end();
 }
 
-void print_text_body(std::ostream& out, const std::string& body) {
-    out << body;
-    if (!body.empty() && body.back() != '\n') out << '\n';
-}
-
-/// How the context wants results shown, beyond the format: --fields and colour.
+/// How results are shown, beyond the format: --fields and colour.
 struct Style {
     const std::vector<std::string>& fields;
     bool colour = false;
 };
-
-Style style_of(Context& context) {
-    return {context.options().fields, context.format() == Format::table && context.colour()};
-}
 
 /// The columns of a table of `rows`: the --fields, else the view's, else the rows' own keys.
 std::vector<Column> table_columns(const TableView& view, const json::Value& rows, const Style& style) {
@@ -236,38 +257,268 @@ void print_body(std::ostream& out, Format format, std::string_view body, const T
 
 }  // namespace
 
-void print_reply(Context& context, const RawReply& reply, const TableView& view) {
-    std::ostream& out = context.out();
-    const Format format = context.format();
-    if (format == Format::raw) {
-        out << reply.body;
+Printer::Printer(std::ostream& out, Format format, bool terminal, bool colour,
+                 std::vector<std::string> fields)
+    : m_out(out), m_format(format), m_terminal(terminal), m_colour(colour), m_fields(std::move(fields)) {}
+
+void Printer::emit_json(const std::string& text) {
+    if (m_terminal) {
+        m_out << json_for_terminal(text);
+    } else {
+        m_out << text;
+    }
+}
+
+void Printer::emit_text(std::string_view text) {
+    if (m_terminal) {
+        m_out << sanitize_text_for_terminal(text);
+    } else {
+        m_out << text;
+    }
+}
+
+void Printer::reply(const RawReply& reply, const TableView& view) {
+    if (m_format == Format::raw) {
+        emit_text(reply.body);
         return;
     }
     if (reply.body.empty()) return;
-    if (!is_json_content_type(reply.content_type)) {
-        print_text_body(out, reply.body);
+    if (!is_json_content_type(reply.content_type)) {  // §1.11: a text answer, shown as text
+        emit_text(reply.body);
+        if (reply.body.back() != '\n') m_out << '\n';
         return;
     }
-    print_body(out, format, reply.body, view, style_of(context));
+    const Style style{m_fields, m_colour};
+    if (view.kind == TableView::Kind::text && m_format == Format::table && m_fields.empty()) {
+        const json::Value value = json::parse(reply.body);
+        if (const json::Value* text = value.find(view.items_key); text != nullptr && text->is_string()) {
+            emit_text(text->text());
+            if (!text->text().empty() && text->text().back() != '\n') m_out << '\n';
+            return;
+        }
+    }
+    if (!m_terminal || m_format == Format::table) {
+        print_body(m_out, m_format, reply.body, view, style);  // tables sanitise every cell
+        return;
+    }
+    std::ostringstream text;
+    print_body(text, m_format, reply.body, view, style);
+    emit_json(text.str());
 }
 
-void print_parsed(Context& context, json::Value value, const TableView& view) {
-    print_value(context.out(), context.format(), std::move(value), view, style_of(context));
+void Printer::value(json::Value value, const TableView& view) {
+    if (m_format == Format::raw) {
+        emit_json(json::to_string(value, json::PrintOptions{false, {}}));
+        m_out << '\n';
+        return;
+    }
+    const Style style{m_fields, m_colour};
+    if (!m_terminal || m_format == Format::table) {
+        print_value(m_out, m_format, std::move(value), view, style);
+        return;
+    }
+    std::ostringstream text;
+    print_value(text, m_format, std::move(value), view, style);
+    emit_json(text.str());
 }
 
-void print_replies(Context& context, const std::vector<RawReply>& replies, const TableView& view) {
+void Printer::local(json::Value data, json::Value for_people, const TableView& view) {
+    value(m_format == Format::table ? std::move(for_people) : std::move(data), view);
+}
+
+void Printer::layout(const RawReply& data, const std::function<void(std::ostream&)>& for_people) {
+    if (m_format == Format::table && m_fields.empty()) {
+        for_people(m_out);
+    } else {
+        reply(data);
+    }
+}
+
+void Printer::replies(const std::vector<RawReply>& replies, const TableView& view) {
     if (replies.size() == 1) {
-        print_reply(context, replies.front(), view);
+        reply(replies.front(), view);
         return;
     }
-    const Format format = context.format();
-    if (format == Format::raw) {
-        for (const auto& reply : replies) print_text_body(context.out(), reply.body);
+    if (m_format == Format::raw) {
+        for (const auto& one : replies) {
+            emit_text(one.body);
+            if (!one.body.empty() && one.body.back() != '\n') m_out << '\n';
+        }
         return;
     }
     json::Value all = json::Value::array();
-    for (const auto& reply : replies) all.items().push_back(body_value(reply));
-    print_value(context.out(), format, std::move(all), view, style_of(context));
+    for (const auto& one : replies) all.items().push_back(body_value(one));
+    value(std::move(all), view);
+}
+
+Printer::Pages Printer::pages(const TableView& view, std::optional<long> limit) {
+    return Pages(*this, view, limit);
+}
+
+Printer::Pages::Pages(Printer& printer, TableView view, std::optional<long> limit)
+    : m_printer(printer), m_view(std::move(view)), m_limit(limit), m_all(json::Value::array()) {}
+
+bool Printer::Pages::full() const {
+    return m_limit && static_cast<long>(m_count) >= *m_limit;
+}
+
+bool Printer::Pages::closed() const {
+    return !m_printer.m_out;
+}
+
+PageResult Printer::Pages::add(const RawReply& page) {
+    Printer& p = m_printer;
+    if (p.m_format == Format::raw) {
+        p.emit_text(page.body);
+        p.m_out << '\n' << std::flush;
+        if (closed()) return {true, 0, true};
+        const auto received =
+            is_json_content_type(page.content_type) ? raw_array_size(page.body) : std::nullopt;
+        if (received) {
+            m_count += *received;
+            return {true, *received, false};
+        }
+    }
+    json::Value value = body_value(page);
+    json::Value* items = list_items(value, m_view.items_key);
+    if (items == nullptr) {  // not a list: nothing to page through
+        if (p.m_format != Format::raw) p.reply(page, m_view);
+        return {};
+    }
+    PageResult result{true, items->items().size(), false};
+    if (const json::Value* next = value.is_object() ? value.find("next") : nullptr; next != nullptr)
+        result.no_next = next->is_null();
+    for (auto& item : items->items()) {
+        if (full()) break;
+        ++m_count;
+        if (p.m_format == Format::ndjson) {
+            keep_fields(item, p.m_fields);
+            std::ostringstream line;
+            json::write_ndjson(line, item, json::default_mask_keys());
+            p.emit_json(line.str());
+        } else if (p.m_format != Format::raw) {
+            m_all.items().push_back(std::move(item));
+        }
+    }
+    if (p.m_format == Format::ndjson) p.m_out.flush();  // pages show as they arrive
+    return result;
+}
+
+void Printer::Pages::finish() {
+    if (m_printer.m_format == Format::json || m_printer.m_format == Format::table)
+        m_printer.value(std::move(m_all), m_view);
+}
+
+namespace {
+
+std::string clock_text(std::chrono::system_clock::time_point t) {
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
+    const std::chrono::hh_mm_ss hms{seconds - std::chrono::floor<std::chrono::days>(seconds)};
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+    return buffer;
+}
+
+/// --fields on a stream message: the event's fields are its `data` object when it has one (as
+/// on the readable line), else the message's own members, of which `type` and `request_id` are
+/// always kept: they say what the message is.
+void select_message_fields(json::Value& message, const std::vector<std::string>& fields) {
+    if (fields.empty() || !message.is_object()) return;
+    const auto data = std::find_if(message.members().begin(), message.members().end(),
+                                   [](const auto& member) { return member.first == "data"; });
+    if (data != message.members().end() && data->second.is_object()) {
+        keep_fields(data->second, fields);
+        return;
+    }
+    std::vector<std::string> with_kind = {"type", "request_id"};
+    for (const std::string& field : fields) {
+        if (field != "type" && field != "request_id") with_kind.push_back(field);
+    }
+    keep_fields(message, with_kind);
+}
+
+/// One readable line for a terminal: UTC time, type, then the payload's fields. Long text (the
+/// AI's reasoning) is shown as it is, with control characters made harmless.
+std::string readable(const json::Value& value) {
+    std::string line;
+    const json::Value* type = value.find("type");
+    line += type != nullptr && type->is_string() ? sanitize_for_terminal(type->text()) : std::string("?");
+    const json::Value* data = value.find("data");
+    const json::Value& fields = data != nullptr && data->is_object() ? *data : value;
+    if (!fields.is_object()) return line + "  " + cell_text(fields);
+    for (const auto& [key, field] : fields.members()) {
+        if (&fields == &value && (key == "type" || key == "request_id")) continue;
+        line += "  " + sanitize_for_terminal(key) + "=" + cell_text(field);
+    }
+    return line;
+}
+
+}  // namespace
+
+bool Printer::message(std::string_view text, std::chrono::system_clock::time_point at) {
+    if (m_format == Format::raw) {
+        emit_text(text);
+        m_out << '\n';
+    } else if (!json::is_valid(text)) {
+        if (m_format == Format::table) {
+            m_out << clock_text(at) << "  ?  " << sanitize_for_terminal(text) << '\n';
+        } else {
+            emit_json(json::quote(text));  // one line whatever it holds, and still JSON
+            m_out << '\n';
+        }
+    } else {
+        json::Value value = json::parse(text);
+        mask_secrets(value);
+        select_message_fields(value, m_fields);
+        if (m_format == Format::table) {
+            m_out << clock_text(at) << "  " << readable(value) << '\n';
+        } else {
+            emit_json(json::to_string(value, json::PrintOptions{false, {}}));
+            m_out << '\n';
+        }
+    }
+    m_out.flush();
+    return static_cast<bool>(m_out);
+}
+
+void Printer::stream_reply(const std::string& text) {
+    if (m_format == Format::raw) {
+        emit_text(text);
+        return;
+    }
+    json::Value value = json::parse(text);
+    const json::Value* data = value.find("data");
+    RawReply raw;
+    raw.content_type = "application/json";
+    raw.body = json::to_string(data != nullptr ? *data : value);
+    reply(raw);
+}
+
+void Printer::event(const std::string& json_line, const std::optional<std::string>& text) {
+    if (m_format == Format::table) {
+        if (!text) return;
+        emit_text(*text);
+        m_text_open = true;
+    } else {
+        emit_json(json_line);
+        m_out << '\n';
+    }
+    m_out.flush();
+}
+
+void Printer::request(const http::Request& request) {
+    m_out << request.method << ' ' << request.url << '\n';
+    for (const auto& header : request.headers) {
+        const bool secret = header.name == "Authorization";
+        m_out << header.name << ": " << (secret ? "Bearer <redacted>" : header.value) << '\n';
+    }
+    if (request.body) m_out << '\n' << *request.body << '\n';
+}
+
+void Printer::end_text() {
+    if (m_text_open) m_out << '\n';
+    m_text_open = false;
 }
 
 int report_error(Context& context, const ErrorReport& report) {

@@ -1,5 +1,7 @@
 #pragma once
-// Printing results (stdout) and errors (stderr) in the chosen format.
+// The one printer of results (stdout) and errors (stderr). Commands hand it what the server
+// sent; it alone looks at the output format.
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -15,22 +17,99 @@ namespace hyperoru::cli {
 
 /// How a result looks in table format. JSON formats always print the server's data as is.
 struct TableView {
-    enum class Kind { key_values, rows } kind = Kind::key_values;
+    /// key_values: "key  value" lines; rows: a table; text: the string member `items_key` of
+    /// the answer printed as text (the developer guide's Markdown), for people.
+    enum class Kind { key_values, rows, text } kind = Kind::key_values;
     std::vector<Column> columns;  ///< rows: the columns; empty means derived from the rows
     std::string empty_message;    ///< rows: printed instead of an empty table
-    std::string items_key;        ///< rows: where an object answer keeps its list (§1.10)
+    std::string items_key;        ///< rows: where an object answer keeps its list (§1.10); text: the member
 };
 
-/// Prints one response body: raw bytes, JSON re-printed exactly, NDJSON, or a table.
-/// A non-JSON 2xx body is printed as text (§1.11); an empty body prints nothing.
-/// Throws DecodeError when a JSON body is malformed.
-void print_reply(Context& context, const RawReply& reply, const TableView& view);
+/// What one page of a list gave (see Printer::Pages).
+struct PageResult {
+    bool list = false;         ///< false: the answer was no list and has been printed as it is
+    std::size_t received = 0;  ///< items on the page
+    bool no_next = false;      ///< an envelope said there is no next page (`next` is null)
+};
 
-/// Prints several responses as one JSON array (table: one row each; raw: bodies one per line).
-void print_replies(Context& context, const std::vector<RawReply>& replies, const TableView& view);
+/// The printer (Context::printer()): json, ndjson, table and raw, --fields, masking of secret
+/// keys in every format but raw, and terminal safety. On a terminal, every piece of server text
+/// it prints (JSON, text bodies, stream messages, SSE text) has its control characters
+/// neutralised (sanitize_text_for_terminal, json_for_terminal); off one, JSON and text are
+/// exact. Stream messages and events off a terminal are one line each.
+class Printer {
+public:
+    Printer(std::ostream& out, Format format, bool terminal, bool colour, std::vector<std::string> fields);
 
-/// A value already parsed (the pages of --all, gathered) in the chosen format; not for raw.
-void print_parsed(Context& context, json::Value value, const TableView& view);
+    /// One response body: raw bytes, JSON re-printed exactly, NDJSON, or a table per `view`. A
+    /// non-JSON 2xx body is printed as text (§1.11); an empty body prints nothing. Throws
+    /// DecodeError when a JSON body is malformed.
+    void reply(const RawReply& reply, const TableView& view = {});
+    /// Several responses as one JSON array (table: one row each; raw: bodies one per line).
+    void replies(const std::vector<RawReply>& replies, const TableView& view);
+    /// A value already parsed, in the chosen format (raw: compact JSON on one line).
+    void value(json::Value value, const TableView& view = {});
+    /// Local data (no server involved): `data` in the JSON formats, `for_people` as a table.
+    void local(json::Value data, json::Value for_people, const TableView& view);
+    /// `data` in the JSON formats or with --fields; otherwise `for_people` writes its own layout
+    /// (it sanitises any text it did not make).
+    void layout(const RawReply& data, const std::function<void(std::ostream&)>& for_people);
+
+    /// The pages of one list (--all, --paginate), printed as they arrive: json and table as one
+    /// list at finish(), ndjson one item per line per page, raw each body as it came.
+    class Pages {
+    public:
+        PageResult add(const RawReply& page);
+        bool full() const;    ///< the --limit is reached
+        bool closed() const;  ///< the reader went away (EPIPE): fetch no more
+        void finish();
+
+    private:
+        friend class Printer;
+        Pages(Printer& printer, TableView view, std::optional<long> limit);
+        Printer& m_printer;
+        TableView m_view;
+        std::optional<long> m_limit;
+        json::Value m_all;
+        std::size_t m_count = 0;
+    };
+    Pages pages(const TableView& view, std::optional<long> limit);
+
+    /// One message of the live stream: on a terminal (table) a readable line, time first; off
+    /// one, one line of compact JSON (exact numbers, secrets masked, --fields applied), a
+    /// message that is not JSON as a JSON string; raw: the bytes as received. False when the
+    /// reader went away.
+    bool message(std::string_view text, std::chrono::system_clock::time_point at);
+    /// The reply to a one-shot stream request: its `data` (or the whole message) as a reply.
+    void stream_reply(const std::string& text);
+    /// One event of a stream of events (SSE chat, AI task chunks): off a terminal `json_line`
+    /// (compact JSON) on a line of its own; for people its `text`, if any, as it arrives.
+    void event(const std::string& json_line, const std::optional<std::string>& text);
+    /// Ends the text of events for people with a newline, when any was printed.
+    void end_text();
+
+    /// A request as it would be sent (--dry-run): "METHOD URL", each header (the Authorization
+    /// value redacted), then a blank line and the body when there is one.
+    void request(const http::Request& request);
+
+private:
+    void emit_json(const std::string& text);
+    void emit_text(std::string_view text);
+    std::ostream& m_out;
+    Format m_format;
+    bool m_terminal;
+    bool m_colour;
+    std::vector<std::string> m_fields;
+    bool m_text_open = false;
+};
+
+inline void print_reply(Context& context, const RawReply& reply, const TableView& view) {
+    context.printer().reply(reply, view);
+}
+
+inline void print_replies(Context& context, const std::vector<RawReply>& replies, const TableView& view) {
+    context.printer().replies(replies, view);
+}
 
 /// Parses a JSON body exactly or returns a string value holding a non-JSON body.
 json::Value body_value(const RawReply& reply);

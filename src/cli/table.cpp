@@ -171,6 +171,43 @@ std::string sanitize_for_terminal(std::string_view text) {
     return out;
 }
 
+std::string sanitize_text_for_terminal(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        if (i == text.size() || text[i] == '\n' || text[i] == '\t') {
+            out += sanitize_for_terminal(text.substr(start, i - start));
+            if (i < text.size()) out += text[i];
+            start = i + 1;
+        }
+    }
+    return out;
+}
+
+std::string json_for_terminal(std::string_view json_text) {
+    std::string out;
+    out.reserve(json_text.size());
+    std::size_t pos = 0;
+    while (pos < json_text.size()) {
+        const Decoded d = decode_utf8(json_text, pos);
+        if (d.length == 0) {
+            out += "\xEF\xBF\xBD";  // U+FFFD
+            ++pos;
+            continue;
+        }
+        const char32_t cp = d.code_point;
+        if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F) ||
+            is_bidi_control(cp)) {
+            append_hex(out, "\\u", cp, 4);
+        } else {
+            out.append(json_text.substr(pos, d.length));
+        }
+        pos += d.length;
+    }
+    return out;
+}
+
 std::string cell_text(const json::Value& value) {
     switch (value.kind()) {
         case json::Value::Kind::null: return "-";

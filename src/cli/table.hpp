@@ -31,6 +31,16 @@ struct Column {
 /// result is valid UTF-8 and a single line.
 std::string sanitize_for_terminal(std::string_view text);
 
+/// sanitize_for_terminal() for text of several lines (a text body, the developer guide, the AI's
+/// reply): newlines and tabs are kept, every other character is treated as there.
+std::string sanitize_text_for_terminal(std::string_view text);
+
+/// JSON text made safe for a terminal without changing what it means: DEL, C1 controls and bidi
+/// controls (which valid JSON may carry unescaped inside strings) become \u escapes, and a byte
+/// that is not well-formed UTF-8 becomes U+FFFD. C0 controls cannot occur unescaped in valid
+/// JSON; any that do are escaped too.
+std::string json_for_terminal(std::string_view json_text);
+
 /// Text of one table cell: a string's sanitised content; a number's original text; "true" or
 /// "false"; "-" for null; an array or object as compact JSON (sanitised).
 std::string cell_text(const json::Value& value);

@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "client/decode.hpp"
-#include "hyperoru/errors.hpp"
 #include "http/url.hpp"
+#include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 
 namespace hyperoru {
@@ -175,7 +175,10 @@ RawReply Client::call(std::string_view method, std::string_view path, const std:
 }
 
 RawReply Client::call(std::string_view method, std::string_view path, const CallOptions& options) {
-    http::Request request = build_request(method, path, options);
+    return send(build_request(method, path, options), options.sink);
+}
+
+RawReply Client::send(http::Request request, http::BodySink* sink) {
     const int max_retries = m_options.retry.max_retries;
     int retries = 0;
     bool redirected = false;
@@ -186,8 +189,8 @@ RawReply Client::call(std::string_view method, std::string_view path, const Call
         m_clock.sleep(delay);
     };
     for (int attempts = 1;; ++attempts) {
-        http::Outcome outcome = options.sink != nullptr ? m_transport->stream(request, *options.sink)
-                                                        : m_transport->perform(request);
+        http::Outcome outcome =
+            sink != nullptr ? m_transport->stream(request, *sink) : m_transport->perform(request);
         if (auto* failure = std::get_if<http::Failure>(&outcome)) {
             if (failure->kind == http::FailureKind::aborted && interrupt_flag().load()) throw Interrupted();
             if (retries < max_retries && is_retryable_failure(request.method, *failure)) {
@@ -213,7 +216,7 @@ RawReply Client::call(std::string_view method, std::string_view path, const Call
             continue;
         }
         // A stream is never retried once response headers have arrived (§1.9).
-        if (options.sink == nullptr && retries < max_retries &&
+        if (sink == nullptr && retries < max_retries &&
             is_retryable_status(request.method, response.status)) {
             const auto retry_after = http::find_header(response.headers, "Retry-After");
             wait(retry_delay(response, retries + 1, attempts),
@@ -224,12 +227,27 @@ RawReply Client::call(std::string_view method, std::string_view path, const Call
     }
 }
 
-RawReply Client::invoke(const api::Endpoint& endpoint, const std::vector<std::string>& path_args,
-                        const std::vector<QueryParam>& query, const std::optional<std::string>& body) {
-    if (body && !endpoint.has_body) {
+http::Request Client::prepare(const api::Endpoint& endpoint, const std::vector<std::string>& path_args,
+                              const CallOptions& options) const {
+    if (options.body && !endpoint.has_body) {
         throw UsageError(std::string(endpoint.name) + " takes no request body");
     }
-    return call(endpoint.method, api::expand_path(endpoint, path_args), query, body, endpoint.authenticated);
+    CallOptions exact = options;
+    exact.authenticated = endpoint.authenticated;
+    return build_request(endpoint.method, api::expand_path(endpoint, path_args), exact);
+}
+
+RawReply Client::invoke(const api::Endpoint& endpoint, const std::vector<std::string>& path_args,
+                        const CallOptions& options) {
+    return send(prepare(endpoint, path_args, options), options.sink);
+}
+
+RawReply Client::invoke(const api::Endpoint& endpoint, const std::vector<std::string>& path_args,
+                        const std::vector<QueryParam>& query, const std::optional<std::string>& body) {
+    CallOptions options;
+    options.query = query;
+    options.body = body;
+    return invoke(endpoint, path_args, options);
 }
 
 Reply<Health> Client::health() {

@@ -50,7 +50,7 @@ TEST_CASE("e2e: api --dry-run prints the exact request and sends nothing") {
     StandIn server;
     const TokenEnv env;
     const std::string url = server.base_url();
-    const std::string auth = "Authorization: Bearer <redacted>\n";
+    const std::string auth = "Accept: application/json\nAuthorization: Bearer <redacted>\n";
     const std::vector<std::pair<std::vector<std::string>, std::string>> rows = {
         {{"order", "create", "--account", "1", "--symbol", "BTC", "--side", "sell", "--type", "market",
           "--quantity", "0.010"},

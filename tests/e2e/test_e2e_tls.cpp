@@ -36,7 +36,7 @@ TEST_CASE("e2e: tls verified with --cacert, refused without it") {
     // The stream: wss with the same options.
     r = cli(env, {"--base-url", url, "--cacert", pki.ca, "watch", "--count", "1"});
     CHECK(r.rc == 0);
-    CHECK(r.out.starts_with("{\"type\": \"subscribed\""));
+    CHECK(r.out.starts_with("{\"type\":\"subscribed\""));
     r = cli(env, {"--base-url", url, "watch"});
     CHECK(r.rc == 9);
     CHECK(r.err.starts_with("hyperoru: error: stream lost: "));

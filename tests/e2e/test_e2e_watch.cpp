@@ -45,29 +45,30 @@ std::vector<std::string> ws_log_texts(const StandIn& server) {
     return texts;
 }
 
-/// The stand-in's reply to the default subscription: watch prints it like every server message.
+/// The stand-in's reply to the default subscription as watch prints it off a terminal, like every
+/// server message: one line of compact JSON (the stand-in sends it with spaces after ':' and ',').
 const std::string k_subscribed =
-    R"({"type": "subscribed", "request_id": "1", "data": {"channels": ["trades", "positions", "model_chat", "asset_curve"]}})";
+    R"({"type":"subscribed","request_id":"1","data":{"channels":["trades","positions","model_chat","asset_curve"]}})";
 
 const std::string k_subscribe_all =
     R"({"type":"subscribe","request_id":"1","data":{"channels":["trades","positions","model_chat","asset_curve"]}})";
 
 }  // namespace
 
-TEST_CASE("e2e: watch prints pushed messages byte for byte, one per line") {
+TEST_CASE("e2e: watch prints each pushed message as one line of compact JSON, numbers and text exact") {
     StandIn server;
     const TokenEnv env(server);
     Background watch(env, {HYPERORU_BINARY, "watch", "--count", "4"});
     server.control("GET", "/__standin/ws-log?count=1");
     server.control(
         "POST", "/__standin/ws/push",
-        R"({"messages": ["{\"type\":  \"trades\", \"price\": 67012.50}", "{\"type\":\"x\",\"t\":\"caf\u00e9\"}", "plain text"]})");
+        R"({"messages": ["{\"type\":  \"trades\",\n \"price\": 67012.50}", "{\"type\":\"x\",\"t\":\"caf\u00e9\"}", "plain text"]})");
     const Result r = watch.join();
     CHECK(r.rc == 0);
     CHECK(
         r.out ==
         k_subscribed +
-            "\n{\"type\":  \"trades\", \"price\": 67012.50}\n{\"type\":\"x\",\"t\":\"café\"}\nplain text\n");
+            "\n{\"type\":\"trades\",\"price\":67012.50}\n{\"type\":\"x\",\"t\":\"café\"}\n\"plain text\"\n");
     CHECK(r.err.empty());
     CHECK(ws_log_texts(server) == std::vector<std::string>{k_subscribe_all});
     const auto upgrades = server.requests();
@@ -87,7 +88,7 @@ TEST_CASE("e2e: watch keeps the order of 10 000 messages") {
     std::istringstream lines(r.out);
     std::string line;
     REQUIRE(std::getline(lines, line));  // the reply to subscribe comes first
-    CHECK(line == R"({"type": "subscribed", "request_id": "1", "data": {"channels": ["trades"]}})");
+    CHECK(line == R"({"type":"subscribed","request_id":"1","data":{"channels":["trades"]}})");
     int expected = 0;
     while (std::getline(lines, line)) {
         ++expected;
@@ -111,8 +112,7 @@ TEST_CASE("e2e: watch reconnects after a drop and subscribes again") {
     server.control("POST", "/__standin/ws/push", R"({"messages": ["{\"n\":2}"]})");
     const Result r = watch.join();
     CHECK(r.rc == 0);
-    const std::string switched =
-        R"({"type": "account_switched", "request_id": "2", "data": {"account_id": 1}})";
+    const std::string switched = R"({"type":"account_switched","request_id":"2","data":{"account_id":1}})";
     CHECK(r.out == k_subscribed + "\n" + switched + "\n{\"n\":1}\n" + k_subscribed + "\n" + switched +
                        "\n{\"n\":2}\n");
     CHECK(contains(r.err, "hyperoru: connection lost: "));

@@ -2,7 +2,8 @@
 // against the in-memory WebSocket server, which plays the fuzzer's messages on one connection.
 // Each input runs `watch` and `ws request` twice: off a terminal (JSON) and on one (readable).
 // Properties:
-//  - watch, JSON: stdout is each text message exactly as received followed by '\n', in order;
+//  - watch, JSON: stdout is one line per text message, in order: the message as compact JSON with
+//    its secrets masked, or a message that is not JSON as a JSON string;
 //    all of them when the stream stops at --count (exit 0), else a prefix, ended by a rejected
 //    token (exit 4) or a lost connection (exit 9); a binary frame is only a note on stderr;
 //  - watch, terminal: one line per printed message, and neither stdout nor the error line on
@@ -139,11 +140,20 @@ void check_watch(const Script& script, bool tty) {
         for (const char ch : c.out) printed += ch == '\n' ? 1 : 0;
         FUZZ_CHECK(c.out.empty() || c.out.back() == '\n');
     } else {
+        // Off a terminal: one line per message, each one JSON text: the message printed compactly
+        // with its secrets masked, or, when it is not JSON, as a JSON string.
+        namespace json = hyperoru::json;
         std::string expected;
         while (expected.size() < c.out.size() && printed < script.texts.size()) {
-            expected += script.texts[printed++] + '\n';
+            const std::string& text = script.texts[printed++];
+            expected +=
+                json::is_valid(text)
+                    ? json::to_string(json::parse(text), json::PrintOptions{false, json::default_mask_keys()})
+                    : json::quote(text);
+            expected += '\n';
         }
         FUZZ_CHECK(c.out == expected);
+        FUZZ_CHECK(std::count(c.out.begin(), c.out.end(), '\n') == static_cast<std::ptrdiff_t>(printed));
     }
     if (code == 0) {
         FUZZ_CHECK(printed == script.texts.size() && printed == script.texts_before_end);

@@ -71,13 +71,15 @@ TEST_CASE("resources: order create sends exact numbers, a default name, and asks
 TEST_CASE("resources: --dry-run prints the exact request and sends nothing", "[resources]") {
     LoggedIn cli;
     CHECK(cli.run({"account", "delete", "3", "--dry-run"}) == 0);
-    CHECK(cli.out == "DELETE " + k_base + "/api/account/3\nAuthorization: Bearer <redacted>\n");
+    CHECK(cli.out == "DELETE " + k_base +
+                         "/api/account/3\nAccept: application/json\nAuthorization: Bearer <redacted>\n");
     CHECK(cli.run({"order", "create", "--account", "1", "--symbol", "BTC", "--side", "buy", "--type",
                    "market", "--quantity", "0.01", "--dry-run"}) == 0);
     CHECK(
         cli.out ==
         "POST " + k_base +
-            "/api/orders/create\nAuthorization: Bearer <redacted>\nContent-Type: application/json\n\n"
+            "/api/orders/create\nAccept: application/json\nAuthorization: Bearer <redacted>\nContent-Type: "
+            "application/json\n\n"
             R"({"account_id":1,"symbol":"BTC","name":"buy BTC","side":"buy","order_type":"market","quantity":0.01})"
             "\n");
     CHECK(cli.server->requests.empty());

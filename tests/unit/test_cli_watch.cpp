@@ -12,13 +12,16 @@ using hyperoru::test::Cli;
 using hyperoru::test::LoggedIn;
 using hyperoru::test::WsStep;
 
-TEST_CASE("watch: prints each message exactly, one per line, and stops at --count", "[watch]") {
+TEST_CASE("watch: off a terminal one line of compact JSON per message, numbers exact; stops at --count",
+          "[watch]") {
     LoggedIn cli;
     const std::string trade = R"({"type": "trades", "data": {"symbol": "BTC", "price": 67012.50}})";
     cli.ws.open({WsStep::message(trade), WsStep::binary(12), WsStep::message("not json \x1b[31m"),
                  WsStep::message(R"({"type":"later"})")});
     CHECK(cli.run({"watch", "trades", "positions", "--account", "7", "--bootstrap", "--count", "2"}) == 0);
-    CHECK(cli.out == trade + "\nnot json \x1b[31m\n");
+    // A message that is not JSON becomes a JSON string: every line stays one JSON text.
+    CHECK(cli.out == R"({"type":"trades","data":{"symbol":"BTC","price":67012.50}})"
+                     "\n\"not json \\u001b[31m\"\n");
     CHECK(cli.err == "hyperoru: binary frame of 12 bytes ignored\n");
     REQUIRE(cli.ws.connections.size() == 1);
     CHECK(cli.ws.connections[0].sent ==
@@ -27,6 +30,37 @@ TEST_CASE("watch: prints each message exactly, one per line, and stops at --coun
               R"({"type":"switch_account","request_id":"2","data":{"account_id":7}})",
               R"({"type":"bootstrap","request_id":"3"})"});
     CHECK(cli.ws.connections[0].close_code == 1000);
+}
+
+TEST_CASE("watch: a pretty-printed message is one line; secrets are masked off a terminal and on one",
+          "[watch]") {
+    const std::string pushed =
+        "{\n  \"type\": \"bootstrap\",\n  \"data\": {\n    \"accounts\": [{\"id\": 1, \"llm_api_key\": "
+        "\"sk-live-1\", "
+        "\"equity\": 10000.10}],\n    \"session_token\": \"tok-2\"\n  }\n}";
+    SECTION("off a terminal") {
+        LoggedIn cli;
+        cli.ws.open({WsStep::message(pushed)});
+        CHECK(cli.run({"watch", "--count", "1"}) == 0);
+        CHECK(cli.out == R"({"type":"bootstrap","data":{"accounts":[{"id":1,"llm_api_key":"********",)"
+                         R"("equity":10000.10}],"session_token":"********"}})"
+                         "\n");
+    }
+    SECTION("on a terminal") {
+        LoggedIn cli;
+        cli.stdout_tty = true;
+        cli.ws.open({WsStep::message(pushed)});
+        CHECK(cli.run({"watch", "--count", "1"}) == 0);
+        CHECK(cli.out ==
+              "00:00:00  bootstrap  accounts=[{\"id\":1,\"llm_api_key\":\"********\",\"equity\":10000.10}]"
+              "  session_token=********\n");
+    }
+    SECTION("-o raw prints the message as received") {
+        LoggedIn cli;
+        cli.ws.open({WsStep::message(pushed)});
+        CHECK(cli.run({"-o", "raw", "watch", "--count", "1"}) == 0);
+        CHECK(cli.out == pushed + "\n");
+    }
 }
 
 TEST_CASE("watch: readable lines on a terminal, control characters neutralised", "[watch]") {
@@ -56,7 +90,7 @@ TEST_CASE("watch: --fields keeps those fields of each event, values exact", "[wa
           "}\n"
           "{\"type\":\"trades\",\"price\":67012.50}\n"
           "{\"type\":\"note\"}\n"
-          "not json\n"
+          "\"not json\"\n"
           "[1,2]\n");
 
     cli.stdout_tty = true;
@@ -74,7 +108,7 @@ TEST_CASE("watch: drops, reconnects and gives up per the flags", "[watch]") {
         cli.ws.open({WsStep::message("a"), WsStep::drop()});
         cli.ws.open({WsStep::message("b"), WsStep::close(1011, "going away")});
         CHECK(cli.run({"watch", "--max-reconnects", "1"}) == 9);
-        CHECK(cli.out == "a\nb\n");
+        CHECK(cli.out == "\"a\"\n\"b\"\n");
         CHECK(cli.err ==
               "hyperoru: connection lost: connection reset by peer; reconnecting in 0.5 s (attempt 1)\n"
               "hyperoru: reconnected after 0.5 s; subscribed again\n"
@@ -111,7 +145,7 @@ TEST_CASE("watch: drops, reconnects and gives up per the flags", "[watch]") {
         LoggedIn cli;
         cli.ws.open({WsStep::message("a"), WsStep::silence(10min)});
         CHECK(cli.run({"watch", "--duration", "2m"}) == 0);
-        CHECK(cli.out == "a\n");
+        CHECK(cli.out == "\"a\"\n");
         CHECK(cli.clock.current - std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} == 2min);
         CHECK(cli.run({"watch", "--duration", "soon"}) == 2);
     }

@@ -44,26 +44,12 @@ std::string data_json(const std::string& data) {
     return json::is_valid(data) ? data : json::quote(data);
 }
 
-/// Reply text keeps its newlines and tabs; other control characters are neutralised.
-std::string sanitize_text(const std::string& text) {
-    std::string out;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= text.size(); ++i) {
-        if (i == text.size() || text[i] == '\n' || text[i] == '\t') {
-            out += sanitize_for_terminal(std::string_view(text).substr(start, i - start));
-            if (i < text.size()) out += text[i];
-            start = i + 1;
-        }
-    }
-    return out;
-}
-
 /// Prints a chat stream as it arrives: token text on a terminal, one JSON event per line
 /// otherwise. Also keeps the first bytes in case the answer turns out not to be a stream.
 class ChatPrinter final : public http::BodySink {
 public:
-    ChatPrinter(Context& context, bool as_text)
-        : m_context(context), m_as_text(as_text), m_reader([this](const SseEvent& e) { on_event(e); }) {}
+    explicit ChatPrinter(Context& context)
+        : m_context(context), m_reader([this](const SseEvent& e) { on_event(e); }) {}
 
     bool write(std::string_view chunk) override {
         if (m_raw.size() < k_keep) m_raw.append(chunk.substr(0, k_keep - m_raw.size()));
@@ -75,56 +61,45 @@ public:
     bool done() const noexcept { return m_done; }
     const std::optional<ErrorBody>& error() const noexcept { return m_error; }
     const std::string& raw() const noexcept { return m_raw; }
-    bool printed_text() const noexcept { return m_printed_text; }
 
 private:
     static constexpr std::size_t k_keep = 64u * 1024u * 1024u;
 
     void on_event(const SseEvent& event) {
-        std::ostream& out = m_context.out();
         const bool known = event.done || event.kind == "token" || event.kind == "status" ||
                            event.kind == "tool_call" || event.kind == "error";
         if (event.done) m_done = true;
         if (event.kind == "error") {
             m_error = read_error_body(0, "", event.data);
-            if (m_error->message.rfind("HTTP 0", 0) == 0)
-                m_error->message = "the assistant reported an error";
         }
         if (m_context.options().verbose && (!known || event.kind == "status" || event.kind == "tool_call")) {
             m_context.err() << "* event " << sanitize_for_terminal(event.kind) << ": "
                             << sanitize_for_terminal(event.data) << '\n';
         }
-        if (!m_as_text) {
-            if (!known) return;  // §4: unknown kinds only in verbose output
-            json::ObjectWriter line;
-            line.add_string("event", event.done ? "done" : event.kind);
-            if (!event.done) line.add_json("data", data_json(event.data));
-            out << line.str() << '\n' << std::flush;
-            return;
-        }
-        if (event.kind == "token") {
-            const auto text = sse_token_text(event);
-            out << (text ? sanitize_text(*text) : event.data) << std::flush;
-            m_printed_text = true;
-        }
+        if (!known) return;  // §4: unknown kinds only in verbose output
+        json::ObjectWriter line;
+        line.add_string("event", event.done ? "done" : event.kind);
+        if (!event.done) line.add_json("data", data_json(event.data));
+        // For people, the text of token events: the §4 text member, else the data as it came.
+        std::optional<std::string> text;
+        if (event.kind == "token") text = sse_token_text(event).value_or(event.data);
+        m_context.printer().event(line.str(), text);
     }
 
     Context& m_context;
-    bool m_as_text;
     SseReader m_reader;
     std::string m_raw;
     bool m_done = false;
-    bool m_printed_text = false;
     std::optional<ErrorBody> m_error;
 };
 
 int run_chat(Context& context, const ChatOptions& options) {
-    ChatPrinter printer(context, context.format() == Format::table);
+    ChatPrinter printer(context);
     CallOptions call;
     call.body = chat_start(context, options);
     call.accept = "text/event-stream";
     call.sink = &printer;
-    const RawReply reply = context.client().call(api::ai_chat.method, api::ai_chat.path, call);
+    const RawReply reply = context.client().invoke(api::ai_chat, {}, call);
     if (reply.content_type.find("text/event-stream") == std::string::npos) {
         // §4: not a stream: an ordinary JSON answer.
         RawReply plain = reply;
@@ -133,7 +108,7 @@ int run_chat(Context& context, const ChatOptions& options) {
         return k_exit_ok;
     }
     printer.finish();
-    if (printer.printed_text()) context.out() << '\n';
+    context.printer().end_text();
     if (printer.error()) {
         const ErrorBody& e = *printer.error();
         return report_error(context, {e.message, 0, e.code, e.request_id, e.details, k_exit_error});
@@ -164,7 +139,6 @@ int run_stream(Context& context, const StreamOptions& options) {
         print_reply(context, context.client().invoke(api::ai_stream_poll, {options.task_id}), {});
         return k_exit_ok;
     }
-    const bool as_text = context.format() == Format::table;
     std::optional<long long> cursor;
     long long printed_up_to = -1;
     for (bool first = true;; first = false) {
@@ -190,20 +164,16 @@ int run_stream(Context& context, const StreamOptions& options) {
             highest = std::max(highest, index);
             if (index <= printed_up_to) continue;  // already printed in an earlier poll
             printed_up_to = index;
-            if (as_text) {
-                const json::Value* content = chunk->find("content");
-                if (content != nullptr && content->is_string())
-                    context.out() << sanitize_text(content->text());
-            } else {
-                json::write_ndjson(context.out(), *chunk, json::default_mask_keys());
-            }
+            const json::Value* content = chunk->find("content");
+            context.printer().event(
+                json::to_string(*chunk, json::PrintOptions{false, json::default_mask_keys()}),
+                content != nullptr && content->is_string() ? std::optional(content->text()) : std::nullopt);
         }
-        context.out().flush();
         const json::Value* error = value.find("error");
         if (error != nullptr && !error->is_null()) {
             const ErrorBody e = error->is_string() ? ErrorBody{error->text(), {}, {}, {}}
                                                    : read_error_body(0, "", json::to_string(*error));
-            if (as_text) context.out() << '\n';
+            context.printer().end_text();
             return report_error(context, {e.message, 0, e.code, e.request_id, {}, k_exit_error});
         }
         const json::Value* done = value.find("is_done");
@@ -213,7 +183,7 @@ int run_stream(Context& context, const StreamOptions& options) {
         if (next == nullptr || !next->is_number()) next = value.find("next");
         cursor = next != nullptr && next->is_number() ? std::stoll(next->text()) : highest + 1;
     }
-    if (as_text) context.out() << '\n';
+    context.printer().end_text();
     return k_exit_ok;
 }
 

@@ -187,13 +187,12 @@ int run_status(Context& context) {
     reply.body = json.str();
 
     // The layout for people; with --fields, key/value lines of just those members.
-    if (context.format() == Format::table && context.options().fields.empty()) {
+    context.printer().layout(reply, [&](std::ostream& out) {
         std::string who = "unknown (token from the environment)";
         if (s.token_origin == Origin::config) {
             who = s.stored.username.value_or("-");
             if (s.stored.email) who += " (" + *s.stored.email + ")";
         }
-        std::ostream& out = context.out();
         out << "Context:   " << sanitize_for_terminal(s.context) << '\n'
             << "Base URL:  " << sanitize_for_terminal(s.base_url) << '\n'
             << "User:      " << sanitize_for_terminal(who) << '\n'
@@ -205,9 +204,7 @@ int run_status(Context& context) {
         } else {
             out << "Expires:   unknown\n";
         }
-    } else {
-        print_reply(context, reply, {});
-    }
+    });
     if (days_left && *days_left < 0) {
         return report_error(context, {"the token expired on " + iso_utc(*expires) + "; run 'hyperoru login'",
                                       0,

@@ -10,9 +10,9 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output.hpp"
-#include "hyperoru/http.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
+#include "hyperoru/http.hpp"
 
 namespace hyperoru::cli {
 
@@ -44,18 +44,6 @@ int no_such_context(Context& context, const std::string& name) {
     return report_error(
         context,
         {"no context named \"" + name + "\" (see 'hyperoru context list')", 0, {}, {}, {}, k_exit_not_found});
-}
-
-/// JSON formats print `data` (raw: compactly, on one line); table prints `table` per `view`.
-void print_local(Context& context, json::Value data, json::Value table, const TableView& view) {
-    switch (context.format()) {
-        case Format::table: print_parsed(context, std::move(table), view); return;
-        case Format::raw:
-            context.out() << json::to_string(data, json::PrintOptions{false, {}}) << '\n';
-            return;
-        case Format::json:
-        case Format::ndjson: print_parsed(context, std::move(data), view); return;
-    }
 }
 
 /// Under the config lock, runs `edit` when the file has a context `name`. Returns false, the
@@ -115,7 +103,7 @@ int run_context_list(Context& context) {
                     {"USER", {"user"}},
                     {"LOGGED IN", {"logged_in"}}};
     view.empty_message = "No contexts. Run 'hyperoru login' to create one.";
-    print_local(context, std::move(data), std::move(rows), view);
+    context.printer().local(std::move(data), std::move(rows), view);
     return k_exit_ok;
 }
 
@@ -148,7 +136,7 @@ int run_context_show(Context& context, const std::optional<std::string>& request
         {"issued_at", text_or_null(entry.issued_at)},
     });
     json::Value table = data;
-    print_local(context, std::move(data), std::move(table), {});
+    context.printer().local(std::move(data), std::move(table), {});
     return k_exit_ok;
 }
 
@@ -261,7 +249,7 @@ int run_config_list(Context& context, bool show_origin) {
     view.kind = TableView::Kind::rows;
     view.columns = {{"KEY", {"key"}}, {"VALUE", {"value"}}};
     if (show_origin) view.columns.push_back({"ORIGIN", {"origin"}});
-    print_local(context, std::move(data), std::move(rows), view);
+    context.printer().local(std::move(data), std::move(rows), view);
     return k_exit_ok;
 }
 

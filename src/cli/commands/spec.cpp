@@ -14,7 +14,7 @@
 
 #include "cli/terminal.hpp"
 #include "cli/time.hpp"
-#include "client/decode.hpp"
+#include "hyperoru/client.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 
@@ -69,22 +69,12 @@ void put(std::vector<std::pair<std::string, json::ObjectWriter>>& nested, json::
     nested.back().second.add_json(key.substr(dot + 1), json_text);
 }
 
-std::string url_of(Context& context, const Call& call) {
-    std::string url = context.settings().base_url + api::expand_path(*call.endpoint, call.path_args);
-    char separator = '?';
-    for (const auto& param : call.query) {
-        url += separator;
-        url += percent_encode(param.name) + "=" + percent_encode(param.value);
-        separator = '&';
-    }
-    return url;
-}
-
-void print_dry_run(Context& context, const Call& call) {
-    std::ostream& out = context.out();
-    out << call.endpoint->method << ' ' << url_of(context, call) << '\n';
-    if (call.endpoint->authenticated) out << "Authorization: Bearer <redacted>\n";
-    if (call.body) out << "Content-Type: application/json\n\n" << *call.body << '\n';
+/// The options of `call`'s request, beyond its endpoint and path.
+CallOptions options_of(const Call& call) {
+    CallOptions options;
+    options.query = call.query;
+    options.body = call.body;
+    return options;
 }
 
 void print_request_id(Context& context, const RawReply& reply) {
@@ -98,7 +88,7 @@ void print_request_id(Context& context, const RawReply& reply) {
     if (id) context.err() << "request_id: " << sanitize_for_terminal(*id) << '\n';
 }
 
-void confirm(Context& context, const CommandSpec& spec, const Given& given, const Call& call) {
+void confirm(Context& context, const CommandSpec& spec, const Given& given, const http::Request& request) {
     if (given.yes || spec.safety < Safety::ask_on_terminal) return;
     std::string what;
     for (const auto& word : spec.words) what += (what.empty() ? "" : " ") + word;
@@ -109,43 +99,10 @@ void confirm(Context& context, const CommandSpec& spec, const Given& given, cons
         }
         return;
     }
-    const std::string question = "About to " + std::string(call.endpoint->method) + " " +
-                                 url_of(context, call) + (call.body ? " with " + *call.body : "") +
-                                 "\nContinue? [y/N] ";
+    const std::string question = "About to " + request.method + " " + request.url +
+                                 (request.body ? " with " + *request.body : "") + "\nContinue? [y/N] ";
     const std::string answer = context.io().prompt(question, true).value_or("");
     if (answer != "y" && answer != "Y" && answer != "yes") throw UsageError(what + ": cancelled");
-}
-
-}  // namespace
-
-namespace {
-
-/// For -o raw, which prints the bytes as they came: the number of elements of a top-level array,
-/// by a scan that follows only strings and nesting (no validation, no model: parsing every page
-/// only to count it cost more than fetching it). nullopt for anything but an array.
-std::optional<std::size_t> raw_array_size(std::string_view text) {
-    std::size_t i = text.find_first_not_of(" \t\r\n");
-    if (i == std::string_view::npos || text[i] != '[') return std::nullopt;
-    std::size_t depth = 0, commas = 0;
-    bool any = false;
-    for (; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '"') {
-            for (++i; i < text.size() && text[i] != '"'; ++i) {
-                if (text[i] == '\\') ++i;
-            }
-            any = true;
-        } else if (c == '[' || c == '{') {
-            if (depth++ > 0) any = true;
-        } else if (c == ']' || c == '}') {
-            if (--depth == 0) break;
-        } else if (c == ',' && depth == 1) {
-            ++commas;
-        } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-            any = true;
-        }
-    }
-    return any ? commas + 1 : 0;
 }
 
 }  // namespace
@@ -153,56 +110,17 @@ std::optional<std::size_t> raw_array_size(std::string_view text) {
 int paginate(Context& context, const PageFetcher& fetch, const PageOptions& options) {
     const long per_page = options.per_page.value_or(100);
     long page = options.first_page.value_or(1);
-    const Format format = context.format();
-    json::Value all = json::Value::array();
-    std::size_t count = 0;
-    const auto limit_reached = [&] { return options.limit && static_cast<long>(count) >= *options.limit; };
+    Printer::Pages pages = context.printer().pages(options.view, options.limit);
     // Stop at a short or empty page, an envelope saying there is no next page, the limit, or a
     // server that ignores pagination (more items than asked for).
-    const auto last_page = [&](std::size_t received, const json::Value* next) {
-        return received == 0 || static_cast<long>(received) != per_page || limit_reached() ||
-               (next != nullptr && next->is_null());
-    };
-    for (;;) {
-        const RawReply reply = fetch(page, per_page);
-        if (format == Format::raw) {
-            context.out() << reply.body << '\n' << std::flush;
-            if (!context.out()) return k_exit_ok;
-            const auto received =
-                is_json_content_type(reply.content_type) ? raw_array_size(reply.body) : std::nullopt;
-            if (received) {
-                count += *received;
-                if (last_page(*received, nullptr)) break;
-                ++page;
-                continue;
-            }
-        }
-        json::Value value = body_value(reply);
-        json::Value* items = list_items(value, options.view.items_key);
-        if (items == nullptr) {  // not a list: nothing to page through
-            if (format != Format::raw) print_reply(context, reply, options.view);
-            return k_exit_ok;
-        }
-        const std::size_t received = items->items().size();
-        for (auto& item : items->items()) {
-            if (limit_reached()) break;
-            ++count;
-            if (format == Format::ndjson) {
-                keep_fields(item, context.options().fields);
-                json::write_ndjson(context.out(), item, json::default_mask_keys());
-            } else {
-                all.items().push_back(std::move(item));
-            }
-        }
-        if (format == Format::ndjson) {
-            context.out().flush();                 // pages show as they arrive
-            if (!context.out()) return k_exit_ok;  // the reader went away: fetch no more pages
-        }
-        if (last_page(received, value.is_object() ? value.find("next") : nullptr)) break;
-        ++page;
+    for (;; ++page) {
+        const PageResult result = pages.add(fetch(page, per_page));
+        if (!result.list || pages.closed()) return k_exit_ok;
+        if (result.received == 0 || static_cast<long>(result.received) != per_page || pages.full() ||
+            result.no_next)
+            break;
     }
-    if (format == Format::json || format == Format::table)
-        print_parsed(context, std::move(all), options.view);
+    pages.finish();
     return k_exit_ok;
 }
 
@@ -301,12 +219,15 @@ Call build_call(Context& context, const CommandSpec& spec, const Given& given) {
 }
 
 int send(Context& context, const CommandSpec& spec, const Given& given, const Call& call) {
+    // Created here, so secrets read from stdin are redacted too. The request shown by --dry-run
+    // and in the confirmation is the very one sent.
+    Client& client = context.client(call.secrets);
+    const http::Request request = client.prepare(*call.endpoint, call.path_args, options_of(call));
     if (given.dry_run) {
-        print_dry_run(context, call);
+        context.printer().request(request);
         return k_exit_ok;
     }
-    confirm(context, spec, given, call);
-    context.client(call.secrets);  // created here, so secrets read from stdin are redacted too
+    confirm(context, spec, given, request);
     TableView view = spec.view;
     if (view.items_key.empty()) view.items_key = spec.items_key;
     if (spec.list && given.all) {
@@ -317,12 +238,12 @@ int send(Context& context, const CommandSpec& spec, const Given& given, const Ca
             std::vector<QueryParam> query = unpaged.query;
             query.push_back({"page", std::to_string(page)});
             query.push_back({"per_page", std::to_string(per_page)});
-            return context.client().invoke(*unpaged.endpoint, unpaged.path_args, query, unpaged.body);
+            return client.invoke(*unpaged.endpoint, unpaged.path_args, query, unpaged.body);
         };
         return paginate(context, fetch, {given.page, given.per_page, given.limit, view});
     }
-    const RawReply reply = context.client().invoke(*call.endpoint, call.path_args, call.query, call.body);
-    print_reply(context, reply, view);
+    const RawReply reply = client.send(request);
+    context.printer().reply(reply, view);
     if (spec.safety != Safety::none) print_request_id(context, reply);
     return k_exit_ok;
 }

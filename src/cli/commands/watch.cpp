@@ -59,55 +59,6 @@ ws::ConnectOptions connect_options(Context& context, bool auth_message,
     return connection.stream(!auth_message);
 }
 
-std::string clock_text(std::chrono::system_clock::time_point t) {
-    const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-    const std::chrono::hh_mm_ss hms{seconds - std::chrono::floor<std::chrono::days>(seconds)};
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
-    return buffer;
-}
-
-/// --fields on a stream message: the event's fields are its `data` object when it has one (as
-/// on the readable line), else the message's own members, of which `type` and `request_id` are
-/// always kept: they say what the message is. The result is compact JSON, values exact and
-/// secrets masked; a message that is not a JSON object is left as received.
-std::string select_fields(const std::string& text, const std::vector<std::string>& fields) {
-    if (fields.empty() || !json::is_valid(text)) return text;
-    json::Value value = json::parse(text);
-    if (!value.is_object()) return text;
-    const auto data = std::find_if(value.members().begin(), value.members().end(),
-                                   [](const auto& member) { return member.first == "data"; });
-    if (data != value.members().end() && data->second.is_object()) {
-        keep_fields(data->second, fields);
-    } else {
-        std::vector<std::string> with_kind = {"type", "request_id"};
-        for (const std::string& field : fields) {
-            if (field != "type" && field != "request_id") with_kind.push_back(field);
-        }
-        keep_fields(value, with_kind);
-    }
-    return json::to_string(value, json::PrintOptions{false, json::default_mask_keys()});
-}
-
-/// One readable line for a terminal: UTC time, type, then the payload's fields. Long text (the
-/// AI's reasoning) is shown as it is, with control characters made harmless.
-std::string readable(const std::string& text, std::chrono::system_clock::time_point at) {
-    std::string line = clock_text(at) + "  ";
-    if (!json::is_valid(text)) return line + "?  " + sanitize_for_terminal(text);
-    const json::Value value = json::parse(text);
-    const json::Value* type = value.find("type");
-    line += type != nullptr && type->is_string() ? sanitize_for_terminal(type->text()) : std::string("?");
-    const json::Value* data = value.find("data");
-    const json::Value& fields = data != nullptr && data->is_object() ? *data : value;
-    if (!fields.is_object()) return line + "  " + cell_text(fields);
-    for (const auto& [key, field] : fields.members()) {
-        if (&fields == &value && (key == "type" || key == "request_id")) continue;
-        line += "  " + sanitize_for_terminal(key) + "=" + cell_text(field);
-    }
-    return line;
-}
-
 int run_watch(Context& context, const WatchOptions& options) {
     std::optional<std::string> connect_token;
     const ws::ConnectOptions connect = connect_options(context, options.auth_message, connect_token);
@@ -122,8 +73,7 @@ int run_watch(Context& context, const WatchOptions& options) {
 
     const auto connector = context.io().make_connector();
     Stream stream(*connector, connect, stream_options, *context.io().clock);
-    const bool readable_lines = context.format() == Format::table;
-    std::ostream& out = context.out();
+    Printer& printer = context.printer();
     long printed = 0;
     bool stdout_closed = false;
     const StreamEnd end = stream.run(
@@ -132,14 +82,7 @@ int run_watch(Context& context, const WatchOptions& options) {
                 context.err() << "hyperoru: binary frame of " << message.size << " bytes ignored\n";
                 return true;
             }
-            const std::string text = select_fields(message.text, context.options().fields);
-            if (readable_lines) {
-                out << readable(text, context.now()) << '\n';
-            } else {
-                out << text << '\n';  // exactly as received (without --fields), one message per line
-            }
-            out.flush();
-            if (!out) {  // `| head -3` closed the pipe: end quietly
+            if (!printer.message(message.text, context.now())) {  // `| head -3` closed the pipe: end quietly
                 stdout_closed = true;
                 return false;
             }
@@ -174,18 +117,6 @@ struct RequestOptions {
     bool auth_message = false;
 };
 
-/// Prints a reply's `data` (or the whole message when it has none) in the chosen format.
-int print_stream_reply(Context& context, const ws::Message& reply) {
-    json::Value value = json::parse(reply.text);
-    const json::Value* data = value.find("data");
-    RawReply raw;
-    raw.content_type = "application/json";
-    raw.body =
-        context.format() == Format::raw ? reply.text : json::to_string(data != nullptr ? *data : value);
-    print_reply(context, raw, {});
-    return k_exit_ok;
-}
-
 int run_request(Context& context, const RequestOptions& options) {
     if (options.data && (!json::is_valid(*options.data) || !json::parse(*options.data).is_object())) {
         throw UsageError("--data expects a JSON object, got '" + *options.data + "'");
@@ -196,7 +127,8 @@ int run_request(Context& context, const RequestOptions& options) {
     const auto reply = stream_request(*connector, connect, *context.io().clock, options.type, options.data,
                                       std::chrono::milliseconds(std::llround(options.timeout_seconds * 1000)),
                                       connect_token);
-    return print_stream_reply(context, reply);
+    context.printer().stream_reply(reply.text);
+    return k_exit_ok;
 }
 
 std::string account_data(const std::string& account,
@@ -237,7 +169,8 @@ void register_watch_command(CLI::App& app, Action& action) {
                     "authenticate with a connect message instead of the URL (older servers)");
     watch->footer(
         example("hyperoru watch trades positions | jq -c .") +
-        "\nOff a terminal each message is printed as received, one per line. A ping goes every 15 s;\n"
+        "\nOff a terminal each message is one line of compact JSON: numbers as sent, secrets masked,\n"
+        "a message that is not JSON as a JSON string (-o raw: as received). A ping goes every 15 s;\n"
         "45 s without a frame means the connection is dead and hyperoru reconnects (backoff 1 s\n"
         "doubling to 30 s, with jitter) and subscribes again. A rejected token exits 4.\n");
     watch->callback([&action, watch_options] {

@@ -29,6 +29,7 @@ Control endpoints (never logged, never scripted, no token):
                             (log and scripts cleared too; also the WebSocket log, counters and
                             switches, open WebSockets dropped)
   POST /__standin/script    {"method", "path", "responses": [...]}: canned responses and faults
+                            (each: status, reason, headers, body or json, delay, action, ...)
   POST /__standin/seed      {"kind": "accounts", "count": 250, "fields": {...}}: adds generated
                             items ("Trader 0001", ...) with ids continuing; kinds: SEED_KINDS
   The WebSocket side ("connection": n picks one open connection, numbered from 1 in the order
@@ -2245,7 +2246,7 @@ def check_script_response(r):
     """Validates one scripted response up front, so a bad script changes nothing."""
     if not isinstance(r, dict):
         raise ControlError("each response must be an object")
-    unknown = set(r) - {"status", "headers", "body", "json", "delay", "action", "stall",
+    unknown = set(r) - {"status", "reason", "headers", "body", "json", "delay", "action", "stall",
                         "interval"}
     if unknown:
         raise ControlError("unknown response keys: %s" % sorted(unknown))
@@ -2261,6 +2262,9 @@ def check_script_response(r):
                 or not all(isinstance(p, str) for p in pair)
                 or any(c in "".join(pair) for c in "\r\n") or not pair[0]):
             raise ControlError("each header must be a [name, value] pair of strings without CR/LF")
+    reason = r.get("reason", "")
+    if not isinstance(reason, str) or any(c in reason for c in "\r\n"):
+        raise ControlError("reason must be a string without CR/LF")
     if "body" in r and "json" in r:
         raise ControlError("give either body or json, not both")
     if "body" in r and not isinstance(r["body"], str):
@@ -2745,7 +2749,7 @@ class Handler(BaseHTTPRequestHandler):
         headers = r.get("headers", [])
         headers = list(headers.items()) if isinstance(headers, dict) else headers
         names = {name.lower() for name, _ in headers}
-        self.send_response(r.get("status", 200))
+        self.send_response(r.get("status", 200), r.get("reason"))
         if ("body" in r or "json" in r) and "content-type" not in names:
             self.send_header("Content-Type", "application/json")
         for name, value in headers:

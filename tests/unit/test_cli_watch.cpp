@@ -195,6 +195,33 @@ TEST_CASE("ws request, snapshot, asset-curve and bootstrap print the reply's dat
     CHECK(cli.run({"ws", "request", "x", "--data", "[1]"}) == 2);
 }
 
+TEST_CASE("ws request: secrets in the reply are masked in json, ndjson and table; raw keeps them",
+          "[watch]") {
+    const std::string reply =
+        R"({"type":"bootstrap","request_id":"1","data":{"accounts":[{"id":1,"llm_api_key":"sk-live"}],)"
+        R"("session_token":"tok-9"}})";
+    const std::vector<std::pair<std::vector<std::string>, std::string>> rows = {
+        {{"-o", "json"},
+         "{\n  \"accounts\": [\n    {\n      \"id\": 1,\n      \"llm_api_key\": \"********\"\n    }\n  ],\n"
+         "  \"session_token\": \"********\"\n}\n"},
+        {{"-o", "ndjson"},
+         R"({"accounts":[{"id":1,"llm_api_key":"********"}],"session_token":"********"})"
+         "\n"},
+        {{"-o", "table"},
+         "accounts       [{\"id\":1,\"llm_api_key\":\"********\"}]\nsession_token  ********\n"},
+        {{"-o", "raw"}, reply},
+    };
+    for (const auto& [format, expected] : rows) {
+        INFO(format[1]);
+        LoggedIn cli;
+        cli.ws.open({WsStep::message(reply)});
+        std::vector<std::string> args = format;
+        args.insert(args.end(), {"ws", "request", "bootstrap"});
+        CHECK(cli.run(args) == 0);
+        CHECK(cli.out == expected);
+    }
+}
+
 TEST_CASE("watch: the stream URL, TLS options and trace come from the global options", "[watch]") {
     LoggedIn cli;
     cli.login_state("https://api.example.test");

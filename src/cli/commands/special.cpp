@@ -109,22 +109,6 @@ int run_klines(Context& context, const CommandSpec& spec, const Given& given) {
     return run_spec(context, spec, given);
 }
 
-// program dev-guide: §2.7 says the guide is printed as Markdown text.
-int run_dev_guide(Context& context, const CommandSpec& spec, const Given& given) {
-    const RawReply reply = context.client().invoke(*spec.endpoint);
-    if (context.format() == Format::table && context.options().fields.empty() && !reply.body.empty()) {
-        const json::Value value = body_value(reply);
-        if (const json::Value* guide = value.find("guide"); guide != nullptr && guide->is_string()) {
-            context.out() << guide->text();
-            if (!guide->text().empty() && guide->text().back() != '\n') context.out() << '\n';
-            return k_exit_ok;
-        }
-    }
-    (void)given;
-    print_reply(context, reply, spec.view);
-    return k_exit_ok;
-}
-
 // register: §2.2 requires username and password; the password never comes from an option.
 int run_register(Context& context, const CommandSpec& spec, const Given& given) {
     Given with_password = given;
@@ -251,6 +235,7 @@ std::vector<CommandSpec> make_specials() {
                  Safety::mutation,
                  {},
                  {}});
+    // §2.7: the guide is Markdown text, shown as text to people (the printer's text view).
     c.push_back({{"program", "dev-guide"},
                  &api::program_dev_guide,
                  "The program developer guide (Markdown)",
@@ -260,7 +245,7 @@ std::vector<CommandSpec> make_specials() {
                  false,
                  false,
                  Safety::none,
-                 {},
+                 TableView{TableView::Kind::text, {}, {}, "guide"},
                  {}});
     c.push_back(
         {{"register"},
@@ -292,7 +277,6 @@ void register_resources(CLI::App& app, Action& action, const Selection& only) {
                                                        {"account overview", run_account_overview},
                                                        {"factor effectiveness", run_factor_effectiveness},
                                                        {"klines", run_klines},
-                                                       {"program dev-guide", run_dev_guide},
                                                        {"register", run_register}};
     for (const auto& spec : specials()) {
         std::string key;

@@ -17,6 +17,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "hyperoru/retry.hpp"
@@ -68,7 +69,11 @@ public:
     int reconnects() const noexcept { return m_reconnects; }
 
 private:
-    void start(ws::Connection& connection, int& next_request_id);
+    /// Sends connect, subscribe, switch_account and bootstrap as the options say.
+    std::optional<ws::Failure> start(ws::Connection& connection);
+    /// Delivers messages, pings and watches for silence until an end, or the connection's failure.
+    std::variant<StreamEnd, ws::Failure> serve(ws::Connection& connection, const OnMessage& on_message,
+                                               std::chrono::system_clock::time_point started);
     std::chrono::milliseconds backoff(int attempt);
 
     ws::Connector& m_connector;

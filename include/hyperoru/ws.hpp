@@ -9,12 +9,10 @@
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
-
-#include "hyperoru/errors.hpp"
 
 namespace hyperoru::ws {
 
@@ -27,13 +25,11 @@ struct Message {
     std::size_t size = 0;  ///< payload size in bytes
 };
 
-/// Why a connection ended or could not be made: thrown by Connector::connect and by every
-/// Connection call. Once a Connection has thrown, it is gone: every later call throws the same
-/// Error. The URL and server texts quoted in what() are redacted, so it never shows the token.
-/// Like everything the library throws, it is a hyperoru::Error; Stream and stream_request turn
-/// it into StreamError or TransportError before it reaches a caller of theirs.
-class Error : public hyperoru::Error {
-public:
+/// Why a connection ended or could not be made: a value, like http::Failure. Connector::connect
+/// and every Connection call return one instead of throwing; once a Connection has failed, it is
+/// gone and every later call returns the same Failure. The URL and server texts quoted in
+/// `message` are redacted, so it never shows the token.
+struct Failure {
     enum class Kind {
         auth,      ///< the upgrade was answered 401 or 403: the token is rejected
         tls,       ///< TLS handshake or certificate verification failed
@@ -43,23 +39,13 @@ public:
         protocol,  ///< not a ws:// or wss:// URL, a User-Agent with CR or LF, not a WebSocket
                    ///< server, a malformed frame, or a message over 16 MiB
     };
-    /// `close_code` and `close_reason` are those of a close frame, for kind closed.
-    Error(Kind kind, const std::string& message, int close_code = 0, std::string close_reason = {})
-        : hyperoru::Error(message),
-          m_kind(kind),
-          m_close_code(close_code),
-          m_close_reason(std::move(close_reason)) {}
-    Kind kind() const noexcept { return m_kind; }
+    Kind kind = Kind::network;
+    std::string message;
     /// Kind closed: the code of the server's close frame (or, after Connection::close(), the code
     /// passed to it). 0 for the other kinds.
-    int close_code() const noexcept { return m_close_code; }
+    int close_code = 0;
     /// Kind closed: the close frame's reason text, as received; may be empty.
-    const std::string& close_reason() const noexcept { return m_close_reason; }
-
-private:
-    Kind m_kind;
-    int m_close_code;
-    std::string m_close_reason;
+    std::string close_reason;
 };
 
 /// How Connector::connect reaches the stream. See stream_url() for the URL of a base URL.
@@ -76,39 +62,46 @@ struct ConnectOptions {
     std::vector<std::string> secrets;
 };
 
+class Connection;
+
+/// What Connection::next() gives: a message, nothing in time (an empty optional), or the end.
+using Next = std::variant<std::optional<Message>, Failure>;
+/// What Connector::connect() gives: the open connection, or why there is none.
+using Opened = std::variant<std::unique_ptr<Connection>, Failure>;
+
 /// An open connection. Not thread-safe; one thread uses it. Destroying it drops the TCP
-/// connection without a close frame; call close() first for a clean end.
+/// connection without a close frame; call close() first for a clean end. No call throws.
 class Connection {
 public:
     virtual ~Connection() = default;
-    /// Sends one text message. Throws Error when the connection is gone, or of kind network
-    /// when the server takes no data for 10 s.
-    virtual void send(std::string_view text) = 0;
-    /// Waits up to `timeout` for the next message: nullopt when none came in time (the
-    /// connection stays usable). Pings from the server are answered automatically and not
+    /// Sends one text message: nullopt when sent, else the Failure that ended the connection
+    /// (kind network when the server takes no data for 10 s).
+    virtual std::optional<Failure> send(std::string_view text) = 0;
+    /// Waits up to `timeout` for the next message: an empty optional when none came in time
+    /// (the connection stays usable). Pings from the server are answered automatically and not
     /// returned; a pong is returned as a Message with pong=true, so the caller can count it as
-    /// life. Throws Error when the connection ends.
-    virtual std::optional<Message> next(std::chrono::milliseconds timeout) = 0;
+    /// life. A Failure when the connection ends.
+    virtual Next next(std::chrono::milliseconds timeout) = 0;
     /// Sends a protocol-level ping (RFC 6455) with an empty payload; its pong comes back
-    /// through next(). Throws Error when the connection is gone or the frame cannot be written
+    /// through next(). A Failure when the connection is gone or the frame cannot be written
     /// within 5 s.
-    virtual void ping() = 0;
+    virtual std::optional<Failure> ping() = 0;
     /// Sends a close frame with `code` (one a close frame may not carry, such as 1005 or 1006,
     /// is sent as 1000) and `reason` (cut to the 123 bytes a close frame holds), waits up to 1 s
-    /// for the server's, then drops the connection; later calls throw Error (kind closed).
-    /// After the connection has already ended it only releases it. Never throws.
+    /// for the server's, then drops the connection; later calls fail (kind closed). After the
+    /// connection has already ended it only releases it.
     virtual void close(int code = 1000, std::string_view reason = {}) noexcept = 0;
 };
 
 /// Opens connections. connect() blocks until the upgrade is answered or
-/// ConnectOptions::connect_timeout has passed, and throws Error: kind auth when the upgrade is
+/// ConnectOptions::connect_timeout has passed, and fails with kind auth when the upgrade is
 /// answered 401 or 403, protocol for another refusal or a URL that is not ws:// or wss://,
 /// timeout, tls (certificate or handshake) or network (resolve, connect) otherwise. The
-/// connection returned is independent of the connector.
+/// connection returned is independent of the connector. It never throws.
 class Connector {
 public:
     virtual ~Connector() = default;
-    virtual std::unique_ptr<Connection> connect(const ConnectOptions& options) = 0;
+    virtual Opened connect(const ConnectOptions& options) = 0;
 };
 
 /// The Boost.Beast connector: TLS with peer verification (unless insecure), SNI and host-name

@@ -49,22 +49,22 @@ bool is_auth_code(const std::optional<std::string>& code) {
 
 /// A close that says the token is not accepted: 4401/4403 (our stand-in and common practice),
 /// or a policy violation naming the token.
-bool is_auth_close(const ws::Error& e) {
-    if (e.kind() == ws::Error::Kind::auth) return true;
-    if (e.kind() != ws::Error::Kind::closed) return false;
-    std::string reason = e.close_reason();
+bool is_auth_close(const ws::Failure& e) {
+    if (e.kind == ws::Failure::Kind::auth) return true;
+    if (e.kind != ws::Failure::Kind::closed) return false;
+    std::string reason = e.close_reason;
     for (auto& c : reason) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return e.close_code() == 4401 || e.close_code() == 4403 ||
-           (e.close_code() == 1008 &&
+    return e.close_code == 4401 || e.close_code == 4403 ||
+           (e.close_code == 1008 &&
             (reason.find("token") != std::string::npos || reason.find("auth") != std::string::npos));
 }
 
-std::string describe(const ws::Error& e) {
-    if (e.kind() == ws::Error::Kind::closed) {
-        return "closed by the server (" + std::to_string(e.close_code()) +
-               (e.close_reason().empty() ? "" : " " + e.close_reason()) + ")";
+std::string describe(const ws::Failure& e) {
+    if (e.kind == ws::Failure::Kind::closed) {
+        return "closed by the server (" + std::to_string(e.close_code) +
+               (e.close_reason.empty() ? "" : " " + e.close_reason) + ")";
     }
-    return e.what();
+    return e.message;
 }
 
 }  // namespace
@@ -80,20 +80,90 @@ milliseconds Stream::backoff(int attempt) {
     return milliseconds(std::llround(m_clock.random_unit() * ceiling));
 }
 
-void Stream::start(ws::Connection& connection, int& next_id) {
+std::optional<ws::Failure> Stream::start(ws::Connection& connection) {
+    int next_id = 1;
+    std::vector<std::string> messages;
     if (m_options.connect_token) {
-        connection.send(request("connect", next_id++,
-                                "{\"session_token\":" + json::quote(*m_options.connect_token) + "}"));
+        messages.push_back(request("connect", next_id++,
+                                   "{\"session_token\":" + json::quote(*m_options.connect_token) + "}"));
     }
     std::string channels = "[";
     for (const auto& channel : m_options.channels)
         channels += (channels.size() > 1 ? "," : "") + json::quote(channel);
-    connection.send(request("subscribe", next_id++, "{\"channels\":" + channels + "]}"));
+    messages.push_back(request("subscribe", next_id++, "{\"channels\":" + channels + "]}"));
     if (m_options.account) {
-        connection.send(request("switch_account", next_id++,
-                                "{\"account_id\":" + Id{*m_options.account}.json_text() + "}"));
+        messages.push_back(request("switch_account", next_id++,
+                                   "{\"account_id\":" + Id{*m_options.account}.json_text() + "}"));
     }
-    if (m_options.bootstrap) connection.send(request("bootstrap", next_id++, std::nullopt));
+    if (m_options.bootstrap) messages.push_back(request("bootstrap", next_id++, std::nullopt));
+    for (const auto& message : messages) {
+        if (auto failure = connection.send(message)) return failure;
+    }
+    return std::nullopt;
+}
+
+std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, const OnMessage& on_message,
+                                                   std::chrono::system_clock::time_point started) {
+    const auto duration_over = [&] {
+        return m_options.duration && m_clock.now() - started >= *m_options.duration;
+    };
+    auto last_frame = m_clock.now();
+    auto last_ping = last_frame;
+    for (;;) {
+        if (interrupt_flag().load()) {
+            connection.close(1000, "interrupted");
+            m_reason = "interrupted";
+            return StreamEnd::interrupted;
+        }
+        if (duration_over()) {
+            connection.close(1000, "done");
+            m_reason = "duration reached";
+            return StreamEnd::stopped;
+        }
+        const auto now = m_clock.now();
+        if (now - last_frame >= m_options.dead_after) {
+            ws::Failure silent;  // kind network
+            silent.message =
+                "no frame for " + seconds_text(std::chrono::duration_cast<milliseconds>(now - last_frame));
+            return silent;
+        }
+        if (now - last_ping >= m_options.ping_interval) {
+            if (auto failure = connection.ping()) return *failure;
+            last_ping = now;
+        }
+        auto wait = std::min(
+            {m_options.ping_interval - std::chrono::duration_cast<milliseconds>(now - last_ping),
+             m_options.dead_after - std::chrono::duration_cast<milliseconds>(now - last_frame), k_slice});
+        if (m_options.duration) {
+            wait =
+                std::min(wait, *m_options.duration - std::chrono::duration_cast<milliseconds>(now - started));
+        }
+        ws::Next next = connection.next(std::max(wait, milliseconds{1}));
+        if (auto* failure = std::get_if<ws::Failure>(&next)) return *failure;
+        const auto& message = std::get<std::optional<ws::Message>>(next);
+        if (!message) continue;
+        last_frame = m_clock.now();
+        if (message->pong) continue;
+        bool rejected = false;
+        if (!message->binary && json::is_valid(message->text)) {
+            const json::Value value = json::parse(message->text);
+            const json::Value* type = value.find("type");
+            rejected = type != nullptr && type->is_string() && type->text() == "error" &&
+                       is_auth_code(error_field(value, "code"));
+            if (rejected)
+                m_reason = error_field(value, "error")
+                               .value_or(error_field(value, "message").value_or("token rejected"));
+        }
+        if (!on_message(*message)) {
+            connection.close(1000, "done");
+            m_reason = "stopped";
+            return StreamEnd::stopped;
+        }
+        if (rejected) {
+            connection.close(1000, "token rejected");
+            return StreamEnd::rejected;
+        }
+    }
 }
 
 StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
@@ -107,159 +177,119 @@ StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
     int attempt = 0;
     std::optional<std::chrono::system_clock::time_point> lost_at;
     for (;;) {
+        if (interrupt_flag().load()) return StreamEnd::interrupted;
+        ws::Opened opened = m_connector.connect(m_connect);
         std::unique_ptr<ws::Connection> connection;
-        try {
-            if (interrupt_flag().load()) return StreamEnd::interrupted;
-            connection = m_connector.connect(m_connect);
-            int next_id = 1;
-            start(*connection, next_id);
-            attempt = 0;
-            if (lost_at) {
-                notice("reconnected after " +
-                       seconds_text(std::chrono::duration_cast<milliseconds>(m_clock.now() - *lost_at)) +
-                       "; subscribed again");
-                lost_at.reset();
+        ws::Failure failure;
+        if (auto* refused = std::get_if<ws::Failure>(&opened)) {
+            failure = std::move(*refused);
+        } else {
+            connection = std::move(std::get<std::unique_ptr<ws::Connection>>(opened));
+            if (auto unsent = start(*connection)) {
+                failure = std::move(*unsent);
+            } else {
+                attempt = 0;
+                if (lost_at) {
+                    notice("reconnected after " +
+                           seconds_text(std::chrono::duration_cast<milliseconds>(m_clock.now() - *lost_at)) +
+                           "; subscribed again");
+                    lost_at.reset();
+                }
+                auto served = serve(*connection, on_message, started);
+                if (auto* end = std::get_if<StreamEnd>(&served)) return *end;
+                failure = std::move(std::get<ws::Failure>(served));
             }
-            auto last_frame = m_clock.now();
-            auto last_ping = last_frame;
-            for (;;) {
-                if (interrupt_flag().load()) {
-                    connection->close(1000, "interrupted");
-                    m_reason = "interrupted";
-                    return StreamEnd::interrupted;
-                }
-                if (duration_over()) {
-                    connection->close(1000, "done");
-                    m_reason = "duration reached";
-                    return StreamEnd::stopped;
-                }
-                const auto now = m_clock.now();
-                if (now - last_frame >= m_options.dead_after) {
-                    throw ws::Error(ws::Error::Kind::network,
-                                    "no frame for " + seconds_text(std::chrono::duration_cast<milliseconds>(
-                                                          now - last_frame)));
-                }
-                if (now - last_ping >= m_options.ping_interval) {
-                    connection->ping();
-                    last_ping = now;
-                }
-                auto wait = std::min(
-                    {m_options.ping_interval - std::chrono::duration_cast<milliseconds>(now - last_ping),
-                     m_options.dead_after - std::chrono::duration_cast<milliseconds>(now - last_frame),
-                     k_slice});
-                if (m_options.duration) {
-                    wait = std::min(
-                        wait, *m_options.duration - std::chrono::duration_cast<milliseconds>(now - started));
-                }
-                const auto message = connection->next(std::max(wait, milliseconds{1}));
-                if (!message) continue;
-                last_frame = m_clock.now();
-                if (message->pong) continue;
-                bool rejected = false;
-                if (!message->binary && json::is_valid(message->text)) {
-                    const json::Value value = json::parse(message->text);
-                    const json::Value* type = value.find("type");
-                    rejected = type != nullptr && type->is_string() && type->text() == "error" &&
-                               is_auth_code(error_field(value, "code"));
-                    if (rejected)
-                        m_reason = error_field(value, "error")
-                                       .value_or(error_field(value, "message").value_or("token rejected"));
-                }
-                if (!on_message(*message)) {
-                    connection->close(1000, "done");
-                    m_reason = "stopped";
-                    return StreamEnd::stopped;
-                }
-                if (rejected) {
-                    connection->close(1000, "token rejected");
-                    return StreamEnd::rejected;
-                }
-            }
-        } catch (const ws::Error& e) {
-            if (is_auth_close(e)) {
-                m_reason = describe(e);
-                return StreamEnd::rejected;
-            }
-            m_reason = describe(e);
-            // An untrusted certificate does not fix itself: like HTTP, no retry (exit 9 at once).
-            if (e.kind() == ws::Error::Kind::tls) return StreamEnd::disconnected;
-            if (connection) connection->close(1001, "reconnecting");
-            if (!lost_at) lost_at = m_clock.now();
-            if (m_options.exit_on_disconnect) return StreamEnd::disconnected;
-            if (m_options.max_reconnects >= 0 && m_reconnects >= m_options.max_reconnects) {
-                return StreamEnd::disconnected;
-            }
-            auto delay = backoff(attempt++);
-            if (m_options.duration) {  // never sleep past the end of the run
-                const auto left =
-                    *m_options.duration - std::chrono::duration_cast<milliseconds>(m_clock.now() - started);
-                delay = std::max(milliseconds{0}, std::min(delay, left));
-            }
-            ++m_reconnects;
-            notice("connection lost: " + m_reason + "; reconnecting in " + seconds_text(delay) +
-                   " (attempt " + std::to_string(m_reconnects) + ")");
-            m_clock.sleep(delay);
-            if (duration_over()) {
-                m_reason = "duration reached";
-                return StreamEnd::stopped;
-            }
+        }
+        m_reason = describe(failure);
+        if (is_auth_close(failure)) return StreamEnd::rejected;
+        // An untrusted certificate does not fix itself: like HTTP, no retry (exit 9 at once).
+        if (failure.kind == ws::Failure::Kind::tls) return StreamEnd::disconnected;
+        if (connection) connection->close(1001, "reconnecting");
+        if (!lost_at) lost_at = m_clock.now();
+        if (m_options.exit_on_disconnect) return StreamEnd::disconnected;
+        if (m_options.max_reconnects >= 0 && m_reconnects >= m_options.max_reconnects) {
+            return StreamEnd::disconnected;
+        }
+        auto delay = backoff(attempt++);
+        if (m_options.duration) {  // never sleep past the end of the run
+            const auto left =
+                *m_options.duration - std::chrono::duration_cast<milliseconds>(m_clock.now() - started);
+            delay = std::max(milliseconds{0}, std::min(delay, left));
+        }
+        ++m_reconnects;
+        notice("connection lost: " + m_reason + "; reconnecting in " + seconds_text(delay) + " (attempt " +
+               std::to_string(m_reconnects) + ")");
+        m_clock.sleep(delay);
+        if (duration_over()) {
+            m_reason = "duration reached";
+            return StreamEnd::stopped;
         }
     }
 }
 
+namespace {
+
+/// What a failed connection means to a one-shot request: a rejected token, or no answer.
+[[noreturn]] void throw_for(const ws::Failure& failure) {
+    if (is_auth_close(failure)) {
+        throw StreamError(StreamError::Kind::rejected,
+                          ErrorBody{describe(failure), std::nullopt, std::nullopt, std::nullopt});
+    }
+    const auto kind = failure.kind == ws::Failure::Kind::tls       ? http::FailureKind::tls
+                      : failure.kind == ws::Failure::Kind::timeout ? http::FailureKind::timeout
+                                                                   : http::FailureKind::receive;
+    throw TransportError(kind, describe(failure));  // the ws layer's texts say what failed
+}
+
+}  // namespace
+
 ws::Message stream_request(ws::Connector& connector, const ws::ConnectOptions& connect, Clock& clock,
                            const std::string& type, const std::optional<std::string>& data_json,
                            milliseconds timeout, const std::optional<std::string>& connect_token) {
-    std::unique_ptr<ws::Connection> connection;
-    try {
-        connection = connector.connect(connect);
-        int id = 1;
-        if (connect_token) {
-            connection->send(
-                request("connect", id++, "{\"session_token\":" + json::quote(*connect_token) + "}"));
+    ws::Opened opened = connector.connect(connect);
+    if (auto* failure = std::get_if<ws::Failure>(&opened)) throw_for(*failure);
+    auto connection = std::move(std::get<std::unique_ptr<ws::Connection>>(opened));
+    int id = 1;
+    if (connect_token) {
+        if (auto failure = connection->send(
+                request("connect", id++, "{\"session_token\":" + json::quote(*connect_token) + "}")))
+            throw_for(*failure);
+    }
+    const std::string request_id = std::to_string(id);
+    if (auto failure = connection->send(request(type, id, data_json))) throw_for(*failure);
+    const auto deadline = clock.now() + timeout;
+    for (;;) {
+        if (interrupt_flag().load()) throw Interrupted();
+        const auto left = std::chrono::duration_cast<milliseconds>(deadline - clock.now());
+        if (left <= milliseconds{0}) {
+            throw TransportError(http::FailureKind::timeout,
+                                 "no reply to " + type + " within " + seconds_text(timeout));
         }
-        const std::string request_id = std::to_string(id);
-        connection->send(request(type, id, data_json));
-        const auto deadline = clock.now() + timeout;
-        for (;;) {
-            if (interrupt_flag().load()) throw Interrupted();
-            const auto left = std::chrono::duration_cast<milliseconds>(deadline - clock.now());
-            if (left <= milliseconds{0}) {
-                throw TransportError(http::FailureKind::timeout,
-                                     "no reply to " + type + " within " + seconds_text(timeout));
-            }
-            const auto message = connection->next(std::min(left, k_slice));
-            if (!message || message->pong || message->binary || !json::is_valid(message->text)) continue;
-            const json::Value value = json::parse(message->text);
-            const json::Value* id_field = value.find("request_id");
-            const json::Value* kind = value.find("type");
-            const bool is_error = kind != nullptr && kind->is_string() && kind->text() == "error";
-            if (is_error && is_auth_code(error_field(value, "code"))) {
-                throw StreamError(StreamError::Kind::rejected,
-                                  ErrorBody{error_field(value, "error").value_or("token rejected"),
-                                            error_field(value, "code"), std::nullopt, std::nullopt});
-            }
-            if (id_field == nullptr || id_field->text() != request_id) continue;  // a push
-            if (is_error) {
-                throw StreamError(
-                    StreamError::Kind::error_reply,
-                    ErrorBody{
-                        error_field(value, "error")
-                            .value_or(error_field(value, "message").value_or("the server reported an error")),
-                        error_field(value, "code"), std::nullopt, std::nullopt});
-            }
-            connection->close(1000, "done");
-            return *message;
-        }
-    } catch (const ws::Error& e) {
-        if (is_auth_close(e)) {
+        ws::Next next = connection->next(std::min(left, k_slice));
+        if (auto* failure = std::get_if<ws::Failure>(&next)) throw_for(*failure);
+        const auto& message = std::get<std::optional<ws::Message>>(next);
+        if (!message || message->pong || message->binary || !json::is_valid(message->text)) continue;
+        const json::Value value = json::parse(message->text);
+        const json::Value* id_field = value.find("request_id");
+        const json::Value* kind = value.find("type");
+        const bool is_error = kind != nullptr && kind->is_string() && kind->text() == "error";
+        if (is_error && is_auth_code(error_field(value, "code"))) {
             throw StreamError(StreamError::Kind::rejected,
-                              ErrorBody{describe(e), std::nullopt, std::nullopt, std::nullopt});
+                              ErrorBody{error_field(value, "error").value_or("token rejected"),
+                                        error_field(value, "code"), std::nullopt, std::nullopt});
         }
-        const auto kind = e.kind() == ws::Error::Kind::tls       ? http::FailureKind::tls
-                          : e.kind() == ws::Error::Kind::timeout ? http::FailureKind::timeout
-                                                                 : http::FailureKind::receive;
-        throw TransportError(kind, describe(e));  // the ws layer's texts say what failed
+        if (id_field == nullptr || id_field->text() != request_id) continue;  // a push
+        if (is_error) {
+            throw StreamError(
+                StreamError::Kind::error_reply,
+                ErrorBody{
+                    error_field(value, "error")
+                        .value_or(error_field(value, "message").value_or("the server reported an error")),
+                    error_field(value, "code"), std::nullopt, std::nullopt});
+        }
+        ws::Message reply = *message;
+        connection->close(1000, "done");
+        return reply;
     }
 }
 

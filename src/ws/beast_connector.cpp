@@ -44,6 +44,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "http/redact.hpp"
 #include "hyperoru/errors.hpp"
@@ -59,6 +60,40 @@ namespace websocket = boost::beast::websocket;
 using tcp = boost::asio::ip::tcp;
 using Steady = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+
+/// Inside this file a failure travels as an exception from where it is found to the public call,
+/// which returns it as a value (ws::Failure): no exception leaves the file.
+class Error {
+public:
+    using Kind = Failure::Kind;
+    Error(Kind kind, std::string message, int close_code = 0, std::string close_reason = {})
+        : m_failure{kind, std::move(message), close_code, std::move(close_reason)} {}
+    const Failure& failure() const noexcept { return m_failure; }
+
+private:
+    Failure m_failure;
+};
+
+/// Runs `action`, returning what it returns, or the Failure it raised.
+template <class Result, class Action>
+std::variant<Result, Failure> guarded(Action&& action) {
+    try {
+        return action();
+    } catch (const Error& e) {
+        return e.failure();
+    }
+}
+
+/// The same for an action that returns nothing: nullopt when it succeeded.
+template <class Action>
+std::optional<Failure> guarded_void(Action&& action) {
+    try {
+        action();
+        return std::nullopt;
+    } catch (const Error& e) {
+        return e.failure();
+    }
+}
 
 constexpr milliseconds k_write_timeout{10'000};  ///< send(): a peer that takes nothing is gone
 constexpr milliseconds k_ping_timeout{5'000};    ///< ping(): writing one small frame
@@ -194,7 +229,19 @@ public:
         m_open = true;
     }
 
-    void send(std::string_view text) override {
+    std::optional<Failure> send(std::string_view text) override {
+        return guarded_void([&] { send_checked(text); });
+    }
+
+    Next next(milliseconds timeout) override {
+        return guarded<std::optional<Message>>([&] { return next_checked(timeout); });
+    }
+
+    std::optional<Failure> ping() override {
+        return guarded_void([&] { ping_checked(); });
+    }
+
+    void send_checked(std::string_view text) {
         check_usable();
         m_ws.text(true);
         auto sent = start<std::size_t>(
@@ -202,7 +249,7 @@ public:
         finish_write(sent, k_write_timeout, "sending");
     }
 
-    std::optional<Message> next(milliseconds timeout) override {
+    std::optional<Message> next_checked(milliseconds timeout) {
         if (auto pong = take_pong()) return pong;
         check_usable();
         if (!m_read)
@@ -221,7 +268,7 @@ public:
         return message;
     }
 
-    void ping() override {
+    void ping_checked() {
         check_usable();
         auto pinged = start<Nothing>([&](auto done) { m_ws.async_ping({}, std::move(done)); });
         finish_write(pinged, k_ping_timeout, "sending a ping");
@@ -442,7 +489,7 @@ private:
         fail_with(classify(ec, what));
     }
 
-    /// Remembers why the connection ended (later calls throw the same), drops it and throws.
+    /// Remembers why the connection ended (later calls fail the same way), drops it and raises.
     [[noreturn]] void fail_with(Error error) {
         m_failure = error;
         shut_down();
@@ -530,7 +577,12 @@ private:
 
 class BeastConnector final : public Connector {
 public:
-    std::unique_ptr<Connection> connect(const ConnectOptions& options) override {
+    Opened connect(const ConnectOptions& options) override {
+        return guarded<std::unique_ptr<Connection>>([&] { return connect_checked(options); });
+    }
+
+private:
+    static std::unique_ptr<Connection> connect_checked(const ConnectOptions& options) {
         auto url = parse_url(options.url);
         if (!url) {
             throw Error(Error::Kind::protocol,
@@ -543,7 +595,6 @@ public:
         return open<false>(options, std::move(*url));
     }
 
-private:
     template <bool Secure>
     static std::unique_ptr<Connection> open(const ConnectOptions& options, Url url) {
         auto connection = std::make_unique<BeastConnection<Secure>>(options, std::move(url));

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <arpa/inet.h>
@@ -68,8 +69,37 @@ long ws_state(const StandIn& server, const std::string& condition) {
     return state.at(condition.substr(0, condition.find('='))).get<long>();
 }
 
+/// What a call that should have worked gave: the test fails on a Failure.
+void sent(const std::optional<Failure>& failure) {
+    if (failure) FAIL("the connection failed: " << failure->message);
+}
+
+std::optional<Message> received(Next next) {
+    if (auto* failure = std::get_if<Failure>(&next)) FAIL("the connection failed: " << failure->message);
+    return std::get<std::optional<Message>>(std::move(next));
+}
+
+std::unique_ptr<Connection> open(Connector& connector, const ConnectOptions& options) {
+    Opened opened = connector.connect(options);
+    if (auto* failure = std::get_if<Failure>(&opened)) FAIL("connect failed: " << failure->message);
+    return std::get<std::unique_ptr<Connection>>(std::move(opened));
+}
+
+/// The Failure a call that should have failed returned.
+Failure expect_failure(const std::optional<Failure>& failure) {
+    if (!failure) FAIL("the call did not fail");
+    return *failure;
+}
+
+template <class Outcome>
+Failure expect_failure(const Outcome& outcome) {
+    const auto* failure = std::get_if<Failure>(&outcome);
+    if (failure == nullptr) FAIL("the call did not fail");
+    return *failure;
+}
+
 Message expect_message(Connection& connection, std::chrono::milliseconds timeout = 5s) {
-    auto message = connection.next(timeout);
+    auto message = received(connection.next(timeout));
     REQUIRE(message.has_value());
     return *message;
 }
@@ -82,24 +112,14 @@ Message expect_data(Connection& connection) {
     }
 }
 
-Error expect_error(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const Error& e) {
-        return e;
-    }
-    FAIL("no hyperoru::ws::Error was thrown");
-    throw std::logic_error("unreachable");
-}
-
-const char* kind_name(Error::Kind kind) {
+const char* kind_name(Failure::Kind kind) {
     switch (kind) {
-        case Error::Kind::auth: return "auth";
-        case Error::Kind::tls: return "tls";
-        case Error::Kind::network: return "network";
-        case Error::Kind::closed: return "closed";
-        case Error::Kind::timeout: return "timeout";
-        case Error::Kind::protocol: return "protocol";
+        case Failure::Kind::auth: return "auth";
+        case Failure::Kind::tls: return "tls";
+        case Failure::Kind::network: return "network";
+        case Failure::Kind::closed: return "closed";
+        case Failure::Kind::timeout: return "timeout";
+        case Failure::Kind::protocol: return "protocol";
     }
     return "?";
 }
@@ -134,8 +154,8 @@ struct SilentListener {
 TEST_CASE("ws connector: connects with the token, sends subscribe and receives the reply exactly") {
     StandIn server;
     auto connector = make_beast_connector();
-    auto connection = connector->connect(options_for(url_of(server.port())));
-    connection->send(k_subscribe);
+    auto connection = open(*connector, options_for(url_of(server.port())));
+    sent(connection->send(k_subscribe));
     const Message reply = expect_message(*connection);
     CHECK(reply.text == k_subscribed);
     CHECK_FALSE(reply.binary);
@@ -156,18 +176,18 @@ TEST_CASE("ws connector: connects with the token, sends subscribe and receives t
 
 TEST_CASE("ws connector: a next() that times out returns nothing quickly and the connection still works") {
     StandIn server;
-    auto connection = make_beast_connector()->connect(options_for(url_of(server.port())));
+    auto connection = open(*make_beast_connector(), options_for(url_of(server.port())));
 
     const auto start = Steady::now();
-    CHECK_FALSE(connection->next(200ms).has_value());
+    CHECK_FALSE(received(connection->next(200ms)).has_value());
     const auto waited = Steady::now() - start;
     CHECK(waited >= 200ms);
     CHECK(waited < 2s);
-    CHECK_FALSE(connection->next(0ms).has_value());
+    CHECK_FALSE(received(connection->next(0ms)).has_value());
 
     // The read that timed out is still pending: a send goes out meanwhile and the same read
     // then delivers the reply.
-    connection->send(k_subscribe);
+    sent(connection->send(k_subscribe));
     CHECK(expect_message(*connection).text == k_subscribed);
     control(server, "/__standin/ws/push", R"({"messages": ["{\"type\": \"pushed\"}"]})");
     CHECK(expect_message(*connection).text == R"({"type": "pushed"})");
@@ -176,12 +196,12 @@ TEST_CASE("ws connector: a next() that times out returns nothing quickly and the
 
 TEST_CASE("ws connector: a large message read through many short timeouts arrives whole") {
     StandIn server;
-    auto connection = make_beast_connector()->connect(options_for(url_of(server.port())));
+    auto connection = open(*make_beast_connector(), options_for(url_of(server.port())));
     const std::size_t size = 4u << 20;
     control(server, "/__standin/ws/push", R"({"messages": [{"large": )" + std::to_string(size) + "}]}");
     std::optional<Message> message;
     const auto deadline = Steady::now() + 20s;
-    while (!message && Steady::now() < deadline) message = connection->next(1ms);
+    while (!message && Steady::now() < deadline) message = received(connection->next(1ms));
     REQUIRE(message.has_value());
     CHECK(message->size == size);
     CHECK(message->text.size() == size);
@@ -191,7 +211,7 @@ TEST_CASE("ws connector: a large message read through many short timeouts arrive
 
 TEST_CASE("ws connector: binary and fragmented frames, with the server's pings answered") {
     StandIn server;
-    auto connection = make_beast_connector()->connect(options_for(url_of(server.port())));
+    auto connection = open(*make_beast_connector(), options_for(url_of(server.port())));
     control(server, "/__standin/ws/push",
             R"({"messages": [{"binary": 1000}, {"fragmented": "{\"type\": \"f\", \"text\": \"caf\u00e9\"}",)"
             R"( "pieces": 5, "ping_between": true}, {"binary": 0}]})");
@@ -211,8 +231,8 @@ TEST_CASE("ws connector: binary and fragmented frames, with the server's pings a
 
 TEST_CASE("ws connector: a ping is answered by a pong that next() returns as such") {
     StandIn server;
-    auto connection = make_beast_connector()->connect(options_for(url_of(server.port())));
-    connection->ping();
+    auto connection = open(*make_beast_connector(), options_for(url_of(server.port())));
+    sent(connection->ping());
     const Message pong = expect_message(*connection);
     CHECK(pong.pong);
     CHECK_FALSE(pong.binary);
@@ -221,89 +241,89 @@ TEST_CASE("ws connector: a ping is answered by a pong that next() returns as suc
     // A silent server sends no pong (it loses it): next() times out and the connection stays
     // usable, so the caller's own ping schedule decides when the server is dead.
     control(server, "/__standin/ws/silence", R"({"on": true})");
-    connection->ping();
-    CHECK_FALSE(connection->next(300ms).has_value());
+    sent(connection->ping());
+    CHECK_FALSE(received(connection->next(300ms)).has_value());
     CHECK(ws_state(server, "pings=2") == 2);
     control(server, "/__standin/ws/silence", R"({"on": false})");
-    connection->ping();
+    sent(connection->ping());
     CHECK(expect_message(*connection).pong);
 }
 
 TEST_CASE("ws connector: a close frame from the server ends the connection with its code and reason") {
     StandIn server;
     std::ostringstream trace;
-    auto connection = make_beast_connector()->connect(options_for(url_of(server.port()), &trace));
+    auto connection = open(*make_beast_connector(), options_for(url_of(server.port()), &trace));
     control(server, "/__standin/ws/close", R"({"code": 1011, "reason": "going away"})");
-    const Error error = expect_error([&] { connection->next(5s); });
-    INFO(error.what());
-    CHECK(kind_name(error.kind()) == std::string("closed"));
-    CHECK(error.close_code() == 1011);
-    CHECK(error.close_reason() == "going away");
+    const Failure error = expect_failure(connection->next(5s));
+    INFO(error.message);
+    CHECK(kind_name(error.kind) == std::string("closed"));
+    CHECK(error.close_code == 1011);
+    CHECK(error.close_reason == "going away");
     CHECK(trace.str().find("* WebSocket closed 1011 going away\n") != std::string::npos);
     // The connection stays ended: later calls throw the same, and close() does not.
-    CHECK(expect_error([&] { connection->send(k_subscribe); }).close_code() == 1011);
-    CHECK(expect_error([&] { connection->next(10ms); }).close_code() == 1011);
+    CHECK(expect_failure(connection->send(k_subscribe)).close_code == 1011);
+    CHECK(expect_failure(connection->next(10ms)).close_code == 1011);
     connection->close();
     CHECK(ws_state(server, "open=0") == 0);
 }
 
 TEST_CASE("ws connector: a dropped connection is a network error") {
     StandIn server;
-    auto connection = make_beast_connector()->connect(options_for(url_of(server.port())));
+    auto connection = open(*make_beast_connector(), options_for(url_of(server.port())));
     control(server, "/__standin/ws/drop");
-    const Error error = expect_error([&] { connection->next(5s); });
-    INFO(error.what());
-    CHECK(kind_name(error.kind()) == std::string("network"));
-    CHECK(expect_error([&] { connection->send(k_subscribe); }).kind() == Error::Kind::network);
+    const Failure error = expect_failure(connection->next(5s));
+    INFO(error.message);
+    CHECK(kind_name(error.kind) == std::string("network"));
+    CHECK(expect_failure(connection->send(k_subscribe)).kind == Failure::Kind::network);
 }
 
 TEST_CASE("ws connector: close() sends a close frame and waits for the server's") {
     StandIn server;
     std::ostringstream trace;
-    auto connection = make_beast_connector()->connect(options_for(url_of(server.port()), &trace));
-    connection->send(k_subscribe);
+    auto connection = open(*make_beast_connector(), options_for(url_of(server.port()), &trace));
+    sent(connection->send(k_subscribe));
     CHECK(expect_message(*connection).text == k_subscribed);
-    CHECK_FALSE(connection->next(50ms).has_value());  // leaves a read pending, as a stream would
+    CHECK_FALSE(received(connection->next(50ms)).has_value());  // leaves a read pending, as a stream would
     const auto start = Steady::now();
     connection->close(1000, "done");
     CHECK(Steady::now() - start < 1500ms);
     CHECK(trace.str().find("* WebSocket closed 1000 done\n") != std::string::npos);
     CHECK(ws_state(server, "open=0") == 0);
     connection->close();  // a second close is harmless
-    CHECK(expect_error([&] { connection->send(k_subscribe); }).kind() == Error::Kind::closed);
+    CHECK(expect_failure(connection->send(k_subscribe)).kind == Failure::Kind::closed);
 }
 
 TEST_CASE("ws connector: an upgrade answered 401 or 403 is an auth error, others a protocol error") {
     StandIn server;
     auto connector = make_beast_connector();
     SECTION("a token the server does not know") {
-        const Error error = expect_error(
-            [&] { connector->connect(options_for(url_of(server.port(), "hs_wrong_token_42"))); });
-        INFO(error.what());
-        CHECK(kind_name(error.kind()) == std::string("auth"));
-        CHECK(std::string(error.what()).find("401") != std::string::npos);
-        CHECK(std::string(error.what()).find("Invalid or expired session token") != std::string::npos);
-        CHECK(std::string(error.what()).find("hs_wrong_token_42") == std::string::npos);
+        const Failure error =
+            expect_failure(connector->connect(options_for(url_of(server.port(), "hs_wrong_token_42"))));
+        INFO(error.message);
+        CHECK(kind_name(error.kind) == std::string("auth"));
+        CHECK(std::string(error.message).find("401") != std::string::npos);
+        CHECK(std::string(error.message).find("Invalid or expired session token") != std::string::npos);
+        CHECK(std::string(error.message).find("hs_wrong_token_42") == std::string::npos);
     }
     SECTION("403") {
         control(server, "/__standin/ws/reject", R"({"on": true, "status": 403})");
-        const Error error = expect_error([&] { connector->connect(options_for(url_of(server.port()))); });
-        INFO(error.what());
-        CHECK(kind_name(error.kind()) == std::string("auth"));
-        CHECK(std::string(error.what()).find("403") != std::string::npos);
+        const Failure error = expect_failure(connector->connect(options_for(url_of(server.port()))));
+        INFO(error.message);
+        CHECK(kind_name(error.kind) == std::string("auth"));
+        CHECK(std::string(error.message).find("403") != std::string::npos);
     }
     SECTION("500") {
         control(server, "/__standin/ws/reject", R"({"on": true, "status": 500})");
-        const Error error = expect_error([&] { connector->connect(options_for(url_of(server.port()))); });
-        INFO(error.what());
-        CHECK(kind_name(error.kind()) == std::string("protocol"));
-        CHECK(std::string(error.what()).find("500") != std::string::npos);
+        const Failure error = expect_failure(connector->connect(options_for(url_of(server.port()))));
+        INFO(error.message);
+        CHECK(kind_name(error.kind) == std::string("protocol"));
+        CHECK(std::string(error.message).find("500") != std::string::npos);
     }
     SECTION("not a WebSocket endpoint") {
         auto options = options_for("ws://127.0.0.1:" + std::to_string(server.port()) + "/api/health");
-        const Error error = expect_error([&] { connector->connect(options); });
-        INFO(error.what());
-        CHECK(kind_name(error.kind()) == std::string("protocol"));
+        const Failure error = expect_failure(connector->connect(options));
+        INFO(error.message);
+        CHECK(kind_name(error.kind) == std::string("protocol"));
     }
 }
 
@@ -314,8 +334,8 @@ TEST_CASE("ws connector: the trace shows the upgrade but never the token") {
     std::ostringstream trace;
     auto options = options_for(stream_url(server.base_url(), token), &trace);
     options.secrets = {token};
-    auto connection = make_beast_connector()->connect(options);
-    connection->send(k_subscribe);
+    auto connection = open(*make_beast_connector(), options);
+    sent(connection->send(k_subscribe));
     CHECK(expect_message(*connection).text == k_subscribed);
     connection->close(1000, "done");
 
@@ -341,9 +361,9 @@ TEST_CASE("ws connector: connect failures: timeout, refused, bad URL") {
         auto options = options_for(url_of(silent.port));
         options.connect_timeout = 300ms;
         const auto start = Steady::now();
-        const Error error = expect_error([&] { connector->connect(options); });
-        INFO(error.what());
-        CHECK(kind_name(error.kind()) == std::string("timeout"));
+        const Failure error = expect_failure(connector->connect(options));
+        INFO(error.message);
+        CHECK(kind_name(error.kind) == std::string("timeout"));
         CHECK(Steady::now() - start < 3s);
     }
     SECTION("nothing listening") {
@@ -352,15 +372,15 @@ TEST_CASE("ws connector: connect failures: timeout, refused, bad URL") {
             const SilentListener closed_again;
             port = closed_again.port;
         }
-        const Error error = expect_error([&] { connector->connect(options_for(url_of(port))); });
-        INFO(error.what());
-        CHECK(kind_name(error.kind()) == std::string("network"));
+        const Failure error = expect_failure(connector->connect(options_for(url_of(port))));
+        INFO(error.message);
+        CHECK(kind_name(error.kind) == std::string("network"));
     }
     SECTION("not a ws or wss URL") {
-        const Error error = expect_error(
-            [&] { connector->connect(options_for("http://127.0.0.1:1/ws?session_token=" + k_token)); });
-        CHECK(kind_name(error.kind()) == std::string("protocol"));
-        CHECK(std::string(error.what()).find(k_token) == std::string::npos);
+        const Failure error =
+            expect_failure(connector->connect(options_for("http://127.0.0.1:1/ws?session_token=" + k_token)));
+        CHECK(kind_name(error.kind) == std::string("protocol"));
+        CHECK(std::string(error.message).find(k_token) == std::string::npos);
     }
 }
 
@@ -386,8 +406,8 @@ TEST_CASE("ws connector: wss verifies the server certificate against the CA bund
             std::ostringstream trace;
             auto options = options_for(url_of(server.port(), k_token, "wss", host), &trace);
             options.cacert = certs.ca;
-            auto connection = connector->connect(options);
-            connection->send(k_subscribe);
+            auto connection = open(*connector, options);
+            sent(connection->send(k_subscribe));
             CHECK(expect_message(*connection).text == k_subscribed);
             connection->close(1000, "done");
             CHECK(trace.str().find("* TLS connection using TLSv1.") != std::string::npos);
@@ -395,26 +415,26 @@ TEST_CASE("ws connector: wss verifies the server certificate against the CA bund
         }
     }
     SECTION("without it: the system store does not know the test CA") {
-        const Error error =
-            expect_error([&] { connector->connect(options_for(url_of(server.port(), k_token, "wss"))); });
-        INFO(error.what());
-        CHECK(kind_name(error.kind()) == std::string("tls"));
-        CHECK(std::string(error.what()).find("certificate verify failed") != std::string::npos);
+        const Failure error =
+            expect_failure(connector->connect(options_for(url_of(server.port(), k_token, "wss"))));
+        INFO(error.message);
+        CHECK(kind_name(error.kind) == std::string("tls"));
+        CHECK(std::string(error.message).find("certificate verify failed") != std::string::npos);
     }
     SECTION("a CA bundle that does not exist") {
         auto options = options_for(url_of(server.port(), k_token, "wss"));
         options.cacert = certs.ca + ".missing.pem";
-        const Error error = expect_error([&] { connector->connect(options); });
-        INFO(error.what());
-        CHECK(kind_name(error.kind()) == std::string("tls"));
-        CHECK(std::string(error.what()).find("missing.pem") != std::string::npos);
+        const Failure error = expect_failure(connector->connect(options));
+        INFO(error.message);
+        CHECK(kind_name(error.kind) == std::string("tls"));
+        CHECK(std::string(error.message).find("missing.pem") != std::string::npos);
     }
     SECTION("plain ws:// to a TLS port fails without hanging") {
         auto options = options_for(url_of(server.port()));
         options.connect_timeout = 2s;
-        const Error error = expect_error([&] { connector->connect(options); });
-        INFO(error.what());
-        CHECK(kind_name(error.kind()) == std::string("network"));
+        const Failure error = expect_failure(connector->connect(options));
+        INFO(error.message);
+        CHECK(kind_name(error.kind) == std::string("network"));
     }
 }
 
@@ -426,16 +446,16 @@ TEST_CASE("ws connector: a certificate for another host name is refused unless i
     options.cacert = certs.ca;
 
     SECTION("verified: the name does not match") {
-        const Error error = expect_error([&] { connector->connect(options); });
-        INFO(error.what());
-        CHECK(kind_name(error.kind()) == std::string("tls"));
-        CHECK(std::string(error.what()).find("hostname mismatch") != std::string::npos);
+        const Failure error = expect_failure(connector->connect(options));
+        INFO(error.message);
+        CHECK(kind_name(error.kind) == std::string("tls"));
+        CHECK(std::string(error.message).find("hostname mismatch") != std::string::npos);
     }
     SECTION("insecure: no verification at all, not even of the CA") {
         options.insecure = true;
         options.cacert.clear();
-        auto connection = connector->connect(options);
-        connection->send(k_subscribe);
+        auto connection = open(*connector, options);
+        sent(connection->send(k_subscribe));
         CHECK(expect_message(*connection).text == k_subscribed);
         connection->close(1000, "done");
     }

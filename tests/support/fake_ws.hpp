@@ -31,9 +31,9 @@ struct WsStep {
 
 struct FakeWsServer {
     FakeClock* clock = nullptr;
-    /// One entry per connect(): an error to throw, or the script of a connection that opens.
+    /// One entry per connect(): a failure to return, or the script of a connection that opens.
     struct Attempt {
-        std::optional<ws::Error> failure;
+        std::optional<ws::Failure> failure;
         std::deque<WsStep> script;
     };
     std::deque<Attempt> attempts;
@@ -48,7 +48,7 @@ struct FakeWsServer {
     std::optional<ws::ConnectOptions> last_options;  ///< what the last connect() was given
     /// A script that runs out behaves like a quiet, open connection.
     void open(std::deque<WsStep> script) { attempts.push_back({std::nullopt, std::move(script)}); }
-    void fail(ws::Error error) { attempts.push_back({std::move(error), {}}); }
+    void fail(ws::Failure failure) { attempts.push_back({std::move(failure), {}}); }
 };
 
 class FakeWsConnection final : public ws::Connection {
@@ -56,47 +56,55 @@ public:
     FakeWsConnection(FakeWsServer& server, std::deque<WsStep> script, std::size_t index)
         : m_server(server), m_script(std::move(script)), m_index(index) {}
 
-    void send(std::string_view text) override { record().sent.emplace_back(text); }
+    std::optional<ws::Failure> send(std::string_view text) override {
+        record().sent.emplace_back(text);
+        return std::nullopt;
+    }
 
-    std::optional<ws::Message> next(std::chrono::milliseconds timeout) override {
+    ws::Next next(std::chrono::milliseconds timeout) override {
         while (!m_script.empty()) {
             WsStep& step = m_script.front();
             switch (step.kind) {
                 case WsStep::Kind::message: {
                     ws::Message m{step.text, false, false, step.text.size()};
                     m_script.pop_front();
-                    return m;
+                    return std::optional(m);
                 }
                 case WsStep::Kind::binary: {
                     ws::Message m{{}, true, false, static_cast<std::size_t>(step.duration.count())};
                     m_script.pop_front();
-                    return m;
+                    return std::optional(m);
                 }
-                case WsStep::Kind::pong: m_script.pop_front(); return ws::Message{{}, false, true, 0};
+                case WsStep::Kind::pong:
+                    m_script.pop_front();
+                    return std::optional(ws::Message{{}, false, true, 0});
                 case WsStep::Kind::silence:
                     if (step.duration > timeout) {
                         step.duration -= timeout;
                         m_server.clock->sleep(timeout);
-                        return std::nullopt;
+                        return std::optional<ws::Message>();
                     }
                     m_server.clock->sleep(step.duration);
                     m_script.pop_front();
                     continue;
                 case WsStep::Kind::drop:
                     m_script.pop_front();
-                    throw ws::Error(ws::Error::Kind::network, "connection reset by peer");
+                    return ws::Failure{ws::Failure::Kind::network, "connection reset by peer", 0, {}};
                 case WsStep::Kind::close: {
                     const WsStep close = step;
                     m_script.pop_front();
-                    throw ws::Error(ws::Error::Kind::closed, "closed", close.code, close.text);
+                    return ws::Failure{ws::Failure::Kind::closed, "closed", close.code, close.text};
                 }
             }
         }
         m_server.clock->sleep(timeout);
-        return std::nullopt;
+        return std::optional<ws::Message>();
     }
 
-    void ping() override { ++record().pings; }
+    std::optional<ws::Failure> ping() override {
+        ++record().pings;
+        return std::nullopt;
+    }
     void close(int code, std::string_view) noexcept override { record().close_code = code; }
 
 private:
@@ -109,16 +117,17 @@ private:
 class FakeWsConnector final : public ws::Connector {
 public:
     explicit FakeWsConnector(FakeWsServer& server) : m_server(server) {}
-    std::unique_ptr<ws::Connection> connect(const ws::ConnectOptions& options) override {
+    ws::Opened connect(const ws::ConnectOptions& options) override {
         ++m_server.connects;
         m_server.last_options = options;
-        if (m_server.attempts.empty()) throw ws::Error(ws::Error::Kind::network, "connection refused");
+        if (m_server.attempts.empty())
+            return ws::Failure{ws::Failure::Kind::network, "connection refused", 0, {}};
         FakeWsServer::Attempt attempt = std::move(m_server.attempts.front());
         m_server.attempts.pop_front();
-        if (attempt.failure) throw *attempt.failure;
+        if (attempt.failure) return *attempt.failure;
         m_server.connections.emplace_back();
-        return std::make_unique<FakeWsConnection>(m_server, std::move(attempt.script),
-                                                  m_server.connections.size() - 1);
+        return std::unique_ptr<ws::Connection>(std::make_unique<FakeWsConnection>(
+            m_server, std::move(attempt.script), m_server.connections.size() - 1));
     }
 
 private:

@@ -134,7 +134,7 @@ TEST_CASE("watch: drops, reconnects and gives up per the flags", "[watch]") {
     }
     SECTION("a rejected token exits 4 at once") {
         LoggedIn cli;
-        cli.ws.fail(ws::Error(ws::Error::Kind::auth, "HTTP 401 Unauthorized"));
+        cli.ws.fail(ws::Failure{ws::Failure::Kind::auth, "HTTP 401 Unauthorized", 0, {}});
         CHECK(cli.run({"watch"}) == 4);
         CHECK(
             cli.err ==

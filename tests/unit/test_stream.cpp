@@ -110,7 +110,8 @@ TEST_CASE("stream: pongs keep a quiet connection alive", "[stream]") {
 TEST_CASE("stream: reconnects with full-jitter backoff doubling to the cap", "[stream]") {
     Fixture f;
     f.clock.random = 1.0 - 1e-9;  // the top of each jitter window
-    for (int i = 0; i < 7; ++i) f.server.fail(ws::Error(ws::Error::Kind::network, "connection refused"));
+    for (int i = 0; i < 7; ++i)
+        f.server.fail(ws::Failure{ws::Failure::Kind::network, "connection refused", 0, {}});
     f.server.open({WsStep::message("back")});
     const auto before = f.clock.sleeps.size();
     CHECK(f.run({}, 1) == StreamEnd::stopped);
@@ -149,7 +150,7 @@ TEST_CASE("stream: max-reconnects and exit-on-disconnect bound the retries", "[s
 TEST_CASE("stream: a rejected token ends at once, without retrying", "[stream]") {
     SECTION("401 on the upgrade") {
         Fixture f;
-        f.server.fail(ws::Error(ws::Error::Kind::auth, "HTTP 401"));
+        f.server.fail(ws::Failure{ws::Failure::Kind::auth, "HTTP 401", 0, {}});
         CHECK(f.run({}) == StreamEnd::rejected);
         CHECK(f.server.connects == 1);
     }
@@ -243,7 +244,7 @@ TEST_CASE("stream: one-shot requests skip pushes and match request_id", "[stream
     f.server.open({WsStep::silence(60s)});
     CHECK_THROWS_AS(stream_request(f.connector, url("ws://h/ws"), f.clock, "bootstrap", std::nullopt, 5s),
                     TransportError);
-    f.server.fail(ws::Error(ws::Error::Kind::auth, "HTTP 401"));
+    f.server.fail(ws::Failure{ws::Failure::Kind::auth, "HTTP 401", 0, {}});
     try {
         stream_request(f.connector, url("ws://h/ws"), f.clock, "bootstrap", std::nullopt, 5s);
         FAIL("expected StreamError");
@@ -252,7 +253,8 @@ TEST_CASE("stream: one-shot requests skip pushes and match request_id", "[stream
         CHECK(std::string(e.what()) == "HTTP 401");
     }
     // A refused upgrade is a TransportError whose text is the ws layer's, said once.
-    f.server.fail(ws::Error(ws::Error::Kind::protocol, "WebSocket upgrade refused: HTTP 404 Not Found"));
+    f.server.fail(
+        ws::Failure{ws::Failure::Kind::protocol, "WebSocket upgrade refused: HTTP 404 Not Found", 0, {}});
     try {
         stream_request(f.connector, url("ws://h/ws"), f.clock, "bootstrap", std::nullopt, 5s);
         FAIL("expected TransportError");
@@ -269,7 +271,7 @@ TEST_CASE("stream: the URL is derived from the base URL, token percent-encoded",
 
 TEST_CASE("stream: a TLS failure is not retried", "[stream]") {
     Fixture f;
-    f.server.fail(ws::Error(ws::Error::Kind::tls, "certificate verify failed"));
+    f.server.fail(ws::Failure{ws::Failure::Kind::tls, "certificate verify failed", 0, {}});
     f.server.open({WsStep::message("never")});
     Stream stream(f.connector, url("wss://h/ws"), {}, f.clock);
     CHECK(f.run(stream) == StreamEnd::disconnected);

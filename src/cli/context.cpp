@@ -201,29 +201,34 @@ std::string checked_base_url(const std::string& url, bool allow_http) {
     return stripped;
 }
 
+namespace {
+
+/// What both transports take alike from the settings: one list, so neither can miss an item.
+template <class Options>
+Options common_options(const ConnectionSettings& c) {
+    Options options;
+    options.connect_timeout = c.connect_timeout;
+    options.cacert = c.cacert;
+    options.insecure = c.insecure;
+    options.user_agent = c.user_agent;
+    options.trace = c.trace;
+    options.secrets = c.secrets;
+    return options;
+}
+
+}  // namespace
+
 http::TransportOptions ConnectionSettings::transport() const {
-    http::TransportOptions options;
+    auto options = common_options<http::TransportOptions>(*this);
     options.timeout = timeout;
-    options.connect_timeout = connect_timeout;
-    options.cacert = cacert;
-    options.insecure = insecure;
     options.max_response_bytes = max_response_bytes;
-    options.user_agent = user_agent;
-    options.trace = trace;
-    options.secrets = secrets;
     options.interrupted = &interrupt_flag();
     return options;
 }
 
 ws::ConnectOptions ConnectionSettings::stream(bool token_in_url) const {
-    ws::ConnectOptions options;
+    auto options = common_options<ws::ConnectOptions>(*this);
     options.url = ws::stream_url(base_url, token_in_url ? token : std::nullopt);
-    options.connect_timeout = connect_timeout;
-    options.cacert = cacert;
-    options.insecure = insecure;
-    options.user_agent = user_agent;
-    options.trace = trace;
-    options.secrets = secrets;
     return options;
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/decode.hpp"
+#include "hyperoru/client.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/models.hpp"
 

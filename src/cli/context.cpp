@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <ostream>
 
-#include "hyperoru/http.hpp"
 #include "hyperoru/errors.hpp"
+#include "hyperoru/http.hpp"
 #include "hyperoru/version.hpp"
 
 namespace hyperoru::cli {

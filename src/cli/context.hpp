@@ -59,7 +59,7 @@ struct Settings {
 /// trace must never show. The HTTP transport and the WebSocket connection are both derived from
 /// it, so no command can reach the server by another rule.
 struct ConnectionSettings {
-    std::string base_url;              ///< checked: https, or plain http only to loopback or with --allow-http
+    std::string base_url;  ///< checked: https, or plain http only to loopback or with --allow-http
     std::optional<std::string> token;  ///< the session token to send, if any
     std::chrono::milliseconds timeout{30'000};
     std::chrono::milliseconds connect_timeout{10'000};

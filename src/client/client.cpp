@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "client/decode.hpp"
-#include "hyperoru/errors.hpp"
 #include "http/url.hpp"
+#include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 
 namespace hyperoru {

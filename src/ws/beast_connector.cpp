@@ -45,8 +45,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "hyperoru/errors.hpp"
 #include "http/redact.hpp"
+#include "hyperoru/errors.hpp"
 #include "hyperoru/ws.hpp"
 
 namespace hyperoru::ws {

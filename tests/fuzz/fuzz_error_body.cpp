@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hyperoru/errors.hpp"
 #include "fuzz/fuzz_check.hpp"
+#include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 
 namespace {

@@ -10,9 +10,9 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output.hpp"
-#include "hyperoru/http.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
+#include "hyperoru/http.hpp"
 
 namespace hyperoru::cli {
 

@@ -26,12 +26,6 @@ TableView order_rows() {
     return view;
 }
 
-std::optional<std::string> given_field(const Given& given, const std::string& flag) {
-    const auto it = given.fields.find(flag);
-    if (it == given.fields.end()) return std::nullopt;
-    return it->second;
-}
-
 // order create: §2.5 requires a price for limit orders; the name defaults to "<side> <symbol>".
 int run_order_create(Context& context, const CommandSpec& spec, const Given& original) {
     Given given = original;
@@ -166,6 +160,7 @@ std::vector<CommandSpec> make_specials() {
          Safety::ask_on_terminal,
          {},
          {}});
+    c.back().run = run_order_create;
     c.push_back({{"order", "list"},
                  &api::order_pending,
                  "List orders of an account, a user, or all pending",
@@ -179,6 +174,7 @@ std::vector<CommandSpec> make_specials() {
                  Safety::none,
                  order_rows(),
                  {}});
+    c.back().run = run_order_list;
     c.push_back({{"account", "overview"},
                  &api::account_overview_default,
                  "Overview of the default account, or of account ID",
@@ -190,6 +186,7 @@ std::vector<CommandSpec> make_specials() {
                  Safety::none,
                  {},
                  {}});
+    c.back().run = run_account_overview;
     c.push_back(
         {{"factor", "effectiveness"},
          &api::factor_effectiveness,
@@ -203,6 +200,7 @@ std::vector<CommandSpec> make_specials() {
          Safety::none,
          {},
          {}});
+    c.back().run = run_factor_effectiveness;
     TableView candles;
     candles.kind = TableView::Kind::rows;
     candles.columns = {{"TIME", {"timestamp"}}, {"OPEN", {"open"}},   {"HIGH", {"high"}},
@@ -228,6 +226,7 @@ std::vector<CommandSpec> make_specials() {
                  Safety::none,
                  candles,
                  {}});
+    c.back().run = run_klines;
     c.push_back({{"program", "test-run"},
                  &api::program_test_run,
                  "Dry-run a program (places no orders)",
@@ -262,6 +261,7 @@ std::vector<CommandSpec> make_specials() {
                  Safety::none,
                  {},
                  {}});
+    c.back().run = run_dev_guide;
     c.push_back(
         {{"register"},
          &api::user_register,
@@ -276,6 +276,7 @@ std::vector<CommandSpec> make_specials() {
          Safety::mutation,
          {},
          {}});
+    c.back().run = run_register;
     return c;
 }
 
@@ -287,23 +288,8 @@ const std::vector<CommandSpec>& specials() {
 }  // namespace
 
 void register_resources(CLI::App& app, Action& action, const Selection& only) {
-    const std::map<std::string, SpecRunner> runners = {{"order create", run_order_create},
-                                                       {"order list", run_order_list},
-                                                       {"account overview", run_account_overview},
-                                                       {"factor effectiveness", run_factor_effectiveness},
-                                                       {"klines", run_klines},
-                                                       {"program dev-guide", run_dev_guide},
-                                                       {"register", run_register}};
-    for (const auto& spec : specials()) {
-        std::string key;
-        for (const auto& word : spec.words) key += (key.empty() ? "" : " ") + word;
-        if (!only.wants(spec.words.front())) continue;
-        const auto runner = runners.find(key);
-        add_command(app, action, spec, runner == runners.end() ? SpecRunner{} : runner->second);
-    }
-    for (const auto& spec : catalog()) {
-        if (only.wants(spec.words.front())) add_command(app, action, spec);
-    }
+    add_rows(app, action, only, specials());
+    add_rows(app, action, only, catalog());
 
     // The nouns created on the way get a description and an example of their own.
     const std::pair<std::vector<std::string>, std::pair<const char*, const char*>> nouns[] = {

@@ -148,7 +148,4 @@ struct PageOptions {
 /// pages arrive. An answer that is not a list is printed as it is.
 int paginate(Context& context, const PageFetcher& fetch, const PageOptions& options);
 
-/// The commands that are pure table rows.
-const std::vector<CommandSpec>& catalog();
-
 }  // namespace hyperoru::cli

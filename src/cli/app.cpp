@@ -198,10 +198,22 @@ void build_globals(CLI::App& app, GlobalOptions& options) {
 }
 
 void add_commands(CLI::App& app, Action& action, const Selection& only) {
-    register_basic(app, action, only);
+    // The order here is the order of the commands in --help, the man page and the completions.
+    register_health(app, action, only);
+    register_profile(app, action, only);
+    register_price(app, action, only);
     register_auth(app, action, only);
     register_account(app, action, only);
-    register_resources(app, action, only);
+    register_order(app, action, only);
+    register_factor(app, action, only);
+    register_klines(app, action, only);
+    register_program(app, action, only);
+    register_prompt(app, action, only);
+    register_users(app, action, only);
+    register_prompt_backtest(app, action, only);
+    register_signal(app, action, only);
+    register_analytics(app, action, only);
+    register_hyperliquid(app, action, only);
     register_ai(app, action, only);
     register_api(app, action, only);
     register_watch(app, action, only);

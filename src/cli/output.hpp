@@ -20,9 +20,9 @@ struct TableView {
     /// key_values: "key  value" lines; rows: a table; text: the string member `items_key` of
     /// the answer printed as text (the developer guide's Markdown), for people.
     enum class Kind { key_values, rows, text } kind = Kind::key_values;
-    std::vector<Column> columns;  ///< rows: the columns; empty means derived from the rows
-    std::string empty_message;    ///< rows: printed instead of an empty table
-    std::string items_key;        ///< rows: where an object answer keeps its list (§1.10); text: the member
+    std::vector<Column> columns{};  ///< rows: the columns; empty means derived from the rows
+    std::string empty_message{};    ///< rows: printed instead of an empty table
+    std::string items_key{};  ///< rows: where an object answer keeps its list (§1.10); text: the member
 };
 
 /// What one page of a list gave (see Printer::Pages).
@@ -102,14 +102,6 @@ private:
     std::vector<std::string> m_fields;
     bool m_text_open = false;
 };
-
-inline void print_reply(Context& context, const RawReply& reply, const TableView& view) {
-    context.printer().reply(reply, view);
-}
-
-inline void print_replies(Context& context, const std::vector<RawReply>& replies, const TableView& view) {
-    context.printer().replies(replies, view);
-}
 
 /// Parses a JSON body exactly or returns a string value holding a non-JSON body.
 json::Value body_value(const RawReply& reply);

@@ -1,9 +1,10 @@
-// account create (the other account commands are table rows in catalog.cpp).
+// AI traders (accounts): account create, a hand-written command with a typed request, and the
+// rows overview, list, update, delete, strategy.
 #include <CLI/CLI.hpp>
 
 #include <memory>
 
-#include "cli/commands/commands.hpp"
+#include "cli/commands/spec.hpp"
 #include "cli/output.hpp"
 #include "cli/terminal.hpp"
 #include "hyperoru/errors.hpp"
@@ -49,21 +50,97 @@ int run_create(Context& context, CreateOptions options) {
     for (const auto& assignment : options.set) request.extra_fields.push_back(parse_set(assignment));
 
     const auto reply = context.client(secrets).create_account(request);
-    print_reply(context, reply.raw, {});
+    context.printer().reply(reply.raw);
     if (reply.value.id) {
         context.err() << "Created account " << sanitize_for_terminal(reply.value.id->text) << ".\n";
     }
     return k_exit_ok;
 }
 
+// account overview [ID]: the default account's, or one account's (§2.3; both shapes printed as is).
+int run_account_overview(Context& context, const CommandSpec& spec, const Given& given) {
+    CommandSpec chosen = spec;
+    Given narrowed = given;
+    narrowed.fields.clear();
+    chosen.fields.clear();
+    if (const auto id = given_field(given, "id")) {
+        chosen.endpoint = &api::account_overview;
+        narrowed.args = {*id};
+    }
+    return run_spec(context, chosen, narrowed);
+}
+
+std::vector<Field> account_fields() {
+    return {
+        Field{.flag = "--name", .key = "name", .help = "display name"},
+        Field{.flag = "--description", .key = "description", .help = "free text"},
+        Field{.flag = "--llm-provider", .key = "llm_provider", .help = "LLM provider, e.g. openai"},
+        Field{.flag = "--llm-model", .key = "llm_model", .help = "LLM model, e.g. gpt-4o"},
+        Field{.flag = "--llm-base-url", .key = "llm_base_url", .help = "OpenAI-compatible API base URL"},
+        Field{.flag = "--llm-api-key-stdin",
+              .key = "llm_api_key",
+              .type = FieldType::stdin_secret,
+              .help = "read the LLM API key from standard input (never from the command line)"},
+    };
+}
+
+const std::vector<CommandSpec>& account_rows() {
+    static const std::vector<CommandSpec> rows = {
+        {.words = {"account", "overview"},
+         .endpoint = &api::account_overview_default,
+         .summary = "Overview of the default account, or of account ID",
+         .example = "hyperoru account overview 1",
+         .fields = {Field{
+             .flag = "id", .type = FieldType::id, .help = "account id (default: your default account)"}},
+         .run = run_account_overview},
+        {.words = {"account", "list"},
+         .endpoint = &api::account_list,
+         .summary = "List your AI traders (GET /api/account/list)",
+         .example = "hyperoru account list --include-hidden -o ndjson | jq -r .name",
+         .fields = {Field{.flag = "--include-hidden",
+                          .key = "include_hidden",
+                          .type = FieldType::flag,
+                          .help = "also list traders hidden from the dashboard",
+                          .query = true}},
+         .list = true,
+         .view = row_view({{"ID", {"id", "account_id"}},
+                           {"NAME", {"name"}},
+                           {"MODEL", {"llm_model", "model"}},
+                           {"TYPE", {"account_type"}},
+                           {"CAPITAL", {"initial_capital"}},
+                           {"CASH", {"current_cash"}},
+                           {"ACTIVE", {"is_active"}},
+                           {"DASHBOARD", {"show_on_dashboard"}}},
+                          "No accounts.")},
+        {.words = {"account", "update"},
+         .endpoint = &api::account_update,
+         .summary = "Change an AI trader (PUT /api/account/{id})",
+         .example = "hyperoru account update 3 --llm-model gpt-4o",
+         .args = {"ID"},
+         .fields = account_fields(),
+         .extra_fields = true,
+         .safety = Safety::mutation},
+        {.words = {"account", "delete"},
+         .endpoint = &api::account_delete,
+         .summary = "Delete an AI trader (DELETE /api/account/{id})",
+         .example = "hyperoru account delete 3 --yes",
+         .args = {"ID"},
+         .safety = Safety::confirm},
+        {.words = {"account", "strategy"},
+         .endpoint = &api::account_strategy,
+         .summary = "Show a trader's strategy binding (GET /api/account/{id}/strategy)",
+         .example = "hyperoru account strategy 1",
+         .args = {"ID"}},
+    };
+    return rows;
+}
+
 }  // namespace
 
 void register_account(CLI::App& app, Action& action, const Selection& only) {
     if (!only.wants("account")) return;
-    auto* account = app.add_subcommand(
-        "account", "AI traders (accounts): list, create, update, delete, overview, strategy");
+    auto* account = app.add_subcommand("account");
     account->require_subcommand(1);
-    account->footer(example("hyperoru account list"));
 
     auto create_options = std::make_shared<CreateOptions>();
     auto* create = account->add_subcommand("create", "Create an AI trader (POST /api/account/)");
@@ -87,6 +164,11 @@ void register_account(CLI::App& app, Action& action, const Selection& only) {
     create->callback([&action, create_options] {
         action = [create_options](Context& c) { return run_create(c, *create_options); };
     });
+
+    add_rows(app, action, only, account_rows(),
+             {{{"account"},
+               "AI traders (accounts): list, create, update, delete, overview, strategy",
+               "hyperoru account list"}});
 }
 
 }  // namespace hyperoru::cli

@@ -104,7 +104,7 @@ int run_chat(Context& context, const ChatOptions& options) {
         // §4: not a stream: an ordinary JSON answer.
         RawReply plain = reply;
         plain.body = printer.raw();
-        print_reply(context, plain, {});
+        context.printer().reply(plain);
         return k_exit_ok;
     }
     printer.finish();
@@ -123,7 +123,7 @@ int run_chat(Context& context, const ChatOptions& options) {
 int run_conversation_create(Context& context, const ChatOptions& options) {
     const RawReply reply =
         context.client().invoke(api::ai_conversation_create, {}, {}, chat_start(context, options));
-    print_reply(context, reply, {});
+    context.printer().reply(reply);
     return k_exit_ok;
 }
 
@@ -136,7 +136,7 @@ struct StreamOptions {
 /// §2.14: polls with the `since` cursor until done; prints each chunk once, in index order.
 int run_stream(Context& context, const StreamOptions& options) {
     if (!options.follow) {
-        print_reply(context, context.client().invoke(api::ai_stream_poll, {options.task_id}), {});
+        context.printer().reply(context.client().invoke(api::ai_stream_poll, {options.task_id}));
         return k_exit_ok;
     }
     std::optional<long long> cursor;

@@ -91,7 +91,7 @@ int run_api(Context& context, const ApiOptions& options) {
         };
         return paginate(context, fetch, {});
     }
-    print_reply(context, context.client().call(method, options.path, call), {});
+    context.printer().reply(context.client().call(method, options.path, call));
     return k_exit_ok;
 }
 

@@ -38,11 +38,30 @@ private:
 /// command; `--version` alone needs none; no word (`--help`) needs all.
 Selection select_commands(const CLI::App& globals, const std::vector<std::string>& args);
 
-void register_basic(CLI::App& app, Action& action, const Selection& only);  // health, profile, price
+// One file per noun under commands/. app.cpp calls these in the order below, which is the order of
+// the commands in --help, the man page and the completions; a file holding two nouns that are
+// not neighbours there (user.cpp, prompt.cpp) has a function for each.
+void register_health(CLI::App& app, Action& action, const Selection& only);
+/// profile, profile update (user.cpp)
+void register_profile(CLI::App& app, Action& action, const Selection& only);
+void register_price(CLI::App& app, Action& action, const Selection& only);
 void register_auth(CLI::App& app, Action& action, const Selection& only);  // login, logout, auth status|token
-void register_account(CLI::App& app, Action& action, const Selection& only);  // account list|create
-/// Every other endpoint: the table rows of catalog.cpp and the commands of special.cpp.
-void register_resources(CLI::App& app, Action& action, const Selection& only);
+/// account create (hand-written), account overview|list|update|delete|strategy
+void register_account(CLI::App& app, Action& action, const Selection& only);
+void register_order(CLI::App& app, Action& action, const Selection& only);
+void register_factor(CLI::App& app, Action& action, const Selection& only);
+/// klines SYMBOL, klines coverage|symbols|backfill-tasks|backfill|backfill-status
+void register_klines(CLI::App& app, Action& action, const Selection& only);
+void register_program(CLI::App& app, Action& action, const Selection& only);
+void register_prompt(CLI::App& app, Action& action, const Selection& only);
+/// register, users list, exchange-config [get|set] (user.cpp)
+void register_users(CLI::App& app, Action& action, const Selection& only);
+/// prompt-backtest create (prompt.cpp)
+void register_prompt_backtest(CLI::App& app, Action& action, const Selection& only);
+/// signal list, signal definition create|show|update|delete, signal pool create
+void register_signal(CLI::App& app, Action& action, const Selection& only);
+void register_analytics(CLI::App& app, Action& action, const Selection& only);
+void register_hyperliquid(CLI::App& app, Action& action, const Selection& only);
 void register_ai(CLI::App& app, Action& action, const Selection& only);  // ai chat|conversation create|stream
 void register_api(CLI::App& app, Action& action, const Selection& only);  // api: any path, like `gh api`
 void register_watch(CLI::App& app, Action& action,

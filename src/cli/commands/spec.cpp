@@ -228,8 +228,7 @@ int send(Context& context, const CommandSpec& spec, const Given& given, const Ca
         return k_exit_ok;
     }
     confirm(context, spec, given, request);
-    TableView view = spec.view;
-    if (view.items_key.empty()) view.items_key = spec.items_key;
+    const TableView& view = spec.view;
     if (spec.list && given.all) {
         Call unpaged = call;
         std::erase_if(unpaged.query,
@@ -252,7 +251,7 @@ int run_spec(Context& context, const CommandSpec& spec, const Given& given) {
     return send(context, spec, given, build_call(context, spec, given));
 }
 
-CLI::App* add_command(CLI::App& app, Action& action, const CommandSpec& spec, SpecRunner run) {
+CLI::App* add_command(CLI::App& app, Action& action, const CommandSpec& spec) {
     CLI::App* parent = &app;
     for (std::size_t i = 0; i + 1 < spec.words.size(); ++i) parent = noun(*parent, spec.words[i]);
     auto* sub = parent->add_subcommand(spec.words.back(), spec.summary);
@@ -294,7 +293,7 @@ CLI::App* add_command(CLI::App& app, Action& action, const CommandSpec& spec, Sp
         sub->add_flag("--yes", given->yes, "do not ask for confirmation");
     }
     sub->footer(example(spec.example.c_str()));
-    const SpecRunner runner = run ? std::move(run) : SpecRunner(run_spec);
+    const SpecRunner runner = spec.run ? spec.run : SpecRunner(run_spec);
     sub->callback([&action, &spec, given, runner, sub] {
         // A noun that is also a command (klines SYMBOL, profile): its own action only when none of
         // its subcommands was chosen.
@@ -302,6 +301,35 @@ CLI::App* add_command(CLI::App& app, Action& action, const CommandSpec& spec, Sp
         action = [&spec, given, runner](Context& c) { return runner(c, spec, *given); };
     });
     return sub;
+}
+
+void add_rows(CLI::App& app, Action& action, const Selection& only, const std::vector<CommandSpec>& rows,
+              const std::vector<NounHelp>& help) {
+    for (const auto& spec : rows) {
+        if (only.wants(spec.words.front())) add_command(app, action, spec);
+    }
+    for (const auto& noun_help : help) {
+        if (!only.wants(noun_help.words.front())) continue;
+        CLI::App* sub = &app;
+        for (const auto& word : noun_help.words) sub = sub->get_subcommand(word);
+        sub->description(noun_help.description);
+        sub->footer(example(noun_help.example.c_str()));
+    }
+}
+
+std::optional<std::string> given_field(const Given& given, const std::string& flag) {
+    const auto it = given.fields.find(flag);
+    if (it == given.fields.end()) return std::nullopt;
+    return it->second;
+}
+
+TableView row_view(std::vector<Column> columns, std::string empty, std::string items_key) {
+    TableView view;
+    view.kind = TableView::Kind::rows;
+    view.columns = std::move(columns);
+    view.empty_message = std::move(empty);
+    view.items_key = std::move(items_key);
+    return view;
 }
 
 }  // namespace hyperoru::cli

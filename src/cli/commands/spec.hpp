@@ -6,7 +6,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "cli/commands/commands.hpp"
@@ -30,27 +29,17 @@ enum class FieldType {
     stdin_secret,  ///< a flag: the value is read from stdin and kept out of every trace
 };
 
+/// One flag or positional argument of a command, and where its value goes in the request. An
+/// aggregate, so rows name what they set: Field{.flag = "--symbol", .key = "symbol", .required = true}.
 struct Field {
-    Field(std::string flag_, std::string key_, FieldType type_ = FieldType::string, std::string help_ = {},
-          std::vector<std::string> choices_ = {}, bool required_ = false, bool query_ = false,
-          std::string fallback_ = {})
-        : flag(std::move(flag_)),
-          key(std::move(key_)),
-          type(type_),
-          help(std::move(help_)),
-          choices(std::move(choices_)),
-          required(required_),
-          query(query_),
-          fallback(std::move(fallback_)) {}
-
-    std::string flag;  ///< "--symbol"; a name without dashes ("symbol") is a positional argument
-    std::string key;   ///< JSON member or query parameter; "config.symbols" nests one level
+    std::string flag{};  ///< "--symbol"; a name without dashes ("symbol") is a positional argument
+    std::string key{};   ///< JSON member or query parameter; "config.symbols" nests one level
     FieldType type = FieldType::string;
-    std::string help;
-    std::vector<std::string> choices;  ///< allowed values (checked before sending)
+    std::string help{};
+    std::vector<std::string> choices{};  ///< allowed values (checked before sending)
     bool required = false;
-    bool query = false;    ///< a query parameter instead of a body member
-    std::string fallback;  ///< JSON text sent when the flag is not given (empty: nothing)
+    bool query = false;      ///< a query parameter instead of a body member
+    std::string fallback{};  ///< JSON text sent when the flag is not given (empty: nothing)
 };
 
 /// How careful a command must be (money and destructive commands).
@@ -61,18 +50,34 @@ enum class Safety {
     confirm,          ///< + --dry-run and --yes; asks on a terminal, refuses off one without --yes
 };
 
+struct CommandSpec;
+struct Given;
+/// What a command does when selected: run_spec, or code of its own (which may choose between
+/// endpoints or check the flags, then usually calls run_spec or send).
+using SpecRunner = std::function<int(Context&, const CommandSpec&, const Given&)>;
+
+/// One command as data. Every member has a default, so rows use designated initializers and name
+/// only what they set.
 struct CommandSpec {
-    std::vector<std::string> words;  ///< {"order", "cancel"}
+    std::vector<std::string> words{};  ///< {"order", "cancel"}
     const api::Endpoint* endpoint = nullptr;
-    std::string summary;
-    std::string example;
-    std::vector<std::string> args;  ///< positional names, one per path parameter, in order
-    std::vector<Field> fields;
+    std::string summary{};
+    std::string example{};
+    std::vector<std::string> args{};  ///< positional names, one per path parameter, in order
+    std::vector<Field> fields{};
     bool list = false;          ///< --page, --per-page, --limit, --all
     bool extra_fields = false;  ///< --set key=value and --body FILE
     Safety safety = Safety::none;
-    TableView view;
-    std::string items_key;  ///< where a list lives in an object answer (§1.10), e.g. "positions"
+    TableView view{};
+    SpecRunner run{};  ///< empty: run_spec
+};
+
+/// The description and example of a noun created on the way to its commands ({"signal"},
+/// {"signal", "definition"}), shown by `hyperoru signal --help`.
+struct NounHelp {
+    std::vector<std::string> words;
+    std::string description;
+    std::string example;
 };
 
 /// What the user gave for one command.
@@ -87,6 +92,9 @@ struct Given {
     bool yes = false;
 };
 
+/// The value given for `flag` (a positional's name for a positional), if any.
+std::optional<std::string> given_field(const Given& given, const std::string& flag);
+
 /// One request, ready to send.
 struct Call {
     const api::Endpoint* endpoint = nullptr;
@@ -96,11 +104,21 @@ struct Call {
     std::vector<std::string> secrets;  ///< values the verbose trace must never show
 };
 
-using SpecRunner = std::function<int(Context&, const CommandSpec&, const Given&)>;
-
 /// Adds the command (creating the noun subcommands on the way) with its flags, and makes it
-/// store `run` (run_spec by default) as the action when selected. Returns the new subcommand.
-CLI::App* add_command(CLI::App& app, Action& action, const CommandSpec& spec, SpecRunner run = {});
+/// store spec.run (run_spec when empty) as the action when selected. `spec` must outlive `app`.
+/// Returns the new subcommand.
+CLI::App* add_command(CLI::App& app, Action& action, const CommandSpec& spec);
+
+/// What every noun file calls: adds the rows whose noun `only` wants, in order (the order of
+/// --help), then gives the nouns in `help` that it wants their description and example. `rows`
+/// must outlive `app`.
+void add_rows(CLI::App& app, Action& action, const Selection& only, const std::vector<CommandSpec>& rows,
+              const std::vector<NounHelp>& help = {});
+
+/// A table of rows with these columns (none: derived from the rows), `empty` when there are none;
+/// `items_key`: where an object answer keeps its list (§1.10), e.g. "positions".
+TableView row_view(std::vector<Column> columns, std::string empty = "Nothing to show.",
+                   std::string items_key = {});
 
 /// Builds the call for `spec` from what was given: path from args, query and body from fields,
 /// --set and --body. Throws UsageError for bad values, naming the flag.
@@ -130,8 +148,5 @@ struct PageOptions {
 /// than asked for). Prints one JSON array (or a table), or with -o ndjson one item per line as
 /// pages arrive. An answer that is not a list is printed as it is.
 int paginate(Context& context, const PageFetcher& fetch, const PageOptions& options);
-
-/// The commands that are pure table rows.
-const std::vector<CommandSpec>& catalog();
 
 }  // namespace hyperoru::cli

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <utility>
 
+#include "http/failure_text.hpp"
 #include "http/redact.hpp"
 #include "hyperoru/http.hpp"
 
@@ -207,19 +208,6 @@ const char* describe(FailureKind kind) {
         case FailureKind::other: break;
     }
     return "network error";
-}
-
-/// "<summary>: <detail>", or the detail alone (first letter in lower case) when it already says
-/// the summary: never "could not resolve host: Could not resolve host: ...".
-std::string summarised(std::string_view summary, std::string detail) {
-    const bool repeats =
-        detail.size() >= summary.size() &&
-        std::equal(summary.begin(), summary.end(), detail.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        });
-    if (!repeats) return std::string(summary) + ": " + detail;
-    detail[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(detail[0])));
-    return detail;
 }
 
 class CurlTransport final : public Transport {

@@ -160,3 +160,12 @@ TEST_CASE("absurdly deep JSON is read as text, not recursed into", "[error_body]
     CHECK(body.message == "HTTP 500: " + deep.substr(0, 300) + "...");
     CHECK_FALSE(body.details.has_value());
 }
+
+TEST_CASE("error body: status 0 (an SSE event, a task object) never invents an HTTP status") {
+    CHECK(read_error_body(0, "", "").message == "the server reported an error");
+    CHECK(read_error_body(0, "", R"({"code":"LLM_TIMEOUT"})").message ==
+          R"(the server reported an error: {"code":"LLM_TIMEOUT"})");
+    CHECK(read_error_body(0, "", R"({"code":"LLM_TIMEOUT"})").code == "LLM_TIMEOUT");
+    CHECK(read_error_body(0, "", "upstream \x1b[2J gone").message ==
+          "the server reported an error: upstream [2J gone");
+}

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "http/failure_text.hpp"
 #include "http/redact.hpp"
 
 using hyperoru::http::redact_line;
@@ -162,4 +163,12 @@ TEST_CASE("lines without secrets are unchanged byte for byte", "[redact]") {
 TEST_CASE("a multi-line header block is redacted line by line", "[redact]") {
     CHECK(redact_line("GET / HTTP/1.1\r\nAuthorization: Bearer abc\r\nAccept: */*\r\n\r\n") ==
           "GET / HTTP/1.1\r\nAuthorization: Bearer <redacted>\r\nAccept: */*\r\n\r\n");
+}
+
+TEST_CASE("failure text: the summary, then the detail, never the same words twice") {
+    CHECK(hyperoru::http::summarised("could not resolve host", "Could not resolve host: api.example") ==
+          "could not resolve host: api.example");
+    CHECK(hyperoru::http::summarised("could not connect", "Failed to connect to 127.0.0.1 port 1") ==
+          "could not connect: Failed to connect to 127.0.0.1 port 1");
+    CHECK(hyperoru::http::summarised("timed out", "") == "timed out");
 }

@@ -84,9 +84,10 @@ status=0
 timeout 15 "$hyperoru" watch --count 2 >"$work/watch" 2>"$work/watch.err" || status=$?
 [[ $status -ne 124 ]] || fail "hyperoru watch received no push within 15 s"
 [[ $status -eq 0 ]] || { cat "$work/watch.err" >&2; fail "hyperoru watch --count 2: exit $status"; }
-subscribed='{"type": "subscribed", "request_id": "1", "data": {"channels": ["trades", "positions", "model_chat", "asset_curve"]}}'
+# Off a terminal, watch prints each message as one line of compact JSON, numbers as sent.
+subscribed='{"type":"subscribed","request_id":"1","data":{"channels":["trades","positions","model_chat","asset_curve"]}}'
 [[ "$(sed -n 1p "$work/watch")" == "$subscribed" ]] || { cat "$work/watch" >&2; fail "watch: unexpected first line"; }
-push='^\{"type": "asset_curve", "data": \{"account_id": 1, "timestamp": "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z", "equity": 10012\.50, "daily_pnl": 12\.50\}\}$'
+push='^\{"type":"asset_curve","data":\{"account_id":1,"timestamp":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z","equity":10012\.50,"daily_pnl":12\.50\}\}$'
 [[ "$(sed -n 2p "$work/watch")" =~ $push ]] || { cat "$work/watch" >&2; fail "watch: the second line is not the first push"; }
 [[ "$(wc -l <"$work/watch")" -eq 2 ]] || { cat "$work/watch" >&2; fail "watch: not exactly two lines"; }
 

@@ -52,6 +52,26 @@ std::vector<std::string> parse_fields(const std::string& text) {
     }
 }
 
+/// Seconds for a timeout: at least 1 ms (a smaller value would round to 0, which libcurl takes as
+/// no timeout at all) and at most a year.
+CLI::Validator timeout_seconds() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            double value = 0;
+            std::size_t used = 0;
+            try {
+                value = std::stod(text, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used == 0 || used != text.size() || !(value >= 0.001) || value > 31536000) {
+                return "expects seconds from 0.001 to 31536000, got '" + text + "'";
+            }
+            return {};
+        },
+        "");
+}
+
 void add_global_options(CLI::App& app, GlobalOptions& o) {
     app.add_option("--base-url", o.base_url, "API base URL (default https://api.production.hyperoru.com)")
         ->type_name("URL");
@@ -62,10 +82,10 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
         ->check(CLI::IsMember({"auto", "json", "ndjson", "table", "raw"}))
         ->type_name("FORMAT");
     app.add_option("--timeout", o.timeout_seconds, "seconds for a whole request (default 30)")
-        ->check(CLI::PositiveNumber)
+        ->check(timeout_seconds())
         ->type_name("SECONDS");
     app.add_option("--connect-timeout", o.connect_timeout_seconds, "seconds to connect (default 10)")
-        ->check(CLI::PositiveNumber)
+        ->check(timeout_seconds())
         ->type_name("SECONDS");
     app.add_option("--retries", o.retries, "retries of transient failures (default 3; 0 disables)")
         ->check(CLI::Range(0, 100))

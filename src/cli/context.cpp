@@ -192,6 +192,19 @@ std::string token_issuer(const ContextConfig& entry) {
 
 std::string checked_base_url(const std::string& url, bool allow_http) {
     std::string stripped = strip_trailing_slashes(url);
+    // user:password@ would be sent as Basic auth and shown wherever the URL is: never taken, and
+    // never echoed (the message does not quote the URL).
+    const auto scheme_end = stripped.find("://");
+    const std::string authority =
+        scheme_end == std::string::npos
+            ? std::string()
+            : stripped.substr(scheme_end + 3,
+                              stripped.find_first_of("/?#", scheme_end + 3) - (scheme_end + 3));
+    if (authority.find('@') != std::string::npos) {
+        throw UsageError(
+            "the base URL carries a user name or password (user:password@host); hyperoru never "
+            "sends one: drop it from the URL and run 'hyperoru login'");
+    }
     const auto origin = http::origin_of(stripped);
     if (!origin) throw UsageError("invalid base URL '" + stripped + "': expected https://host[:port]");
     if (origin->scheme == "http" && !http::is_loopback_host(origin->host) && !allow_http) {

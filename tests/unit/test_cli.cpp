@@ -618,3 +618,41 @@ TEST_CASE("cli: --max-response-size sets the transport's cap", "[cli]") {
     CHECK(cli.run({"--max-response-size", "0", "health"}) == 2);
     CHECK(cli.run({"--max-response-size", "5T", "health"}) == 2);
 }
+
+TEST_CASE("cli: a timeout below 1 ms is a usage error, not 'no timeout'", "[cli]") {
+    test::LoggedIn cli;
+    for (const char* flag : {"--timeout", "--connect-timeout"}) {
+        INFO(flag);
+        CHECK(cli.run({flag, "0.0004", "health"}) == 2);
+        CHECK(cli.err == std::string("hyperoru: error: ") + flag +
+                             ": expects seconds from 0.001 to 31536000, got '0.0004'\n"
+                             "Run 'hyperoru --help' for usage.\n");
+        CHECK(cli.run({flag, "0", "health"}) == 2);
+        CHECK(cli.run({flag, "2s", "health"}) == 2);
+    }
+    CHECK(cli.server->requests.empty());
+    cli.server->respond(200, R"({"status":"ok"})", k_json);
+    CHECK(cli.run({"--timeout", "0.001", "--connect-timeout", "0.001", "health"}) == 0);
+    REQUIRE(cli.transport_options);
+    CHECK(cli.transport_options->timeout == std::chrono::milliseconds(1));
+    CHECK(cli.transport_options->connect_timeout == std::chrono::milliseconds(1));
+}
+
+TEST_CASE("cli: a base URL with user:password@ is refused and never echoed", "[cli]") {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"price", "BTC"}, std::vector<std::string>{"watch"},
+          std::vector<std::string>{"login", "--email", "a@example.com", "--password-stdin"}}) {
+        test::LoggedIn cli;
+        std::vector<std::string> line = {"--base-url", "https://trader:hunter2@api.example.test"};
+        line.insert(line.end(), args.begin(), args.end());
+        INFO(args[0]);
+        CHECK(cli.run(line, "secret\n") == 2);
+        CHECK(cli.out.empty());
+        CHECK(cli.err ==
+              "hyperoru: error: the base URL carries a user name or password (user:password@host); hyperoru "
+              "never "
+              "sends one: drop it from the URL and run 'hyperoru login'\n");
+        CHECK(cli.server->requests.empty());
+        CHECK(cli.ws.connects == 0);
+    }
+}

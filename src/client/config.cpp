@@ -87,8 +87,14 @@ private:
 class FileLock {
 public:
     FileLock(const path& lock_file, const path& file)
-        : m_fd(::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+        : m_fd(::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) {
         const auto fail = [&](int error) { return write_error(file, "lock " + lock_file.string(), error); };
+        // O_NOFOLLOW: a link planted as the lock file must not make the fchmod below re-mode
+        // (or the O_CREAT create) a file somewhere else.
+        if (!m_fd.valid() && errno == ELOOP) {
+            throw ConfigError("refusing the lock file " + lock_file.string() +
+                              ": it is a symbolic link (remove it; hyperoru creates its own)");
+        }
         if (!m_fd.valid()) throw fail(errno);
         // open() applies the umask to 0600, which can only remove bits; fchmod also tightens a
         // lock file that an older version or the user created with a looser mode.
@@ -258,6 +264,38 @@ void ensure_directory(path directory, const path& file) {
     }
 }
 
+/// Refuses a config directory that others could use to swap the file holding the token: one
+/// owned by another user (also through a symbolic link that another user owns), or writable by
+/// group or others. A directory that does not exist yet is fine (ensure_directory makes it 0700).
+void check_directory_safe(const path& directory, const path& file) {
+    struct stat link {};
+    if (::lstat(directory.c_str(), &link) != 0) {
+        if (errno == ENOENT) return;
+        throw read_error(file, errno);
+    }
+    const uid_t me = ::geteuid();
+    if (S_ISLNK(link.st_mode) && link.st_uid != me && link.st_uid != 0) {
+        throw ConfigError("refusing the config directory " + directory.string() +
+                          ": it is a symbolic link owned by another user (uid " +
+                          std::to_string(link.st_uid) + ")");
+    }
+    struct stat info {};
+    if (::stat(directory.c_str(), &info) != 0) throw read_error(file, errno);
+    if (info.st_uid != me) {
+        throw ConfigError("refusing the config directory " + directory.string() +
+                          ": it is owned by another user (uid " + std::to_string(info.st_uid) +
+                          "), who could replace the file that holds your token");
+    }
+    if ((info.st_mode & 022) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+        throw ConfigError("refusing the config directory " + directory.string() + ": it is writable by " +
+                          ((info.st_mode & 002) != 0 ? "others" : "its group") + " (mode " + mode +
+                          "), who could replace the file that holds your token; run 'chmod 700 " +
+                          directory.string() + "'");
+    }
+}
+
 /// Replaces `file` with `text` so that a reader sees the old file or the new one, never a mix,
 /// and a crash after return cannot lose the new one. On failure the old file is intact and the
 /// temp file is gone.
@@ -322,12 +360,14 @@ ConfigStore::ConfigStore(std::filesystem::path directory) : m_directory(std::mov
 // No lock: writers replace the file by rename, so a reader always sees a whole file.
 Config ConfigStore::load() const {
     const path config_file = file();
+    check_directory_safe(m_directory, config_file);
     return decode(parse_document(config_file, read_file(config_file)), config_file);
 }
 
 void ConfigStore::update(const std::function<void(Config&)>& edit) {
     const path config_file = file();
     ensure_directory(m_directory, config_file);
+    check_directory_safe(m_directory, config_file);
     const FileLock lock(m_directory / "config.json.lock", config_file);
     // Re-read under the lock: the file may have changed since any earlier load().
     Json doc = parse_document(config_file, read_file(config_file));

@@ -426,3 +426,63 @@ TEST_CASE("config_directory without HOME or an override is an error", "[config]"
     CHECK(config_error_of([&] { config_directory(env_of(env)); }) ==
           "cannot find the config directory: set HYPERORU_CONFIG_DIR or HOME");
 }
+
+TEST_CASE("a lock file that is a symbolic link is refused and its target left untouched", "[config]") {
+    TempDir dir;
+    const auto config_dir = dir.path() / "hyperoru";
+    REQUIRE(::mkdir(config_dir.c_str(), 0700) == 0);
+    const auto victim = dir.path() / "victim.txt";
+    write_bytes(victim, "mine\n");
+    REQUIRE(::chmod(victim.c_str(), 0644) == 0);
+    std::filesystem::create_symlink(victim, config_dir / "config.json.lock");
+    const auto elsewhere = dir.path() / "created-elsewhere";
+
+    ConfigStore store(config_dir);
+    CHECK(config_error_of([&] { store.update([](Config& c) { c.current_context = "x"; }); }) ==
+          "refusing the lock file " + (config_dir / "config.json.lock").string() +
+              ": it is a symbolic link (remove it; hyperoru creates its own)");
+    CHECK(mode_of(victim) == 0644u);
+    std::ifstream in(victim);
+    CHECK(std::string(std::istreambuf_iterator<char>(in), {}) == "mine\n");
+    CHECK_FALSE(std::filesystem::exists(config_dir / "config.json"));
+
+    // A dangling link: nothing is created where it points.
+    std::filesystem::remove(config_dir / "config.json.lock");
+    std::filesystem::create_symlink(elsewhere, config_dir / "config.json.lock");
+    CHECK_THAT(config_error_of([&] { store.update([](Config& c) { c.current_context = "x"; }); }),
+               Catch::Contains("it is a symbolic link"));
+    CHECK_FALSE(std::filesystem::exists(elsewhere));
+}
+
+TEST_CASE("a config directory others could write to, or owned by another user, is refused", "[config]") {
+    TempDir dir;
+    const auto config_dir = dir.path() / "hyperoru";
+    REQUIRE(::mkdir(config_dir.c_str(), 0700) == 0);
+    ConfigStore store(config_dir);
+    store.update([](Config& c) { c.current_context = "default"; });
+
+    REQUIRE(::chmod(config_dir.c_str(), 0777) == 0);
+    const std::string by_others = "refusing the config directory " + config_dir.string() +
+                                  ": it is writable by others (mode 0777), who could replace the file that "
+                                  "holds your token; run 'chmod 700 " +
+                                  config_dir.string() + "'";
+    CHECK(config_error_of([&] { store.load(); }) == by_others);
+    CHECK(config_error_of([&] { store.update([](Config& c) { c.current_context = "x"; }); }) == by_others);
+
+    REQUIRE(::chmod(config_dir.c_str(), 0770) == 0);
+    CHECK_THAT(config_error_of([&] { store.load(); }), Catch::Contains("writable by its group (mode 0770)"));
+
+    REQUIRE(::chmod(config_dir.c_str(), 0700) == 0);
+    CHECK(store.load().current_context == "default");
+
+    // Another user's directory: as root, one chowned away; otherwise "/", which root owns.
+    std::filesystem::path foreign = "/";
+    if (::geteuid() == 0) {
+        foreign = dir.path() / "foreign";
+        REQUIRE(::mkdir(foreign.c_str(), 0700) == 0);
+        REQUIRE(::chown(foreign.c_str(), 65534, 65534) == 0);
+    }
+    CHECK_THAT(config_error_of([&] { ConfigStore(foreign).load(); }),
+               Catch::StartsWith("refusing the config directory " + foreign.string() +
+                                 ": it is owned by another user (uid "));
+}

@@ -62,6 +62,7 @@ enum ExitCode : int {
     k_exit_server = 8,
     k_exit_network = 9,
     k_exit_invalid_response = 10,
+    k_exit_limit = 11,
     k_exit_interrupted = 130,
 };
 

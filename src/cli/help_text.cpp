@@ -54,6 +54,7 @@ constexpr std::array k_exit_codes{
     ExitCodeDoc{k_exit_server, "server error (5xx after retries)"},
     ExitCodeDoc{k_exit_network, "network, TLS or timeout"},
     ExitCodeDoc{k_exit_invalid_response, "invalid response"},
+    ExitCodeDoc{k_exit_limit, "stopped at a limit (--max-pages, the size cap of --all)"},
     ExitCodeDoc{k_exit_interrupted, "interrupted"},
 };
 

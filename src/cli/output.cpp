@@ -366,8 +366,21 @@ bool Printer::Pages::closed() const {
     return !m_printer.m_out;
 }
 
+namespace {
+
+/// The text of an item's `id`, or "" when it has none.
+std::string id_text(const json::Value& item) {
+    const json::Value* id = item.is_object() ? item.find("id") : nullptr;
+    return id != nullptr && !id->is_null() ? json::to_string(*id, json::PrintOptions{false, {}})
+                                           : std::string();
+}
+
+}  // namespace
+
 PageResult Printer::Pages::add(const RawReply& page) {
     Printer& p = m_printer;
+    if (!page.body.empty() && page.body == m_previous_body) return {true, 0, false, true};
+    m_previous_body = page.body;
     if (p.m_format == Format::raw) {
         p.emit_text(page.body);
         p.m_out << '\n' << std::flush;
@@ -386,6 +399,11 @@ PageResult Printer::Pages::add(const RawReply& page) {
         return {};
     }
     PageResult result{true, items->items().size(), false};
+    if (!items->items().empty()) {
+        auto ids = std::make_pair(id_text(items->items().front()), id_text(items->items().back()));
+        if (!ids.first.empty() && !ids.second.empty() && ids == m_previous_ids) return {true, 0, false, true};
+        m_previous_ids = std::move(ids);
+    }
     if (const json::Value* next = value.is_object() ? value.find("next") : nullptr; next != nullptr)
         result.no_next = next->is_null();
     for (auto& item : items->items()) {

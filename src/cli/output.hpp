@@ -30,6 +30,8 @@ struct PageResult {
     bool list = false;         ///< false: the answer was no list and has been printed as it is
     std::size_t received = 0;  ///< items on the page
     bool no_next = false;      ///< an envelope said there is no next page (`next` is null)
+    bool repeated =
+        false;  ///< the same bytes, or the same first and last ids, as the page before: not printed
 };
 
 /// The printer (Context::printer()): json, ndjson, table and raw, --fields, masking of secret
@@ -72,6 +74,8 @@ public:
         std::optional<long> m_limit;
         json::Value m_all;
         std::size_t m_count = 0;
+        std::string m_previous_body;
+        std::optional<std::pair<std::string, std::string>> m_previous_ids;
     };
     Pages pages(const TableView& view, std::optional<long> limit);
 

@@ -93,7 +93,8 @@ const std::string k_output_choices = "auto\njson\nndjson\ntable\nraw\n";
 const std::string k_global_long_options =
     "--help\n--version\n--base-url\n--context\n--output\n--timeout\n--connect-timeout\n--retries\n"
     "--verbose\n--cacert\n--insecure\n--allow-http\n--max-response-size\n--fields\n--no-color\n--no-input\n";
-const std::string k_account_list_options = "--include-hidden\n--page\n--per-page\n--limit\n--all\n";
+const std::string k_account_list_options =
+    "--include-hidden\n--page\n--per-page\n--limit\n--all\n--max-pages\n";
 
 }  // namespace
 
@@ -168,6 +169,7 @@ TEST_CASE("e2e: completion zsh completes like bash, with descriptions") {
     expect(zsh_complete(env, {"hyperoru", "account", "list", "--p"}),
            "--page  -- page number (from 1)\n--per-page  -- items per page\n");
     expect(zsh_complete(env, {"hyperoru", "account", "list", "--m"}),
+           "--max-pages  -- with --all: stop after this many pages (default 1000)\n"
            "--max-response-size  -- largest response body accepted (default 64M; K, M, G suffixes)\n");
     expect(zsh_complete(env, {"hyperoru", "--context", "price", "--output=json", "acc"}),
            "account  -- AI traders (accounts): list, create, update, delete, overview, strategy\n");
@@ -206,6 +208,7 @@ TEST_CASE("e2e: completion fish completes like bash, with descriptions") {
     expect(fish_complete(env, "hyperoru account list --p"),
            "--page\tpage number (from 1)\n--per-page\titems per page\n");
     expect(fish_complete(env, "hyperoru account list --ma"),
+           "--max-pages\twith --all: stop after this many pages (default 1000)\n"
            "--max-response-size\tlargest response body accepted (default 64M; K, M, G suffixes)\n");
     expect(fish_complete(env, "hyperoru --context price --output=json acc"),
            "account\tAI traders (accounts): list, create, update, delete, overview, strategy\n");

@@ -52,7 +52,8 @@ TEST_CASE("e2e: --help lists every command and the exit codes") {
                    "  0 success  1 other error  2 usage  3 request rejected (400, 409, 422, other 4xx)\n"
                    "  4 not authenticated (no token, 401)  5 forbidden (403)  6 not found (404)\n"
                    "  7 rate limited (429 after retries)  8 server error (5xx after retries)\n"
-                   "  9 network, TLS or timeout  10 invalid response  130 interrupted\n"));
+                   "  9 network, TLS or timeout  10 invalid response\n"
+                   "  11 stopped at a limit (--max-pages, the size cap of --all)  130 interrupted\n"));
 }
 
 TEST_CASE("e2e: --help documents the offline sandbox, the environment and the files") {

@@ -463,3 +463,67 @@ TEST_CASE("resources: account update takes the API key from stdin and keeps it o
     CHECK(cli.run({"account", "update", "3", "--llm-api-key-stdin"}, "") == 2);
     CHECK(cli.err == "hyperoru: error: --llm-api-key-stdin: nothing on standard input\n");
 }
+
+TEST_CASE("resources: --all never runs forever against a server that ignores paging", "[resources]") {
+    const std::string page = R"([{"id":1},{"id":2}])";
+    SECTION("the same bytes again: exit 10 after the second request, the first page printed once") {
+        LoggedIn cli;
+        for (int i = 0; i < 5; ++i) cli.server->respond(200, page, k_json);
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "ndjson"}) == 10);
+        CHECK(cli.out == "{\"id\":1}\n{\"id\":2}\n");
+        // -o ndjson: the error is a JSON object on stderr, like every error in the JSON formats.
+        CHECK(cli.err ==
+              "{\"error\":\"invalid response: page 2 repeats the page before it: the server ignores "
+              "paging; stopped after 1 pages\",\"exit_code\":10}\n");
+        CHECK(cli.server->requests.size() == 2);
+    }
+    SECTION("the same first and last ids in other bytes: exit 10, json prints what came") {
+        LoggedIn cli;
+        cli.server->respond(200, R"({"items":[{"id":1},{"id":2}],"at":"09:00:01"})", k_json);
+        cli.server->respond(200, R"({"items":[{"id":1},{"id":2}],"at":"09:00:02"})", k_json);
+        CHECK(cli.run({"prompt", "list", "--all", "--per-page", "2", "-o", "json"}) == 10);
+        CHECK(cli.out == "[\n  {\n    \"id\": 1\n  },\n  {\n    \"id\": 2\n  }\n]\n");
+        CHECK(cli.server->requests.size() == 2);
+    }
+    SECTION("-o raw compares the bytes too") {
+        LoggedIn cli;
+        for (int i = 0; i < 3; ++i) cli.server->respond(200, page, k_json);
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "raw"}) == 10);
+        CHECK(cli.out == page + "\n");
+        CHECK(cli.server->requests.size() == 2);
+    }
+    SECTION("--max-pages: exit 11 after that many full pages, all of them printed") {
+        LoggedIn cli;
+        for (int i = 0; i < 5; ++i) {
+            cli.server->respond(
+                200,
+                "[{\"id\":" + std::to_string(2 * i + 1) + "},{\"id\":" + std::to_string(2 * i + 2) + "}]",
+                k_json);
+        }
+        CHECK(cli.run({"account", "list", "--all", "--per-page", "2", "--max-pages", "3", "-o", "ndjson"}) ==
+              11);
+        CHECK(cli.out == "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n{\"id\":4}\n{\"id\":5}\n{\"id\":6}\n");
+        CHECK(cli.err ==
+              "{\"error\":\"stopped after 3 pages (--max-pages); the list may go on\",\"exit_code\":11}\n");
+        CHECK(cli.server->requests.size() == 3);
+    }
+    SECTION("the byte cap: 4 x --max-response-size in all") {
+        LoggedIn cli;
+        const std::string filler(300, 'x');
+        for (int i = 0; i < 10; ++i) {
+            cli.server->respond(200,
+                                "[{\"id\":" + std::to_string(2 * i + 1) + ",\"f\":\"" + filler +
+                                    "\"},{\"id\":" + std::to_string(2 * i + 2) + ",\"f\":\"" + filler +
+                                    "\"}]",
+                                k_json);
+        }
+        CHECK(cli.run({"--max-response-size", "1K", "program", "list", "--all", "--per-page", "2", "-o",
+                       "ndjson"}) == 11);
+        // A page is 631 bytes plus its ids' digits: 4 x 633, 634, 2 x 635 = 4436 after the seventh,
+        // the first total past 4 x 1024 (3801 after six).
+        CHECK(cli.server->requests.size() == 7);
+        CHECK(cli.err ==
+              "{\"error\":\"stopped after 4436 bytes (more than 4 x --max-response-size); the list "
+              "may go on\",\"exit_code\":11}\n");
+    }
+}

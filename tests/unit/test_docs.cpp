@@ -76,8 +76,8 @@ TEST_CASE("command tree: subcommands with their own options and arguments", "[do
 
     const CommandInfo& list = child(account, "list");
     CHECK(list.description == "List your AI traders (GET /api/account/list)");
-    CHECK(names_of(list.options) ==
-          Names{"-h", "--help", "--include-hidden", "--page", "--per-page", "--limit", "--all"});
+    CHECK(names_of(list.options) == Names{"-h", "--help", "--include-hidden", "--page", "--per-page",
+                                          "--limit", "--all", "--max-pages"});
     CHECK_FALSE(option(list, "--include-hidden").takes_value);
     CHECK(option(list, "--page").takes_value);
     CHECK(option(list, "--page").value_name == "INT");
@@ -106,7 +106,7 @@ TEST_CASE("help text: wrap breaks at spaces within the width and keeps long word
 TEST_CASE("help text: the exit codes are the documented ones, in order", "[docs]") {
     std::vector<int> codes;
     for (const auto& code : cli::exit_codes_doc()) codes.push_back(code.code);
-    CHECK(codes == std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 130});
+    CHECK(codes == std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 130});
 }
 
 TEST_CASE("man page: roff escapes for backslashes, leading dots and quotes, and non-ASCII", "[docs]") {

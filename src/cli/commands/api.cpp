@@ -21,6 +21,7 @@ struct ApiOptions {
     std::optional<std::string> input;
     std::vector<std::string> headers;
     bool paginate = false;
+    long max_pages = k_default_max_pages;
 };
 
 std::string trim(std::string s) {
@@ -89,7 +90,9 @@ int run_api(Context& context, const ApiOptions& options) {
             paged.query.push_back({"per_page", std::to_string(per_page)});
             return context.client().call(method, options.path, paged);
         };
-        return paginate(context, fetch, {});
+        PageOptions paging;
+        paging.max_pages = options.max_pages;
+        return paginate(context, fetch, paging);
     }
     context.printer().reply(context.client().call(method, options.path, call));
     return k_exit_ok;
@@ -115,6 +118,9 @@ void register_api(CLI::App& app, Action& action, const Selection& only) {
         ->type_name("'NAME: VALUE'")
         ->allow_extra_args(false);
     api->add_flag("--paginate", options->paginate, "fetch every page (page/per_page) and print one list");
+    api->add_option("--max-pages", options->max_pages,
+                    "with --paginate: stop after this many pages (default 1000)")
+        ->check(CLI::PositiveNumber);
     api->footer(example("hyperoru api -X POST /api/orders/create --input order.json"));
     api->callback([&action, options] { action = [options](Context& c) { return run_api(c, *options); }; });
 }

@@ -111,14 +111,40 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
     const long per_page = options.per_page.value_or(100);
     long page = options.first_page.value_or(1);
     Printer::Pages pages = context.printer().pages(options.view, options.limit);
+    std::size_t bytes = 0;
+    const std::size_t max_bytes = k_paged_bytes_factor * context.options().max_response_bytes;
     // Stop at a short or empty page, an envelope saying there is no next page, the limit, or a
-    // server that ignores pagination (more items than asked for).
-    for (;; ++page) {
-        const PageResult result = pages.add(fetch(page, per_page));
+    // server that ignores pagination (more items than asked for, or the same page again).
+    for (long fetched = 1;; ++page, ++fetched) {
+        const RawReply reply = fetch(page, per_page);
+        bytes += reply.body.size();
+        const PageResult result = pages.add(reply);
         if (!result.list || pages.closed()) return k_exit_ok;
+        if (result.repeated) {
+            pages.finish();
+            return report_error(context, {"invalid response: page " + std::to_string(page) +
+                                              " repeats the page before it: the server ignores paging; "
+                                              "stopped after " +
+                                              std::to_string(fetched - 1) + " pages",
+                                          0,
+                                          {},
+                                          {},
+                                          {},
+                                          k_exit_invalid_response});
+        }
         if (result.received == 0 || static_cast<long>(result.received) != per_page || pages.full() ||
             result.no_next)
             break;
+        if (fetched >= options.max_pages || bytes > max_bytes) {
+            pages.finish();
+            const std::string why = fetched >= options.max_pages
+                                        ? std::to_string(fetched) + " pages (--max-pages)"
+                                        : std::to_string(bytes) + " bytes (more than " +
+                                              std::to_string(k_paged_bytes_factor) +
+                                              " x --max-response-size)";
+            return report_error(
+                context, {"stopped after " + why + "; the list may go on", 0, {}, {}, {}, k_exit_limit});
+        }
     }
     pages.finish();
     return k_exit_ok;
@@ -239,7 +265,7 @@ int send(Context& context, const CommandSpec& spec, const Given& given, const Ca
             query.push_back({"per_page", std::to_string(per_page)});
             return client.invoke(*unpaged.endpoint, unpaged.path_args, query, unpaged.body);
         };
-        return paginate(context, fetch, {given.page, given.per_page, given.limit, view});
+        return paginate(context, fetch, {given.page, given.per_page, given.limit, view, given.max_pages});
     }
     const RawReply reply = client.send(request);
     context.printer().reply(reply, view);
@@ -279,6 +305,9 @@ CLI::App* add_command(CLI::App& app, Action& action, const CommandSpec& spec) {
         sub->add_option("--limit", given->limit, "at most this many items (across pages with --all)")
             ->check(CLI::PositiveNumber);
         sub->add_flag("--all", given->all, "fetch every page and print one list");
+        sub->add_option("--max-pages", given->max_pages,
+                        "with --all: stop after this many pages (default 1000)")
+            ->check(CLI::PositiveNumber);
     }
     if (spec.extra_fields) {
         sub->add_option("--set", given->set,

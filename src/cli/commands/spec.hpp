@@ -81,12 +81,19 @@ struct NounHelp {
 };
 
 /// What the user gave for one command.
+/// --all stops after this many pages unless --max-pages says otherwise.
+inline constexpr long k_default_max_pages = 1000;
+/// --all stops once the pages add up to more than this many times --max-response-size (256 MiB
+/// by default): memory stays bounded, since json and table output keep the items until the end.
+inline constexpr std::size_t k_paged_bytes_factor = 4;
+
 struct Given {
     std::vector<std::string> args;
     std::map<std::string, std::string> fields;  ///< by flag
     std::vector<std::string> set;
     std::optional<std::string> body_file;
     std::optional<long> page, per_page, limit;
+    long max_pages = k_default_max_pages;
     bool all = false;
     bool dry_run = false;
     bool yes = false;
@@ -141,12 +148,17 @@ struct PageOptions {
     std::optional<long> per_page;  ///< default 100
     std::optional<long> limit;     ///< at most this many items in total
     TableView view;
+    long max_pages = k_default_max_pages;
 };
 
 /// --all: fetches page after page (on the same connection) until a short or empty page, an
 /// envelope whose `next` is null, the limit, or a server that ignores paging (a page longer
 /// than asked for). Prints one JSON array (or a table), or with -o ndjson one item per line as
 /// pages arrive. An answer that is not a list is printed as it is.
+/// Never endless: a page that repeats the one before (the same bytes, or the same first and last
+/// ids) ends it with exit 10, as a server that ignores `page`; after `max_pages` pages, or past
+/// k_paged_bytes_factor × --max-response-size in all, it ends with exit 11. What was received
+/// is printed first.
 int paginate(Context& context, const PageFetcher& fetch, const PageOptions& options);
 
 }  // namespace hyperoru::cli

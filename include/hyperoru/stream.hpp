@@ -33,10 +33,14 @@ struct StreamOptions {
     bool bootstrap = false;              ///< ask for a bootstrap after (re)connecting
     /// Older servers: no token in the URL; send {"type":"connect","data":{"session_token":..}}.
     std::optional<std::string> connect_token;
-    std::chrono::milliseconds ping_interval{15'000};    ///< a ping after this long without sending
-    std::chrono::milliseconds dead_after{45'000};       ///< no frame for this long: the connection is dead
-    std::chrono::milliseconds backoff_base{1'000};      ///< first reconnect delay (full jitter), doubling
-    std::chrono::milliseconds backoff_cap{30'000};      ///< largest reconnect delay
+    std::chrono::milliseconds ping_interval{15'000};  ///< a ping after this long without sending
+    std::chrono::milliseconds dead_after{45'000};     ///< no frame for this long: the connection is dead
+    std::chrono::milliseconds backoff_base{1'000};    ///< first reconnect delay (full jitter), doubling
+    std::chrono::milliseconds backoff_cap{30'000};    ///< largest reconnect delay
+    /// A connection that stayed up this long was healthy: the backoff starts again from its
+    /// base after it drops. One that drops sooner (a server that accepts and closes) keeps
+    /// doubling the delay, so it never gets a reconnect storm.
+    std::chrono::milliseconds healthy_after{30'000};
     int max_reconnects = -1;                            ///< < 0: no limit
     bool exit_on_disconnect = false;                    ///< end at the first drop instead of reconnecting
     std::optional<std::chrono::milliseconds> duration;  ///< end after this long

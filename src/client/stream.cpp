@@ -178,6 +178,7 @@ StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
     std::optional<std::chrono::system_clock::time_point> lost_at;
     for (;;) {
         if (interrupt_flag().load()) return StreamEnd::interrupted;
+        std::optional<std::chrono::system_clock::time_point> connected_at;
         ws::Opened opened = m_connector.connect(m_connect);
         std::unique_ptr<ws::Connection> connection;
         ws::Failure failure;
@@ -188,7 +189,7 @@ StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
             if (auto unsent = start(*connection)) {
                 failure = std::move(*unsent);
             } else {
-                attempt = 0;
+                connected_at = m_clock.now();
                 if (lost_at) {
                     notice("reconnected after " +
                            seconds_text(std::chrono::duration_cast<milliseconds>(m_clock.now() - *lost_at)) +
@@ -210,6 +211,7 @@ StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
         if (m_options.max_reconnects >= 0 && m_reconnects >= m_options.max_reconnects) {
             return StreamEnd::disconnected;
         }
+        if (connected_at && m_clock.now() - *connected_at >= m_options.healthy_after) attempt = 0;
         auto delay = backoff(attempt++);
         if (m_options.duration) {  // never sleep past the end of the run
             const auto left =

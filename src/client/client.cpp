@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "client/decode.hpp"
+#include "http/redact.hpp"
 #include "http/url.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
@@ -54,8 +55,23 @@ std::string describe_status(const http::Response& response) {
     return text;
 }
 
-[[noreturn]] void throw_status(const http::Response& response, int attempts) {
+/// The error body of `response`, with every text the server wrote passed through the redactor: a
+/// server (or a proxy) that echoes the request's Authorization header or the token must not
+/// make hyperoru print it.
+ErrorBody server_error(const http::Response& response, const std::optional<std::string>& token) {
     ErrorBody body = read_error_body(response.status, response.reason, response.body);
+    std::vector<std::string> secrets;
+    if (token && !token->empty()) secrets.push_back(*token);
+    body.message = http::redact_line(body.message, secrets);
+    if (body.code) body.code = http::redact_line(*body.code, secrets);
+    if (body.request_id) body.request_id = http::redact_line(*body.request_id, secrets);
+    if (body.details) body.details = http::redact_line(*body.details, secrets);
+    return body;
+}
+
+[[noreturn]] void throw_status(const http::Response& response, int attempts,
+                               const std::optional<std::string>& token) {
+    ErrorBody body = server_error(response, token);
     if (response.status == 401) throw AuthError(response.status, std::move(body), attempts);
     throw ApiError(response.status, std::move(body), attempts);
 }
@@ -149,7 +165,7 @@ std::chrono::milliseconds Client::retry_delay(const http::Response& response, in
     if (!retry_after) return backoff_delay(m_options.retry, retry, m_clock.random_unit());
     if (*retry_after > m_options.retry.max_retry_after) {
         // §1.9: the server asks for a longer wait than the client is willing to make: stop now.
-        ErrorBody error = read_error_body(response.status, response.reason, response.body);
+        ErrorBody error = server_error(response, m_options.token);
         const auto seconds = std::chrono::ceil<std::chrono::seconds>(*retry_after);
         error.message += " (the server asked to retry after " + std::to_string(seconds.count()) +
                          " s, longer than the " + std::to_string(m_options.retry.max_retry_after.count()) +
@@ -223,7 +239,7 @@ RawReply Client::send(http::Request request, http::BodySink* sink) {
                  describe_status(response) + (retry_after ? " (Retry-After: " + *retry_after + ")" : ""));
             continue;
         }
-        throw_status(response, attempts);
+        throw_status(response, attempts, m_options.token);
     }
 }
 

@@ -656,3 +656,16 @@ TEST_CASE("cli: a base URL with user:password@ is refused and never echoed", "[c
         CHECK(cli.ws.connects == 0);
     }
 }
+
+TEST_CASE("cli: a server that echoes the token in its error never gets it printed", "[cli]") {
+    test::LoggedIn cli;
+    cli.server->respond(
+        400,
+        R"({"error":"bad request: Authorization: Bearer tok_stored, token tok_stored","details":{"echo":"tok_stored"}})",
+        k_json);
+    CHECK(cli.run({"-v", "profile"}) == 3);
+    CHECK(cli.err.find("tok_stored") == std::string::npos);
+    CHECK(cli.err.find("hyperoru: error: bad request: Authorization: Bearer <redacted>, token <redacted> "
+                       "(HTTP 400)\n") != std::string::npos);
+    CHECK(cli.err.find("hyperoru: details: {\"echo\":\"<redacted>\"}\n") != std::string::npos);
+}

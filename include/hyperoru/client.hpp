@@ -20,6 +20,9 @@
 
 namespace hyperoru {
 
+/// The longest session token login() accepts from a server.
+inline constexpr std::size_t k_max_token_bytes = 4096;
+
 /// The production API, used when no base URL is configured.
 inline constexpr const char* k_default_base_url = "https://api.production.hyperoru.com";
 
@@ -124,7 +127,9 @@ public:
 
     /// GET /api/health (no token).
     Reply<Health> health();
-    /// POST /api/users/login (no token). Throws DecodeError without a non-empty session_token.
+    /// POST /api/users/login (no token). Throws DecodeError without a non-empty session_token,
+    /// or with one that is not printable ASCII (no space, no control character) or is longer
+    /// than k_max_token_bytes.
     Reply<LoginResult> login(const Credentials& credentials);
     /// POST /api/users/logout. 404/405/401 are outcomes, not errors.
     LogoutOutcome logout();

@@ -1,6 +1,7 @@
 // The typed client: request building, the retry loop (§1.9), redirects (§1.1), typed errors.
 #include "hyperoru/client.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <utility>
@@ -278,7 +279,21 @@ Reply<LoginResult> Client::login(const Credentials& credentials) {
     RawReply raw = invoke(api::user_login, {}, {}, body.str());
     // The token is required (§5.2): unlike other calls, an undecodable answer is an error.
     if (raw.body.empty()) throw DecodeError("the login response is empty: no session_token");
-    return {parse_json(raw.body).get<LoginResult>(), std::move(raw)};
+    LoginResult result = parse_json(raw.body).get<LoginResult>();
+    // The token goes into a header of every later request and into the config file: one with a
+    // control character, a space or a non-ASCII byte (or of absurd length) could only break
+    // every later command, or smuggle a header. Refused before it is saved.
+    const std::string& token = result.session_token;
+    const bool printable =
+        std::all_of(token.begin(), token.end(), [](char c) { return c > ' ' && c < 0x7F; });
+    if (!printable || token.size() > k_max_token_bytes) {
+        throw DecodeError("the login response's session_token is not a usable token (" +
+                          std::string(printable
+                                          ? "longer than " + std::to_string(k_max_token_bytes) + " bytes"
+                                          : "not printable ASCII") +
+                          "); nothing was saved");
+    }
+    return {std::move(result), std::move(raw)};
 }
 
 LogoutOutcome Client::logout() {

@@ -669,3 +669,18 @@ TEST_CASE("cli: a server that echoes the token in its error never gets it printe
                        "(HTTP 400)\n") != std::string::npos);
     CHECK(cli.err.find("hyperoru: details: {\"echo\":\"<redacted>\"}\n") != std::string::npos);
 }
+
+TEST_CASE("cli: a login token with CR, LF, spaces or past 4096 bytes is refused and nothing saved", "[cli]") {
+    for (const std::string& token :
+         {std::string("tok\\r\\nX-Evil: 1"), std::string("tok with space"), std::string(4097, 'a')}) {
+        Cli cli;
+        cli.login_state();
+        cli.server->respond(
+            200, R"({"user":{"id":1,"username":"trader1"},"session_token":")" + token + R"("})", k_json);
+        CHECK(cli.run({"login", "--email", "trader@example.com", "--password-stdin"}, "pw\n") == 10);
+        CHECK(cli.err.starts_with(
+            "hyperoru: error: invalid response: the login response's session_token is not a usable token ("));
+        CHECK(cli.err.ends_with("); nothing was saved\n"));
+        CHECK(cli.config().contexts.at("default").session_token == "tok_stored");
+    }
+}

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
+#include <array>
 #include <cerrno>
 #include <istream>
 #include <iterator>
@@ -64,9 +65,29 @@ void write_all(int fd, const std::string& text) {
 
 }  // namespace
 
+std::string read_bounded(std::istream& in, std::size_t limit, const std::string& what) {
+    std::string text;
+    std::array<char, 65536> buffer{};
+    while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+        text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+        if (text.size() > limit) {
+            throw UsageError(what + ": more than " + std::to_string(limit) + " bytes (the limit)");
+        }
+    }
+    return text;
+}
+
 std::string read_stdin_secret(std::istream& in) {
-    std::string secret(std::istreambuf_iterator<char>(in), {});
+    const std::string too_long =
+        "standard input (a secret): more than " + std::to_string(k_max_secret_bytes) + " bytes (the limit)";
+    std::string secret;
+    try {
+        secret = read_bounded(in, k_max_secret_bytes + 2, "standard input");  // room for a CR LF ending
+    } catch (const UsageError&) {
+        throw UsageError(too_long);
+    }
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    if (secret.size() > k_max_secret_bytes) throw UsageError(too_long);
     return secret;
 }
 

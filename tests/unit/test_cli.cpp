@@ -684,3 +684,40 @@ TEST_CASE("cli: a login token with CR, LF, spaces or past 4096 bytes is refused 
         CHECK(cli.config().contexts.at("default").session_token == "tok_stored");
     }
 }
+
+TEST_CASE("cli: input past its cap is a usage error before any request", "[cli]") {
+    const std::string too_big(std::size_t{16} << 20 | 1, 'x');  // 16 MiB and one byte
+    SECTION("--input - and --body -") {
+        test::LoggedIn cli;
+        CHECK(cli.run({"api", "-X", "POST", "/api/programs/", "--input", "-"}, too_big) == 2);
+        CHECK(cli.err == "hyperoru: error: --input -: more than 16777216 bytes (the limit)\n");
+        CHECK(cli.run({"program", "create", "--name", "p", "--code-file", "-"}, too_big) == 2);
+        CHECK(cli.err == "hyperoru: error: --code-file -: more than 16777216 bytes (the limit)\n");
+        CHECK(cli.run({"prompt-backtest", "create", "--body", "-"}, too_big) == 2);
+        CHECK(cli.err == "hyperoru: error: --body -: more than 16777216 bytes (the limit)\n");
+        CHECK(cli.server->requests.empty());
+    }
+    SECTION("a file") {
+        test::LoggedIn cli;
+        const auto file = cli.dir.path() / "big.py";
+        std::ofstream(file, std::ios::binary) << too_big;
+        CHECK(cli.run({"program", "create", "--name", "p", "--code-file", file.string()}) == 2);
+        CHECK(cli.err ==
+              "hyperoru: error: --code-file " + file.string() + ": more than 16777216 bytes (the limit)\n");
+        CHECK(cli.server->requests.empty());
+    }
+    SECTION("a secret on stdin: 4096 bytes and a line ending, no more") {
+        Cli cli;
+        CHECK(cli.run({"--base-url", "http://127.0.0.1:8080", "login", "--email", "a@example.com",
+                       "--password-stdin"},
+                      std::string(4097, 'p') + "\n") == 2);
+        CHECK(cli.err == "hyperoru: error: standard input (a secret): more than 4096 bytes (the limit)\n");
+        CHECK(cli.server->requests.empty());
+        cli.server->respond(200, R"({"user":{"id":1,"username":"u"},"session_token":"tok_new"})", k_json);
+        CHECK(cli.run({"--base-url", "http://127.0.0.1:8080", "login", "--email", "a@example.com",
+                       "--password-stdin"},
+                      std::string(4096, 'p') + "\r\n") == 0);
+        CHECK(cli.request().body ==
+              R"({"email":"a@example.com","password":")" + std::string(4096, 'p') + R"("})");
+    }
+}

@@ -70,15 +70,7 @@ int run_api(Context& context, const ApiOptions& options) {
         }
     }
     if (options.input) {
-        std::string text;
-        if (*options.input == "-") {
-            text.assign(std::istreambuf_iterator<char>(*context.io().in), {});
-        } else {
-            std::ifstream file(*options.input, std::ios::binary);
-            if (!file) throw UsageError("api: cannot read --input '" + *options.input + "'");
-            text.assign(std::istreambuf_iterator<char>(file), {});
-        }
-        call.body = std::move(text);
+        call.body = read_input(context, "--input", *options.input);
     } else if (!fields_in_query && !options.fields.empty()) {
         call.body = body.str();
     }

@@ -9,6 +9,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/terminal.hpp"
 #include "cli/time.hpp"
 #include "hyperoru/errors.hpp"
 
@@ -20,12 +21,6 @@ using SysSeconds = std::chrono::sys_seconds;
 
 constexpr int k_default_token_days = 180;  // §1.2: assumed lifetime when the server sends none
 constexpr int k_warn_days = 14;
-
-std::string strip_newline(std::string s) {
-    if (!s.empty() && s.back() == '\n') s.pop_back();
-    if (!s.empty() && s.back() == '\r') s.pop_back();
-    return s;
-}
 
 // ---------------------------------------------------------------------------------------- login
 
@@ -56,7 +51,7 @@ int run_login(Context& context, const LoginOptions& options) {
     if (credentials.login.empty()) throw UsageError("an email or username is required");
 
     if (options.password_stdin) {
-        credentials.password = strip_newline(std::string(std::istreambuf_iterator<char>(*io.in), {}));
+        credentials.password = read_stdin_secret(*io.in);
         if (credentials.password.empty()) throw UsageError("--password-stdin: no password on standard input");
     } else if (!no_prompt) {
         credentials.password = io.prompt("Password: ", false).value_or("");

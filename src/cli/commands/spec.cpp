@@ -42,14 +42,6 @@ std::vector<std::string> split_commas(const std::string& text) {
     return parts;
 }
 
-/// Reads a file named on the command line ("-": standard input).
-std::string read_input(Context& context, const std::string& flag, const std::string& path) {
-    if (path == "-") return std::string(std::istreambuf_iterator<char>(*context.io().in), {});
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw UsageError(flag + ": cannot read '" + path + "'");
-    return std::string(std::istreambuf_iterator<char>(file), {});
-}
-
 /// Appends `key: json_text` to the body, nesting one level for "parent.child" keys.
 void put(std::vector<std::pair<std::string, json::ObjectWriter>>& nested, json::ObjectWriter& body,
          const std::string& key, const std::string& json_text) {
@@ -106,6 +98,13 @@ void confirm(Context& context, const CommandSpec& spec, const Given& given, cons
 }
 
 }  // namespace
+
+std::string read_input(Context& context, const std::string& flag, const std::string& path) {
+    if (path == "-") return read_bounded(*context.io().in, k_max_input_bytes, flag + " -");
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw UsageError(flag + ": cannot read '" + path + "'");
+    return read_bounded(file, k_max_input_bytes, flag + " " + path);
+}
 
 int paginate(Context& context, const PageFetcher& fetch, const PageOptions& options) {
     const long per_page = options.per_page.value_or(100);

@@ -140,6 +140,10 @@ int run_spec(Context& context, const CommandSpec& spec, const Given& given);
 /// The JSON text for a value given for `field` (see FieldType).
 std::string field_json(Context& context, const Field& field, const std::string& value);
 
+/// Reads a file named on the command line ("-": standard input), at most k_max_input_bytes.
+/// Throws UsageError naming `flag` when it cannot be read or is larger.
+std::string read_input(Context& context, const std::string& flag, const std::string& path);
+
 /// Fetches one page of a list (pages count from 1).
 using PageFetcher = std::function<RawReply(long page, long per_page)>;
 

@@ -379,6 +379,10 @@ int finish_output(Io& io, int code) {
     const int error = io.out_error ? io.out_error() : 0;
     if (error == EPIPE) return code;
     if (error == EINTR && interrupt_flag().load()) return k_exit_interrupted;
+    if (error == EBADF) {
+        *io.err << "hyperoru: error: standard output is closed\n";
+        return code == k_exit_ok ? k_exit_error : code;
+    }
     *io.err << "hyperoru: error: cannot write to standard output"
             << (error != 0 ? std::string(": ") + std::strerror(error) : std::string()) << '\n';
     return code == k_exit_ok ? k_exit_error : code;

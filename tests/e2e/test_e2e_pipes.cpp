@@ -4,7 +4,11 @@
 // context from the config file.
 #include <nlohmann/json.hpp>
 
+#include <signal.h>
+
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include "e2e/resources.hpp"
 
@@ -137,4 +141,53 @@ TEST_CASE("e2e: 20 concurrent logins to 20 contexts leave one valid file holding
     // Every stored token works.
     const Result who = cli(env, {"--context", "c7", "profile"});
     CHECK(who.rc == 0);
+}
+
+TEST_CASE("e2e: a closed stdout is exit 1, never output into another file; a closed stderr takes no trace") {
+    StandIn server;
+    TokenEnv env;
+    env.set("URL", server.base_url());
+    const Result closed = shell(env, R"("$HYPERORU" --base-url "$URL" -o json health >&-)");
+    CHECK(closed.rc == 1);
+    CHECK(closed.err == "hyperoru: error: standard output is closed\n");
+    CHECK(server.requests().size() == 1);
+
+    // With stderr closed, the -v trace goes nowhere (not into the connection's socket): the
+    // request the server sees is the plain one, and stdout is exact.
+    const Result quiet = shell(env, R"("$HYPERORU" --base-url "$URL" -v -o json health 2>&-)");
+    CHECK(quiet.rc == 0);
+    CHECK(quiet.out == "{\n  \"status\": \"healthy\"\n}\n");
+    CHECK(server.requests().size() == 2);
+}
+
+TEST_CASE("e2e: no core dump: the process runs with a core size limit of 0") {
+    StandIn server;
+    TokenEnv env;
+    const auto pid_file = env.dir() / "pid";
+    env.set("URL", server.base_url()).set("PID_FILE", pid_file.string());
+    // Core dumps allowed (as far as the hard limit goes) before hyperoru starts: it must turn them
+    // off itself.
+    const std::string script =
+        R"sh(ulimit -S -c "$(ulimit -H -c)"; "$HYPERORU" --base-url "$URL" watch & echo $! > "$PID_FILE"; wait $!)sh";
+    std::thread watcher([&] { shell(env, script); });
+    server.control("GET", "/__standin/ws/state?open=1");
+    const std::string pid = read_text(pid_file);
+    const std::string limits = read_text("/proc/" + pid.substr(0, pid.find('\n')) + "/limits");
+    ::kill(std::stoi(pid), SIGINT);
+    watcher.join();
+    std::istringstream lines(limits);
+    std::string core;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("Max core file size")) core = line;
+    }
+    INFO(limits);
+    CHECK(core.find("Max core file size") == 0);
+    std::istringstream fields(core.substr(std::string("Max core file size").size()));
+    std::string soft, hard;
+    fields >> soft >> hard;
+    CHECK(soft == "0");
+    CHECK(hard == "0");
+    // The shell itself allowed them: the limit of 0 is hyperoru's own doing.
+    const Result shell_limit = shell(env, R"sh(ulimit -S -c "$(ulimit -H -c)"; ulimit -S -c)sh");
+    CHECK(shell_limit.out != "0\n");
 }

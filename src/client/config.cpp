@@ -10,8 +10,10 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -296,6 +298,21 @@ void check_directory_safe(const path& directory, const path& file) {
     }
 }
 
+/// Removes the temp files of writes that never finished (a process killed between creating its
+/// temp file and the rename): each may hold every token of the config file. Called under the
+/// lock, so no live writer's file is touched; one younger than a minute is left alone all the
+/// same, in case a writer of an older version that takes no lock is at work.
+void remove_stale_temp_files(const path& directory) {
+    std::error_code ec;
+    const auto now = std::filesystem::file_time_type::clock::now();
+    for (std::filesystem::directory_iterator it(directory, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!name.starts_with("config.json.tmp.") || !it->is_regular_file(ec)) continue;
+        const auto written = std::filesystem::last_write_time(it->path(), ec);
+        if (!ec && now - written > std::chrono::minutes(1)) std::filesystem::remove(it->path(), ec);
+    }
+}
+
 /// Replaces `file` with `text` so that a reader sees the old file or the new one, never a mix,
 /// and a crash after return cannot lose the new one. On failure the old file is intact and the
 /// temp file is gone.
@@ -369,6 +386,7 @@ void ConfigStore::update(const std::function<void(Config&)>& edit) {
     ensure_directory(m_directory, config_file);
     check_directory_safe(m_directory, config_file);
     const FileLock lock(m_directory / "config.json.lock", config_file);
+    remove_stale_temp_files(m_directory);
     // Re-read under the lock: the file may have changed since any earlier load().
     Json doc = parse_document(config_file, read_file(config_file));
     Config config = decode(doc, config_file);

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <cerrno>
+#include <chrono>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -485,4 +486,23 @@ TEST_CASE("a config directory others could write to, or owned by another user, i
     CHECK_THAT(config_error_of([&] { ConfigStore(foreign).load(); }),
                Catch::StartsWith("refusing the config directory " + foreign.string() +
                                  ": it is owned by another user (uid "));
+}
+
+TEST_CASE("temp files left by a killed write are removed at the next write, once a minute old", "[config]") {
+    TempDir tmp;
+    ConfigStore store(tmp.path());
+    store.update([](Config& c) { c.current_context = "default"; });
+    const auto stale = tmp.path() / "config.json.tmp.AbC123";
+    const auto fresh = tmp.path() / "config.json.tmp.XyZ789";
+    const auto other = tmp.path() / "notes.tmp";
+    for (const auto& file : {stale, fresh, other})
+        write_bytes(file, R"({"contexts":{"a":{"session_token":"t"}}})");
+    fs::last_write_time(stale, fs::file_time_type::clock::now() - std::chrono::minutes(2));
+    fs::last_write_time(other, fs::file_time_type::clock::now() - std::chrono::minutes(2));
+
+    store.update([](Config& c) { c.current_context = "x"; });
+    CHECK_FALSE(fs::exists(stale));
+    CHECK(fs::exists(fresh));  // maybe a writer at work
+    CHECK(fs::exists(other));  // not ours
+    CHECK(temp_files_in(tmp.path()) == 1);
 }

@@ -41,6 +41,9 @@ struct Origin {
 /// The origin of an absolute http(s) URL; nullopt for anything else.
 std::optional<Origin> origin_of(std::string_view url);
 
+/// Whether the URL's authority carries userinfo (user[:password]@host), which origin_of() ignores.
+bool has_userinfo(std::string_view url);
+
 /// Whether `host` (as in Origin::host) is this machine for certain, decided on its text alone:
 /// an IPv4 literal in 127.0.0.0/8 (dotted quad, as inet_pton reads it), the IPv6 literal
 /// [::1] in any spelling (or an IPv4-mapped 127.x address), or exactly the name "localhost".

@@ -194,13 +194,7 @@ std::string checked_base_url(const std::string& url, bool allow_http) {
     std::string stripped = strip_trailing_slashes(url);
     // user:password@ would be sent as Basic auth and shown wherever the URL is: never taken, and
     // never echoed (the message does not quote the URL).
-    const auto scheme_end = stripped.find("://");
-    const std::string authority =
-        scheme_end == std::string::npos
-            ? std::string()
-            : stripped.substr(scheme_end + 3,
-                              stripped.find_first_of("/?#", scheme_end + 3) - (scheme_end + 3));
-    if (authority.find('@') != std::string::npos) {
+    if (http::has_userinfo(stripped)) {
         throw UsageError(
             "the base URL carries a user name or password (user:password@host); hyperoru never "
             "sends one: drop it from the URL and run 'hyperoru login'");

@@ -16,16 +16,29 @@ std::string lower(std::string_view s) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
-}  // namespace
 
-std::optional<Origin> origin_of(std::string_view url) {
+/// The authority of scheme://authority/path?query#fragment (userinfo included); nullopt without
+/// "://".
+std::optional<std::string_view> authority_of(std::string_view url) {
     const auto scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos) return std::nullopt;
+    const std::string_view rest = url.substr(scheme_end + 3);
+    return rest.substr(0, rest.find_first_of("/?#"));
+}
+}  // namespace
+
+bool has_userinfo(std::string_view url) {
+    const auto authority = authority_of(url);
+    return authority && authority->find('@') != std::string_view::npos;
+}
+
+std::optional<Origin> origin_of(std::string_view url) {
+    const auto authority = authority_of(url);
+    if (!authority) return std::nullopt;
     Origin origin;
-    origin.scheme = lower(url.substr(0, scheme_end));
+    origin.scheme = lower(url.substr(0, url.find("://")));
     if (origin.scheme != "http" && origin.scheme != "https") return std::nullopt;
-    std::string_view rest = url.substr(scheme_end + 3);
-    rest = rest.substr(0, rest.find_first_of("/?#"));
+    std::string_view rest = *authority;
     // Userinfo is never part of the origin; a URL carrying it is still compared by host.
     if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
     std::string_view host = rest;

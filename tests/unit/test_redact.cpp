@@ -7,6 +7,7 @@
 
 #include "http/failure_text.hpp"
 #include "http/redact.hpp"
+#include "hyperoru/http.hpp"
 
 using hyperoru::http::redact_line;
 
@@ -171,4 +172,25 @@ TEST_CASE("failure text: the summary, then the detail, never the same words twic
     CHECK(hyperoru::http::summarised("could not connect", "Failed to connect to 127.0.0.1 port 1") ==
           "could not connect: Failed to connect to 127.0.0.1 port 1");
     CHECK(hyperoru::http::summarised("timed out", "") == "timed out");
+}
+
+TEST_CASE("url: userinfo is found in the authority only; loopback is decided on the literal host") {
+    using hyperoru::http::has_userinfo;
+    using hyperoru::http::is_loopback_host;
+    CHECK(has_userinfo("https://trader:hunter2@api.example.test"));
+    CHECK(has_userinfo("http://user@127.0.0.1:8080/prefix"));
+    CHECK_FALSE(has_userinfo("https://api.example.test/users/a@b"));
+    CHECK_FALSE(has_userinfo("https://api.example.test?email=a@b"));
+    CHECK_FALSE(has_userinfo("not a url @ all"));
+
+    for (const char* host : {"127.0.0.1", "127.255.0.9", "localhost", "LOCALHOST", "[::1]",
+                             "[0:0:0:0:0:0:0:1]", "[::ffff:127.0.0.1]"}) {
+        INFO(host);
+        CHECK(is_loopback_host(host));
+    }
+    for (const char* host : {"127.evil.example", "127.0.0.1.evil.example", "localhost.", "localhost.example",
+                             "10.0.0.1", "[::2]", "[::ffff:10.0.0.1]", "127.1", "0x7f.0.0.1", ""}) {
+        INFO(host);
+        CHECK_FALSE(is_loopback_host(host));
+    }
 }

@@ -95,14 +95,9 @@ int run_watch(Context& context, const WatchOptions& options) {
     switch (end) {
         case StreamEnd::stopped: return k_exit_ok;
         case StreamEnd::interrupted: return k_exit_interrupted;
-        case StreamEnd::rejected:
-            return report_error(
-                context, {"the stream rejected the token (" + stream.reason() + "); run 'hyperoru login'",
-                          0,
-                          {},
-                          {},
-                          {},
-                          k_exit_auth});
+        case StreamEnd::rejected:  // reported like every rejection by the stream, in run_action
+            throw StreamError(StreamError::Kind::rejected,
+                              ErrorBody{stream.reason(), std::nullopt, std::nullopt, std::nullopt});
         case StreamEnd::disconnected:
             if (stdout_closed) return k_exit_ok;
             return report_error(context, {"stream lost: " + stream.reason(), 0, {}, {}, {}, k_exit_network});

@@ -107,47 +107,44 @@ TEST_CASE("stream: pongs keep a quiet connection alive", "[stream]") {
     CHECK(f.received == std::vector<std::string>{"last"});
 }
 
-TEST_CASE("stream: reconnects with full-jitter backoff doubling to the cap", "[stream]") {
-    Fixture f;
-    f.clock.random = 1.0 - 1e-9;  // the top of each jitter window
-    for (int i = 0; i < 7; ++i)
-        f.server.fail(ws::Failure{ws::Failure::Kind::network, "connection refused", 0, {}});
-    f.server.open({WsStep::message("back")});
+namespace {
+
+/// Runs the stream at the top of each jitter window until its first message; returns every sleep
+/// it made (the reconnect delays, and the waits for frames of a quiet connection).
+std::vector<std::chrono::milliseconds> sleeps_until_first_message(Fixture& f) {
+    f.clock.random = 1.0 - 1e-9;
     const auto before = f.clock.sleeps.size();
     CHECK(f.run({}, 1) == StreamEnd::stopped);
-    const std::vector<std::chrono::milliseconds> delays(f.clock.sleeps.begin() + static_cast<long>(before),
-                                                        f.clock.sleeps.end());
-    CHECK(delays ==
-          std::vector<std::chrono::milliseconds>{1000ms, 2000ms, 4000ms, 8000ms, 16000ms, 30000ms, 30000ms});
-    CHECK(f.server.connects == 8);
+    return {f.clock.sleeps.begin() + static_cast<long>(before), f.clock.sleeps.end()};
 }
 
-TEST_CASE("stream: a server that accepts and closes gets the growing backoff, not a storm", "[stream]") {
+}  // namespace
+
+TEST_CASE("stream: reconnects with full-jitter backoff doubling to the cap", "[stream]") {
     Fixture f;
-    f.clock.random = 1.0 - 1e-9;  // the top of each jitter window
-    for (int i = 0; i < 7; ++i) f.server.open({WsStep::close(1011, "bye")});
+    SECTION("connection refused") {
+        for (int i = 0; i < 7; ++i)
+            f.server.fail(ws::Failure{ws::Failure::Kind::network, "connection refused", 0, {}});
+    }
+    SECTION("a server that accepts and closes at once: the same backoff, not a storm") {
+        for (int i = 0; i < 7; ++i) f.server.open({WsStep::close(1011, "bye")});
+    }
     f.server.open({WsStep::message("back")});
-    const auto before = f.clock.sleeps.size();
-    CHECK(f.run({}, 1) == StreamEnd::stopped);
-    const std::vector<std::chrono::milliseconds> delays(f.clock.sleeps.begin() + static_cast<long>(before),
-                                                        f.clock.sleeps.end());
-    CHECK(delays ==
+    CHECK(sleeps_until_first_message(f) ==
           std::vector<std::chrono::milliseconds>{1000ms, 2000ms, 4000ms, 8000ms, 16000ms, 30000ms, 30000ms});
     CHECK(f.server.connects == 8);
 }
 
 TEST_CASE("stream: after a connection that stayed up 30 s, the backoff starts again from 1 s", "[stream]") {
     Fixture f;
-    f.clock.random = 1.0 - 1e-9;
     f.server.open({WsStep::close(1011, "bye")});
     f.server.open({WsStep::close(1011, "bye")});
     f.server.open({WsStep::silence(31s), WsStep::pong(), WsStep::close(1011, "bye")});  // up 31 s
     f.server.open({WsStep::message("back")});
-    const auto before = f.clock.sleeps.size();
-    CHECK(f.run({}, 1) == StreamEnd::stopped);
     std::vector<std::chrono::milliseconds> delays;
-    for (auto it = f.clock.sleeps.begin() + static_cast<long>(before); it != f.clock.sleeps.end(); ++it) {
-        if (*it >= 1000ms) delays.push_back(*it);  // the reconnect delays, not the 200 ms waits for frames
+    for (const auto sleep : sleeps_until_first_message(f)) {
+        if (sleep >= 1000ms)
+            delays.push_back(sleep);  // the reconnect delays, not the 200 ms waits for frames
     }
     // 1 s and 2 s after the two quick drops; then 1 s again: the third connection was healthy.
     CHECK(delays == std::vector<std::chrono::milliseconds>{1000ms, 2000ms, 1000ms});

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "hyperoru/client.hpp"
+#include "hyperoru/errors.hpp"
 
 namespace hyperoru::cli {
 
@@ -475,10 +476,18 @@ std::string readable(const json::Value& value) {
 }  // namespace
 
 bool Printer::message(std::string_view text, std::chrono::system_clock::time_point at) {
+    // Parsed once: json::parse accepts exactly what json::is_valid does, and says so by throwing.
+    std::optional<json::Value> value;
+    if (m_format != Format::raw) {
+        try {
+            value = json::parse(text);
+        } catch (const DecodeError&) {
+        }
+    }
     if (m_format == Format::raw) {
         emit_text(text);
         m_out << '\n';
-    } else if (!json::is_valid(text)) {
+    } else if (!value) {
         if (m_format == Format::table) {
             m_out << clock_text(at) << "  ?  " << sanitize_for_terminal(text) << '\n';
         } else {
@@ -486,13 +495,12 @@ bool Printer::message(std::string_view text, std::chrono::system_clock::time_poi
             m_out << '\n';
         }
     } else {
-        json::Value value = json::parse(text);
-        mask_secrets(value);
-        select_message_fields(value, m_fields);
+        mask_secrets(*value);
+        select_message_fields(*value, m_fields);
         if (m_format == Format::table) {
-            m_out << clock_text(at) << "  " << readable(value) << '\n';
+            m_out << clock_text(at) << "  " << readable(*value) << '\n';
         } else {
-            emit_json(json::to_string(value, json::PrintOptions{false, {}}));
+            emit_json(json::to_string(*value, json::PrintOptions{false, {}}));
             m_out << '\n';
         }
     }

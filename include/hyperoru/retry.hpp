@@ -20,21 +20,28 @@ struct RetryPolicy {
     std::chrono::seconds max_retry_after{60};
 };
 
-/// Time, sleep and randomness for retries. Tests inject a fake so they never really wait.
-/// A Clock given to a Client or a Stream must outlive it.
+/// Time, sleep and randomness for retries, deadlines and streams. Tests inject a fake so they
+/// never really wait. A Clock given to a Client or a Stream must outlive it.
+///
+/// Two clocks, for two jobs: every duration (the --timeout budget, --duration, the ping interval,
+/// dead-connection detection, backoff, poll intervals) is measured on monotonic(), which never
+/// steps; the wall clock now() only names dates (Retry-After dates, times shown to people), so
+/// setting the system time back or forward changes no deadline.
 class Clock {
 public:
     virtual ~Clock() = default;
-    /// The current wall-clock time (Retry-After dates are measured against it).
+    /// The current wall-clock time: for dates only (a Retry-After date is measured against it).
     virtual std::chrono::system_clock::time_point now() = 0;
+    /// Monotonic time for measuring durations (std::chrono::steady_clock in the real clock).
+    virtual std::chrono::steady_clock::time_point monotonic() = 0;
     /// Sleeps for `duration`; throws hyperoru::Interrupted if interrupted.
     virtual void sleep(std::chrono::milliseconds duration) = 0;
     /// Uniform in [0, 1).
     virtual double random_unit() = 0;
 };
 
-/// The real clock: system time, a sleep that returns early and throws Interrupted once
-/// interrupt_flag() is set (checked every 20 ms), and a random engine seeded from
+/// The real clock: system time, steady_clock for monotonic(), a sleep that returns early and throws
+/// Interrupted once interrupt_flag() is set (checked every 20 ms), and a random engine seeded from
 /// std::random_device. One instance for the whole program; safe to share between threads.
 Clock& system_clock_instance();
 

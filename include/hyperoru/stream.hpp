@@ -7,7 +7,8 @@
 /// reconnects with full-jitter backoff (base doubling up to cap), and re-sends subscribe,
 /// switch_account and bootstrap, because subscriptions belong to one connection. A rejected
 /// token ends it at once. Time and randomness come from a Clock, so tests run days in
-/// milliseconds.
+/// milliseconds; every duration is measured on its monotonic clock, so a system time that steps
+/// back or forward changes neither the duration, the pings nor dead-connection detection.
 ///
 /// Example (callback style):
 ///   auto connector = hyperoru::ws::make_beast_connector();
@@ -77,7 +78,7 @@ private:
     std::optional<ws::Failure> start(ws::Connection& connection);
     /// Delivers messages, pings and watches for silence until an end, or the connection's failure.
     std::variant<StreamEnd, ws::Failure> serve(ws::Connection& connection, const OnMessage& on_message,
-                                               std::chrono::system_clock::time_point started);
+                                               std::chrono::steady_clock::time_point started);
     std::chrono::milliseconds backoff(int attempt);
 
     ws::Connector& m_connector;

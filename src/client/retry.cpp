@@ -182,6 +182,7 @@ std::optional<std::chrono::sys_seconds> parse_asctime(std::string_view s) {
 class SystemClock final : public Clock {
 public:
     std::chrono::system_clock::time_point now() override { return std::chrono::system_clock::now(); }
+    std::chrono::steady_clock::time_point monotonic() override { return std::chrono::steady_clock::now(); }
 
     void sleep(milliseconds duration) override {
         // Short slices keep Ctrl-C responsive: sleep_for resumes after EINTR, so the signal

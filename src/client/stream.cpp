@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "http/redact.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 #include "hyperoru/models.hpp"
@@ -59,12 +60,14 @@ bool is_auth_close(const ws::Failure& e) {
             (reason.find("token") != std::string::npos || reason.find("auth") != std::string::npos));
 }
 
-std::string describe(const ws::Failure& e) {
+/// Why a connection ended, for a notice or an error. The close reason is server text: it passes
+/// the redactor with the session token, like every message built from what a server sent.
+std::string describe(const ws::Failure& e, const std::vector<std::string>& secrets) {
     if (e.kind == ws::Failure::Kind::closed) {
         return "closed by the server (" + std::to_string(e.close_code) +
-               (e.close_reason.empty() ? "" : " " + e.close_reason) + ")";
+               (e.close_reason.empty() ? "" : " " + http::redact_line(e.close_reason, secrets)) + ")";
     }
-    return e.message;
+    return http::redact_line(e.message, secrets);
 }
 
 }  // namespace
@@ -103,11 +106,11 @@ std::optional<ws::Failure> Stream::start(ws::Connection& connection) {
 }
 
 std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, const OnMessage& on_message,
-                                                   std::chrono::system_clock::time_point started) {
+                                                   std::chrono::steady_clock::time_point started) {
     const auto duration_over = [&] {
-        return m_options.duration && m_clock.now() - started >= *m_options.duration;
+        return m_options.duration && m_clock.monotonic() - started >= *m_options.duration;
     };
-    auto last_frame = m_clock.now();
+    auto last_frame = m_clock.monotonic();
     auto last_ping = last_frame;
     for (;;) {
         if (interrupt_flag().load()) {
@@ -120,7 +123,7 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
             m_reason = "duration reached";
             return StreamEnd::stopped;
         }
-        const auto now = m_clock.now();
+        const auto now = m_clock.monotonic();
         if (now - last_frame >= m_options.dead_after) {
             ws::Failure silent;  // kind network
             silent.message =
@@ -142,7 +145,7 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
         if (auto* failure = std::get_if<ws::Failure>(&next)) return *failure;
         const auto& message = std::get<std::optional<ws::Message>>(next);
         if (!message) continue;
-        last_frame = m_clock.now();
+        last_frame = m_clock.monotonic();
         if (message->pong) continue;
         bool rejected = false;
         if (!message->binary && json::is_valid(message->text)) {
@@ -151,8 +154,10 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
             rejected = type != nullptr && type->is_string() && type->text() == "error" &&
                        is_auth_code(error_field(value, "code"));
             if (rejected)
-                m_reason = error_field(value, "error")
-                               .value_or(error_field(value, "message").value_or("token rejected"));
+                m_reason =
+                    http::redact_line(error_field(value, "error")
+                                          .value_or(error_field(value, "message").value_or("token rejected")),
+                                      m_connect.secrets);
         }
         if (!on_message(*message)) {
             connection.close(1000, "done");
@@ -170,15 +175,15 @@ StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
     const auto notice = [&](const std::string& text) {
         if (on_notice) on_notice(text);
     };
-    const auto started = m_clock.now();
+    const auto started = m_clock.monotonic();
     const auto duration_over = [&] {
-        return m_options.duration && m_clock.now() - started >= *m_options.duration;
+        return m_options.duration && m_clock.monotonic() - started >= *m_options.duration;
     };
     int attempt = 0;
-    std::optional<std::chrono::system_clock::time_point> lost_at;
+    std::optional<std::chrono::steady_clock::time_point> lost_at;
     for (;;) {
         if (interrupt_flag().load()) return StreamEnd::interrupted;
-        std::optional<std::chrono::system_clock::time_point> connected_at;
+        std::optional<std::chrono::steady_clock::time_point> connected_at;
         ws::Opened opened = m_connector.connect(m_connect);
         std::unique_ptr<ws::Connection> connection;
         ws::Failure failure;
@@ -189,10 +194,11 @@ StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
             if (auto unsent = start(*connection)) {
                 failure = std::move(*unsent);
             } else {
-                connected_at = m_clock.now();
+                connected_at = m_clock.monotonic();
                 if (lost_at) {
                     notice("reconnected after " +
-                           seconds_text(std::chrono::duration_cast<milliseconds>(m_clock.now() - *lost_at)) +
+                           seconds_text(
+                               std::chrono::duration_cast<milliseconds>(m_clock.monotonic() - *lost_at)) +
                            "; subscribed again");
                     lost_at.reset();
                 }
@@ -201,21 +207,21 @@ StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
                 failure = std::move(std::get<ws::Failure>(served));
             }
         }
-        m_reason = describe(failure);
+        m_reason = describe(failure, m_connect.secrets);
         if (is_auth_close(failure)) return StreamEnd::rejected;
         // An untrusted certificate does not fix itself: like HTTP, no retry (exit 9 at once).
         if (failure.kind == ws::Failure::Kind::tls) return StreamEnd::disconnected;
         if (connection) connection->close(1001, "reconnecting");
-        if (!lost_at) lost_at = m_clock.now();
+        if (!lost_at) lost_at = m_clock.monotonic();
         if (m_options.exit_on_disconnect) return StreamEnd::disconnected;
         if (m_options.max_reconnects >= 0 && m_reconnects >= m_options.max_reconnects) {
             return StreamEnd::disconnected;
         }
-        if (connected_at && m_clock.now() - *connected_at >= m_options.healthy_after) attempt = 0;
+        if (connected_at && m_clock.monotonic() - *connected_at >= m_options.healthy_after) attempt = 0;
         auto delay = backoff(attempt++);
         if (m_options.duration) {  // never sleep past the end of the run
             const auto left =
-                *m_options.duration - std::chrono::duration_cast<milliseconds>(m_clock.now() - started);
+                *m_options.duration - std::chrono::duration_cast<milliseconds>(m_clock.monotonic() - started);
             delay = std::max(milliseconds{0}, std::min(delay, left));
         }
         ++m_reconnects;
@@ -232,15 +238,15 @@ StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
 namespace {
 
 /// What a failed connection means to a one-shot request: a rejected token, or no answer.
-[[noreturn]] void throw_for(const ws::Failure& failure) {
+[[noreturn]] void throw_for(const ws::Failure& failure, const std::vector<std::string>& secrets) {
     if (is_auth_close(failure)) {
         throw StreamError(StreamError::Kind::rejected,
-                          ErrorBody{describe(failure), std::nullopt, std::nullopt, std::nullopt});
+                          ErrorBody{describe(failure, secrets), std::nullopt, std::nullopt, std::nullopt});
     }
     const auto kind = failure.kind == ws::Failure::Kind::tls       ? http::FailureKind::tls
                       : failure.kind == ws::Failure::Kind::timeout ? http::FailureKind::timeout
                                                                    : http::FailureKind::receive;
-    throw TransportError(kind, describe(failure));  // the ws layer's texts say what failed
+    throw TransportError(kind, describe(failure, secrets));  // the ws layer's texts say what failed
 }
 
 }  // namespace
@@ -249,26 +255,26 @@ ws::Message stream_request(ws::Connector& connector, const ws::ConnectOptions& c
                            const std::string& type, const std::optional<std::string>& data_json,
                            milliseconds timeout, const std::optional<std::string>& connect_token) {
     ws::Opened opened = connector.connect(connect);
-    if (auto* failure = std::get_if<ws::Failure>(&opened)) throw_for(*failure);
+    if (auto* failure = std::get_if<ws::Failure>(&opened)) throw_for(*failure, connect.secrets);
     auto connection = std::move(std::get<std::unique_ptr<ws::Connection>>(opened));
     int id = 1;
     if (connect_token) {
         if (auto failure = connection->send(
                 request("connect", id++, "{\"session_token\":" + json::quote(*connect_token) + "}")))
-            throw_for(*failure);
+            throw_for(*failure, connect.secrets);
     }
     const std::string request_id = std::to_string(id);
-    if (auto failure = connection->send(request(type, id, data_json))) throw_for(*failure);
-    const auto deadline = clock.now() + timeout;
+    if (auto failure = connection->send(request(type, id, data_json))) throw_for(*failure, connect.secrets);
+    const auto deadline = clock.monotonic() + timeout;
     for (;;) {
         if (interrupt_flag().load()) throw Interrupted();
-        const auto left = std::chrono::duration_cast<milliseconds>(deadline - clock.now());
+        const auto left = std::chrono::duration_cast<milliseconds>(deadline - clock.monotonic());
         if (left <= milliseconds{0}) {
             throw TransportError(http::FailureKind::timeout,
                                  "no reply to " + type + " within " + seconds_text(timeout));
         }
         ws::Next next = connection->next(std::min(left, k_slice));
-        if (auto* failure = std::get_if<ws::Failure>(&next)) throw_for(*failure);
+        if (auto* failure = std::get_if<ws::Failure>(&next)) throw_for(*failure, connect.secrets);
         const auto& message = std::get<std::optional<ws::Message>>(next);
         if (!message || message->pong || message->binary || !json::is_valid(message->text)) continue;
         const json::Value value = json::parse(message->text);
@@ -276,17 +282,21 @@ ws::Message stream_request(ws::Connector& connector, const ws::ConnectOptions& c
         const json::Value* kind = value.find("type");
         const bool is_error = kind != nullptr && kind->is_string() && kind->text() == "error";
         if (is_error && is_auth_code(error_field(value, "code"))) {
-            throw StreamError(StreamError::Kind::rejected,
-                              ErrorBody{error_field(value, "error").value_or("token rejected"),
-                                        error_field(value, "code"), std::nullopt, std::nullopt});
+            throw StreamError(
+                StreamError::Kind::rejected,
+                ErrorBody{http::redact_line(error_field(value, "error").value_or("token rejected"),
+                                            connect.secrets),
+                          error_field(value, "code"), std::nullopt, std::nullopt});
         }
         if (id_field == nullptr || id_field->text() != request_id) continue;  // a push
         if (is_error) {
             throw StreamError(
                 StreamError::Kind::error_reply,
                 ErrorBody{
-                    error_field(value, "error")
-                        .value_or(error_field(value, "message").value_or("the server reported an error")),
+                    http::redact_line(
+                        error_field(value, "error")
+                            .value_or(error_field(value, "message").value_or("the server reported an error")),
+                        connect.secrets),
                     error_field(value, "code"), std::nullopt, std::nullopt});
         }
         ws::Message reply = *message;

@@ -26,16 +26,20 @@ struct FakeServer {
 /// no outcome is queued (a test that sends more than it expects fails loudly).
 std::unique_ptr<http::Transport> make_fake_transport(std::shared_ptr<FakeServer> server);
 
+/// Sleeping advances both clocks; a test steps the wall clock alone by changing `current`.
 class FakeClock : public Clock {
 public:
     std::chrono::system_clock::time_point current{std::chrono::sys_days{std::chrono::year{2026} / 11 / 25}};
+    std::chrono::steady_clock::time_point steady{std::chrono::hours{1000}};
     double random = 0.5;
     std::vector<std::chrono::milliseconds> sleeps;
 
     std::chrono::system_clock::time_point now() override { return current; }
+    std::chrono::steady_clock::time_point monotonic() override { return steady; }
     void sleep(std::chrono::milliseconds d) override {
         sleeps.push_back(d);
         current += d;
+        steady += d;
     }
     double random_unit() override { return random; }
 };

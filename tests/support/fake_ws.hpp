@@ -15,7 +15,7 @@
 namespace hyperoru::test {
 
 struct WsStep {
-    enum class Kind { message, silence, drop, close, pong, binary };
+    enum class Kind { message, silence, drop, close, pong, binary, set_wall_clock };
     Kind kind = Kind::message;
     std::string text;
     std::chrono::milliseconds duration{0};
@@ -27,6 +27,9 @@ struct WsStep {
     static WsStep close(int code, std::string reason) { return {Kind::close, std::move(reason), {}, code}; }
     static WsStep pong() { return {Kind::pong, {}, {}, 0}; }
     static WsStep binary(std::size_t size) { return {Kind::binary, {}, std::chrono::milliseconds(size), 0}; }
+    /// Someone sets the system time: the wall clock moves by `by` (back when negative), the
+    /// monotonic clock does not.
+    static WsStep step_wall_clock(std::chrono::milliseconds by) { return {Kind::set_wall_clock, {}, by, 0}; }
 };
 
 struct FakeWsServer {
@@ -85,6 +88,10 @@ public:
                         return std::optional<ws::Message>();
                     }
                     m_server.clock->sleep(step.duration);
+                    m_script.pop_front();
+                    continue;
+                case WsStep::Kind::set_wall_clock:
+                    m_server.clock->current += step.duration;
                     m_script.pop_front();
                     continue;
                 case WsStep::Kind::drop:

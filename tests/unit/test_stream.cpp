@@ -211,6 +211,59 @@ TEST_CASE("stream: duration ends the run, reconnect waits included", "[stream]")
     CHECK(f.clock.current - std::chrono::sys_days{std::chrono::year{2026} / 11 / 25} < 61s);
 }
 
+TEST_CASE("stream: the system time stepping back an hour changes neither pings nor dead detection",
+          "[stream]") {
+    Fixture f;
+    // Quiet after the step; the drop at 70 s only ends the test if the step had fooled the stream.
+    f.server.open({WsStep::silence(10s), WsStep::step_wall_clock(-1h), WsStep::silence(60s), WsStep::drop()});
+    f.server.open({WsStep::message("back")});
+    CHECK(f.run({}, 1) == StreamEnd::stopped);
+    CHECK(f.server.connections[0].pings == 2);  // at 15 s and 30 s
+    REQUIRE(f.notices.size() == 2);
+    CHECK(f.notices[0] == "connection lost: no frame for 45.0 s; reconnecting in 0.5 s (attempt 1)");
+}
+
+TEST_CASE("stream: the system time stepping forward does not end --duration early", "[stream]") {
+    Fixture f;
+    f.server.open({WsStep::silence(4s), WsStep::step_wall_clock(1h), WsStep::message("a"), WsStep::pong(),
+                   WsStep::silence(10s), WsStep::pong(), WsStep::silence(10s), WsStep::pong()});
+    StreamOptions options;
+    options.duration = 20s;
+    const auto started = f.clock.steady;
+    CHECK(f.run(options) == StreamEnd::stopped);
+    CHECK(f.received == std::vector<std::string>{"a"});
+    CHECK(f.clock.steady - started == 20s);
+}
+
+TEST_CASE("stream: a close reason or error that echoes the token is redacted", "[stream]") {
+    SECTION("a close reason in the reconnect notice") {
+        Fixture f;
+        f.server.open({WsStep::close(1011, "bad session tok-SECRET-123")});
+        f.server.open({WsStep::message("back")});
+        ws::ConnectOptions connect = url("ws://h/ws");
+        connect.secrets = {"tok-SECRET-123"};
+        Stream stream(f.connector, connect, {}, f.clock);
+        CHECK(f.run(stream, 1) == StreamEnd::stopped);
+        REQUIRE(!f.notices.empty());
+        CHECK(f.notices[0].find("tok-SECRET-123") == std::string::npos);
+        CHECK(f.notices[0].starts_with("connection lost: closed by the server (1011 bad session "));
+    }
+    SECTION("an error reply to a one-shot request") {
+        Fixture f;
+        f.server.open({WsStep::message(
+            R"({"type":"error","request_id":"1","data":{"error":"no such token tok-SECRET-123","code":"X"}})")});
+        ws::ConnectOptions connect = url("ws://h/ws");
+        connect.secrets = {"tok-SECRET-123"};
+        try {
+            (void)stream_request(f.connector, connect, f.clock, "get_snapshot", std::nullopt, 10s);
+            FAIL("no error");
+        } catch (const StreamError& e) {
+            CHECK(e.body().message.find("tok-SECRET-123") == std::string::npos);
+            CHECK(e.body().message.starts_with("no such token "));
+        }
+    }
+}
+
 TEST_CASE("stream: an interrupt sends a close frame", "[stream]") {
     Fixture f;
     f.server.open({WsStep::message("a")});

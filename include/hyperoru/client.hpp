@@ -31,6 +31,11 @@ struct ClientOptions {
     std::string base_url = k_default_base_url;  ///< scheme://host[:port][/prefix], no trailing /
     std::optional<std::string> token;           ///< session token for Bearer calls
     RetryPolicy retry;  ///< the contract's retry rules (attempts, backoff, Retry-After budget)
+    /// Each call's whole time budget when above zero, measured on the Clock's monotonic time:
+    /// every attempt, retry wait and redirect of one call fits in it. An attempt is given what
+    /// is left (http::Request::timeout); a retry whose wait would reach the end is not made, and
+    /// the call fails as it would with no retries left.
+    std::chrono::milliseconds budget{0};
     /// Verbose log for retries and redirects (the HTTP trace itself comes from the transport).
     std::ostream* trace = nullptr;
 };

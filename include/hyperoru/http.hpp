@@ -57,6 +57,9 @@ struct Request {
     std::string url;                  ///< absolute URL, already percent-encoded
     Headers headers;                  ///< sent as given, in order; an empty value is sent, not dropped
     std::optional<std::string> body;  ///< absent: no body and no Content-Length
+    /// This exchange's whole limit when above zero: what is left of a caller's time budget. The
+    /// smaller of it and TransportOptions::timeout applies (0 in both: no limit).
+    std::chrono::milliseconds timeout{0};
 };
 
 /// A complete HTTP response, whatever its status: judging it is the client's job.
@@ -127,8 +130,11 @@ public:
 struct TransportOptions {
     std::chrono::milliseconds timeout{30'000};          ///< whole request; 0: no limit
     std::chrono::milliseconds connect_timeout{10'000};  ///< DNS, TCP and TLS handshake
-    std::string cacert;                                 ///< CA bundle file; empty: system store
-    bool insecure = false;                              ///< skip peer and host verification
+    /// An exchange that receives no byte for this long (rounded up to whole seconds) fails with
+    /// kind timeout, while waiting for the answer or in the middle of a body; 0: no such limit.
+    std::chrono::milliseconds stall_timeout{0};
+    std::string cacert;     ///< CA bundle file; empty: system store
+    bool insecure = false;  ///< skip peer and host verification
     /// Cap on a collected body: a larger one is a Failure of kind too_large. A 2xx body streamed
     /// to a BodySink is not collected, so only a Content-Length above the cap stops it.
     std::size_t max_response_bytes = 64u * 1024u * 1024u;

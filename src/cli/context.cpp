@@ -228,6 +228,7 @@ Options common_options(const ConnectionSettings& c) {
 http::TransportOptions ConnectionSettings::transport() const {
     auto options = common_options<http::TransportOptions>(*this);
     options.timeout = timeout;
+    options.stall_timeout = stall_timeout;
     options.max_response_bytes = max_response_bytes;
     options.interrupted = &interrupt_flag();
     return options;
@@ -276,6 +277,7 @@ Client& Context::client(const std::vector<std::string>& secrets) {
     options.base_url = c.base_url;
     options.token = c.token;
     options.retry.max_retries = m_options.retries;
+    options.budget = c.timeout;
     options.trace = c.trace;
     m_client = std::make_unique<Client>(std::move(options), m_io.make_transport(c.transport()), *m_io.clock);
     return *m_client;

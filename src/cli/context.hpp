@@ -63,8 +63,12 @@ struct Settings {
 struct ConnectionSettings {
     std::string base_url;  ///< checked: https, or plain http only to loopback or with --allow-http
     std::optional<std::string> token;  ///< the session token to send, if any
+    /// --timeout: each call's whole budget, retries and their waits included.
     std::chrono::milliseconds timeout{30'000};
     std::chrono::milliseconds connect_timeout{10'000};
+    /// An attempt that receives nothing for this long is abandoned (and retried while the budget
+    /// lasts), so one stalled connection cannot use up the whole budget.
+    std::chrono::milliseconds stall_timeout{15'000};
     std::string cacert;
     bool insecure = false;
     std::size_t max_response_bytes = 0;

@@ -197,21 +197,42 @@ RawReply Client::call(std::string_view method, std::string_view path, const Call
 
 RawReply Client::send(http::Request request, http::BodySink* sink) {
     const int max_retries = m_options.retry.max_retries;
+    const auto budget = m_options.budget;
+    const auto started = m_clock.monotonic();
+    const auto elapsed = [&] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.monotonic() - started);
+    };
     int retries = 0;
     bool redirected = false;
-    const auto wait = [&](std::chrono::milliseconds delay, const std::string& reason) {
+    // A retry is made while retries are left and, with a budget, its wait ends inside it.
+    const auto retried = [&](std::chrono::milliseconds delay, const std::string& reason) {
+        if (budget.count() > 0 && elapsed() + delay >= budget) {
+            log("no retry: waiting " + format_seconds(delay) + " s would pass the time budget of " +
+                format_seconds(budget) + " s");
+            return false;
+        }
         ++retries;
         log("retry " + std::to_string(retries) + " of " + std::to_string(max_retries) + " in " +
             format_seconds(delay) + " s: " + reason);
         m_clock.sleep(delay);
+        return true;
     };
     for (int attempts = 1;; ++attempts) {
+        if (budget.count() > 0) {
+            request.timeout = budget - elapsed();
+            if (request.timeout.count() <= 0) {  // only after redirects: a retry never starts late
+                throw TransportError(
+                    http::FailureKind::timeout,
+                    "timed out: the time budget of " + format_seconds(budget) + " s is spent", attempts - 1);
+            }
+        }
         http::Outcome outcome =
             sink != nullptr ? m_transport->stream(request, *sink) : m_transport->perform(request);
         if (auto* failure = std::get_if<http::Failure>(&outcome)) {
             if (failure->kind == http::FailureKind::aborted && interrupt_flag().load()) throw Interrupted();
-            if (retries < max_retries && is_retryable_failure(request.method, *failure)) {
-                wait(backoff_delay(m_options.retry, retries + 1, m_clock.random_unit()), failure->message);
+            if (retries < max_retries && is_retryable_failure(request.method, *failure) &&
+                retried(backoff_delay(m_options.retry, retries + 1, m_clock.random_unit()),
+                        failure->message)) {
                 continue;
             }
             throw TransportError(failure->kind, failure->message, attempts);
@@ -236,9 +257,11 @@ RawReply Client::send(http::Request request, http::BodySink* sink) {
         if (sink == nullptr && retries < max_retries &&
             is_retryable_status(request.method, response.status)) {
             const auto retry_after = http::find_header(response.headers, "Retry-After");
-            wait(retry_delay(response, retries + 1, attempts),
-                 describe_status(response) + (retry_after ? " (Retry-After: " + *retry_after + ")" : ""));
-            continue;
+            if (retried(retry_delay(response, retries + 1, attempts),
+                        describe_status(response) +
+                            (retry_after ? " (Retry-After: " + *retry_after + ")" : ""))) {
+                continue;
+            }
         }
         throw_status(response, attempts, m_options.token);
     }

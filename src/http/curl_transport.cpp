@@ -6,6 +6,8 @@
 #include <curl/curl.h>
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdint>
 
 #include <cstdlib>
 #include <cstring>
@@ -240,7 +242,6 @@ private:
         HYPERORU_SET(easy, CURLOPT_NOSIGNAL, 1L);
         HYPERORU_SET(easy, CURLOPT_PROTOCOLS_STR, "http,https");
         HYPERORU_SET(easy, CURLOPT_FOLLOWLOCATION, 0L);
-        HYPERORU_SET(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
         HYPERORU_SET(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
         HYPERORU_SET(easy, CURLOPT_SSL_VERIFYPEER, m_options.insecure ? 0L : 1L);
         HYPERORU_SET(easy, CURLOPT_SSL_VERIFYHOST, m_options.insecure ? 0L : 2L);
@@ -260,6 +261,19 @@ private:
             HYPERORU_SET(easy, CURLOPT_DEBUGDATA, static_cast<void*>(&transfer));
             HYPERORU_SET(easy, CURLOPT_VERBOSE, 1L);
         }
+    }
+
+    /// The whole exchange's limit (the tighter of the transport's and the request's, where 0 is
+    /// none) and the stall limit: libcurl's low-speed check at 1 byte a second does exactly that.
+    void set_limits(const Request& request) {
+        CURL* easy = m_easy.get();
+        const auto limit = m_options.timeout.count() <= 0 ? request.timeout
+                           : request.timeout.count() <= 0 ? m_options.timeout
+                                                          : std::min(m_options.timeout, request.timeout);
+        HYPERORU_SET(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(limit.count(), 0)));
+        const auto stall = std::chrono::ceil<std::chrono::seconds>(m_options.stall_timeout).count();
+        HYPERORU_SET(easy, CURLOPT_LOW_SPEED_LIMIT, stall > 0 ? 1L : 0L);
+        HYPERORU_SET(easy, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max<std::int64_t>(stall, 0)));
     }
 
     void set_method(const Request& request) {
@@ -307,6 +321,7 @@ private:
         transfer.secrets = &m_options.secrets;
         configure(transfer);
         set_method(request);
+        set_limits(request);
 
         HeaderList headers;
         bool has_content_type = false;

@@ -304,6 +304,16 @@ TEST_CASE("e2e: errors a slow server times out with exit 9") {
     check_log(server, 1, k_health);
 }
 
+TEST_CASE("e2e: errors --timeout is the budget of the whole call, retries included") {
+    StandIn server;
+    // Every attempt would hang for 10 s: with retries, --timeout 2 must still end within 3 s.
+    script(server, "GET /api/health", R"([{"delay": 10}, {"delay": 10}, {"delay": 10}, {"delay": 10}])");
+    const auto run = run_cli(server.port(), {"--timeout", "2", "health"});
+    CHECK(run.elapsed < 3s);
+    check_failed(run, 9, "hyperoru: error: timed out: Operation timed out after ");
+    check_log(server, 1, k_health);
+}
+
 TEST_CASE("e2e: errors a connection closed before the whole answer is exit 9") {
     StandIn server;
     std::string expected;

@@ -334,6 +334,27 @@ TEST_CASE("transport: a slow answer times out, a closed port fails to connect") 
     }
 }
 
+TEST_CASE("transport: a request's own timeout and the stall limit cut an exchange short") {
+    StandIn server;
+    auto options = options_with();  // 10 s for the whole exchange
+    SECTION("no byte for the stall limit, after the headers") {
+        server.script(R"({"method": "GET", "path": "/api/health", "responses": [
+            {"status": 200, "body": "late", "action": "stall_after_headers", "stall": 4}]})");
+        options.stall_timeout = 1s;
+    }
+    SECTION("no answer within the request's timeout, shorter than the transport's") {
+        server.script(R"({"method": "GET", "path": "/api/health", "responses": [{"delay": 4}]})");
+    }
+    auto transport = make_curl_transport(options);
+    auto req = request("GET", server.base_url() + "/api/health");
+    if (options.stall_timeout.count() == 0) req.timeout = 1s;
+    const auto start = Steady::now();
+    const auto failure = expect_failure(transport->perform(req));
+    CHECK(Steady::now() - start < 3s);  // the server alone would take 4 s
+    CHECK(failure.kind == FailureKind::timeout);
+    CHECK(failure.request_sent);
+}
+
 TEST_CASE("transport: a redirect is returned, never followed") {
     StandIn server;
     server.script(R"({"method": "GET", "path": "/api/users/profile", "responses": [

@@ -25,6 +25,10 @@ public:
 
     http::Outcome perform(const http::Request& request) override {
         m_server->requests.push_back(request);
+        if (m_server->clock != nullptr) {
+            const bool cut = request.timeout.count() > 0 && request.timeout < m_server->exchange_time;
+            m_server->clock->pass(cut ? request.timeout : m_server->exchange_time);
+        }
         if (m_server->outcomes.empty()) {
             throw std::logic_error("fake transport: unexpected request " + request.method + " " +
                                    request.url);

@@ -13,9 +13,15 @@
 namespace hyperoru::test {
 
 /// Shared between the test and the transport (the client owns the transport).
+class FakeClock;
+
 struct FakeServer {
     std::deque<http::Outcome> outcomes;   ///< served in order; running out fails the test
     std::vector<http::Request> requests;  ///< every request performed, in order
+    /// With a clock: each exchange takes this long on it, or the request's own timeout when that
+    /// is shorter (the way a server that never answers behaves).
+    FakeClock* clock = nullptr;
+    std::chrono::milliseconds exchange_time{0};
 
     /// Queues a response with the given status, body and headers.
     void respond(long status, std::string body = {}, http::Headers headers = {});
@@ -38,6 +44,10 @@ public:
     std::chrono::steady_clock::time_point monotonic() override { return steady; }
     void sleep(std::chrono::milliseconds d) override {
         sleeps.push_back(d);
+        pass(d);
+    }
+    /// Time passes without a sleep (an exchange in progress).
+    void pass(std::chrono::milliseconds d) {
         current += d;
         steady += d;
     }

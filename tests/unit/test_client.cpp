@@ -18,14 +18,17 @@ struct Fixture {
     FakeClock clock;
     Client client;
 
-    explicit Fixture(std::optional<std::string> token = std::string("tok_abc"), int retries = 3)
-        : client(make_options(std::move(token), retries), test::make_fake_transport(server), clock) {}
+    explicit Fixture(std::optional<std::string> token = std::string("tok_abc"), int retries = 3,
+                     std::chrono::milliseconds budget = {})
+        : client(make_options(std::move(token), retries, budget), test::make_fake_transport(server), clock) {}
 
-    static ClientOptions make_options(std::optional<std::string> token, int retries) {
+    static ClientOptions make_options(std::optional<std::string> token, int retries,
+                                      std::chrono::milliseconds budget) {
         ClientOptions o;
         o.base_url = "https://api.example.test/";
         o.token = std::move(token);
         o.retry.max_retries = retries;
+        o.budget = budget;
         return o;
     }
 };
@@ -305,6 +308,47 @@ TEST_CASE("client: network failures: GET retried, POST only before sending", "[c
         CHECK(std::string(e.what()) == "reset");
     }
     CHECK(f.server->requests.size() == 5);
+}
+
+TEST_CASE("client: the time budget covers every attempt and wait; no retry starts past it",
+          "[client][retry]") {
+    Fixture f(std::string("tok_abc"), 3, 10s);
+    f.server->clock = &f.clock;
+    SECTION("each attempt gets what is left; the third would start after the end") {
+        f.server->exchange_time = 4s;  // each attempt stalls 4 s, then times out
+        f.server->fail(http::FailureKind::timeout, true, "timed out: no data for 4 s");
+        f.server->fail(http::FailureKind::timeout, true, "timed out: no data for 4 s");
+        try {
+            (void)f.client.profile();
+            FAIL("no error");
+        } catch (const TransportError& e) {
+            CHECK(e.kind() == http::FailureKind::timeout);
+            CHECK(e.attempts() == 2);
+        }
+        REQUIRE(f.server->requests.size() == 2);
+        CHECK(f.server->requests[0].timeout == 10s);
+        CHECK(f.server->requests[1].timeout == 4875ms);  // 10 s - 4 s - 1.125 s
+        CHECK(f.clock.sleeps ==
+              std::vector<std::chrono::milliseconds>{1125ms});  // the 2.125 s wait: not made
+    }
+    SECTION("a Retry-After that ends past the budget is not waited for") {
+        f.server->respond(503, "{}", {{"Retry-After", "12"}});
+        try {
+            (void)f.client.profile();
+            FAIL("no error");
+        } catch (const ApiError& e) {
+            CHECK(e.status() == 503);
+            CHECK(e.attempts() == 1);
+        }
+        CHECK(f.clock.sleeps.empty());
+        CHECK(f.server->requests.size() == 1);
+    }
+    SECTION("a silent server: the single attempt is cut at the budget") {
+        f.server->exchange_time = 1h;
+        f.server->fail(http::FailureKind::timeout, true, "timed out");
+        CHECK_THROWS_AS(f.client.profile(), TransportError);
+        CHECK(f.clock.steady - std::chrono::steady_clock::time_point{1000h} == 10s);
+    }
 }
 
 TEST_CASE("client: --retries 0 disables retries", "[client][retry]") {

@@ -184,18 +184,25 @@ public:
 
     /// Sends a prepared request with the contract's retries (§1.9) and redirect rule (§1.1);
     /// with `sink`, a 2xx body goes there as it arrives and is never retried once headers came.
+    /// A request that accepts only application/json (every documented endpoint: invoke() and the
+    /// typed calls) throws DecodeError for a 2xx body whose Content-Type names something else
+    /// ("expected JSON, got text/html: <!DOCTYPE html> ..."); an empty body, or one without a
+    /// Content-Type, is taken as it is.
     RawReply send(http::Request request, http::BodySink* sink = nullptr);
 
     /// Any call: `path` starts with '/', is appended to the base URL and must already be
     /// percent-encoded (see encode_path_segment). `body` is JSON text; when present the request
     /// carries Content-Type: application/json. `authenticated` adds the Bearer token and throws
-    /// AuthError when there is none. Non-2xx answers throw; retries follow the contract.
+    /// AuthError when there is none. Non-2xx answers throw; retries follow the contract. A 2xx
+    /// body of any content type is returned as it came (§1.11): the generic path, like curl.
     RawReply call(std::string_view method, std::string_view path, const std::vector<QueryParam>& query = {},
                   const std::optional<std::string>& body = std::nullopt, bool authenticated = true);
     /// The same, with every per-request option (query, body, headers, Accept, a streaming sink).
     RawReply call(std::string_view method, std::string_view path, const CallOptions& options);
 
 private:
+    /// send() without the content-type check: retries, redirects, typed errors.
+    RawReply exchange(http::Request request, http::BodySink* sink);
     http::Request build_request(std::string_view method, std::string_view path,
                                 const CallOptions& options) const;
     /// Delay before retry number `retry` of a retryable status: Retry-After when given, else the

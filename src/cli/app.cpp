@@ -81,7 +81,8 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
                    "output format: auto (table on a terminal, else json), json, ndjson, table, raw")
         ->check(CLI::IsMember({"auto", "json", "ndjson", "table", "raw"}))
         ->type_name("FORMAT");
-    app.add_option("--timeout", o.timeout_seconds, "seconds for each call, retries and their waits included (default 30)")
+    app.add_option("--timeout", o.timeout_seconds,
+                   "seconds for each call, retries and their waits included (default 30)")
         ->check(timeout_seconds())
         ->type_name("SECONDS");
     app.add_option("--connect-timeout", o.connect_timeout_seconds, "seconds to connect (default 10)")

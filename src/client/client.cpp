@@ -56,6 +56,46 @@ std::string describe_status(const http::Response& response) {
     return text;
 }
 
+/// The start of a body that should not be there, safe to show anywhere: the token redacted
+/// first (so a cut cannot leave half of it), then printable ASCII as it is, runs of white space
+/// as one space, every other byte as \xNN, at most 60 bytes of the body.
+std::string excerpt(std::string_view body, const std::optional<std::string>& token) {
+    constexpr std::size_t k_shown = 60;
+    const std::string redacted = http::redact_line(
+        body.substr(0, 4096), token ? std::vector<std::string>{*token} : std::vector<std::string>{});
+    std::string text;
+    bool space = false;
+    for (const char c : std::string_view(redacted).substr(0, k_shown)) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte == ' ' || byte == '\t' || byte == '\r' || byte == '\n') {
+            if (!space && !text.empty()) text += ' ';
+            space = true;
+            continue;
+        }
+        space = false;
+        if (byte > 0x20 && byte < 0x7f) {
+            text += c;
+        } else {
+            char hex[5];
+            std::snprintf(hex, sizeof hex, "\\x%02X", byte);
+            text += hex;
+        }
+    }
+    if (!text.empty() && text.back() == ' ') text.pop_back();
+    if (redacted.size() > k_shown) text += " ...";
+    return text;
+}
+
+/// §1.11 prints a 2xx body that is not JSON as text; an endpoint whose contract documents a JSON
+/// body, asked for JSON, is stricter: an answer that says it is something else (a captive
+/// portal's HTML, a proxy's page) is not the API's answer. A body without a Content-Type keeps
+/// the benefit of the doubt, and an empty one is "no content".
+void expect_json(const RawReply& reply, const std::optional<std::string>& token) {
+    if (reply.body.empty() || reply.content_type.empty() || is_json_content_type(reply.content_type)) return;
+    throw DecodeError("expected JSON, got " + excerpt(reply.content_type, token) + ": " +
+                      excerpt(reply.body, token));
+}
+
 /// The error body of `response`, with every text the server wrote passed through the redactor: a
 /// server (or a proxy) that echoes the request's Authorization header or the token must not
 /// make hyperoru print it.
@@ -192,10 +232,10 @@ RawReply Client::call(std::string_view method, std::string_view path, const std:
 }
 
 RawReply Client::call(std::string_view method, std::string_view path, const CallOptions& options) {
-    return send(build_request(method, path, options), options.sink);
+    return exchange(build_request(method, path, options), options.sink);  // any type: the generic path
 }
 
-RawReply Client::send(http::Request request, http::BodySink* sink) {
+RawReply Client::exchange(http::Request request, http::BodySink* sink) {
     const int max_retries = m_options.retry.max_retries;
     const auto budget = m_options.budget;
     const auto started = m_clock.monotonic();
@@ -265,6 +305,13 @@ RawReply Client::send(http::Request request, http::BodySink* sink) {
         }
         throw_status(response, attempts, m_options.token);
     }
+}
+
+RawReply Client::send(http::Request request, http::BodySink* sink) {
+    const bool wants_json = http::find_header(request.headers, "Accept") == "application/json";
+    RawReply reply = exchange(std::move(request), sink);
+    if (wants_json && sink == nullptr) expect_json(reply, m_options.token);
+    return reply;
 }
 
 http::Request Client::prepare(const api::Endpoint& endpoint, const std::vector<std::string>& path_args,

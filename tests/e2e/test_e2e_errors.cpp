@@ -314,6 +314,16 @@ TEST_CASE("e2e: errors --timeout is the budget of the whole call, retries includ
     check_log(server, 1, k_health);
 }
 
+TEST_CASE("e2e: errors a captive portal's HTML answer to price is exit 10, never printed as the price") {
+    StandIn server;
+    script(server, "GET /api/crypto/price",
+           R"([{"body": "<!DOCTYPE html>\n<html><head><title>Hotel Wi-Fi</title></head></html>",
+                "headers": {"Content-Type": "text/html; charset=utf-8"}}])");
+    check_run(run_cli(server.port(), {"price", "BTC"}), 10, "",
+              "hyperoru: error: invalid response: expected JSON, got text/html; charset=utf-8: <!DOCTYPE "
+              "html> <html><head><title>Hotel Wi-Fi</title></head ...\n");
+}
+
 TEST_CASE("e2e: errors a connection closed before the whole answer is exit 9") {
     StandIn server;
     std::string expected;
@@ -341,9 +351,9 @@ TEST_CASE("e2e: errors a 200 body is decoded only when it says it is JSON") {
         script(server, "GET /api/health", R"([{"body": ")" + std::string(100'000, '[') + R"("}])");
         prefix = "hyperoru: error: invalid response: invalid JSON: nested deeper than ";
     }
-    SECTION("text/plain is printed as text") {
+    SECTION("text/plain is printed as text by api") {
         script(server, "GET /api/health", R"([{"body": "pong", "headers": {"Content-Type": "text/plain"}}])");
-        check_run(run_cli(server.port(), {"health"}), 0, "pong\n", "");
+        check_run(run_cli(server.port(), {"api", "/api/health"}), 0, "pong\n", "");
         return;
     }
     check_failed(run_cli(server.port(), {"health"}), 10, prefix);

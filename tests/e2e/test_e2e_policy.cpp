@@ -132,7 +132,7 @@ TEST_CASE("e2e: on a terminal, no server text can drive it, whatever path it tak
     SECTION("a text body") {
         script(server, "GET", "/api/health",
                {{"body", evil + "\n"}, {"headers", {{"Content-Type", "text/plain"}}}});
-        check_neutralised(cli_pty(env, {"health"}), shown);
+        check_neutralised(cli_pty(env, {"api", "/api/health"}), shown);
     }
     SECTION("the developer guide") {
         script(server, "GET", "/api/programs/dev-guide", {{"json", {{"guide", "# Guide\n" + evil + "\n"}}}});

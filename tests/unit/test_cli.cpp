@@ -164,10 +164,17 @@ TEST_CASE("cli: output formats", "[cli]") {
         CHECK(cli.run({"account", "list"}) == 0);
         CHECK(cli.out == "No accounts.\n");
     }
-    SECTION("a non-JSON 2xx body is printed as text") {
+    SECTION("a non-JSON 2xx body is printed as text by api, an invalid response to a typed command") {
         cli.server->respond(200, "pong", {{"Content-Type", "text/plain"}});
-        CHECK(cli.run({"health"}) == 0);
+        CHECK(cli.run({"api", "/api/health"}) == 0);
         CHECK(cli.out == "pong\n");
+        cli.server->respond(200, "<!DOCTYPE html><title>Wi-Fi login</title>",
+                            {{"Content-Type", "text/html"}});
+        CHECK(cli.run({"health"}) == 10);
+        CHECK(cli.out.empty());
+        CHECK(cli.err ==
+              "hyperoru: error: invalid response: expected JSON, got text/html: <!DOCTYPE html><title>Wi-Fi "
+              "login</title>\n");
     }
     SECTION("malformed JSON is an invalid response") {
         cli.server->respond(200, R"({"status": )", k_json);

@@ -180,10 +180,11 @@ TEST_CASE("resources: --all -o raw pages by counting elements, strings and nesti
         CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "raw"}) == 0);
         CHECK(cli.server->requests.size() == 4);
     }
-    SECTION("a body that is not JSON is printed and ends the paging") {
+    SECTION("a page that says it is not JSON is an invalid response and ends the paging") {
         cli.server->respond(200, "[a,b]", {{"Content-Type", "text/plain"}});
-        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "raw"}) == 0);
-        CHECK(cli.out == "[a,b]\n");
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "raw"}) == 10);
+        CHECK(cli.out.empty());
+        CHECK(cli.err == "hyperoru: error: invalid response: expected JSON, got text/plain: [a,b]\n");
         CHECK(cli.server->requests.size() == 4);
     }
 }

@@ -40,7 +40,11 @@ struct EasyDeleter {
 struct SlistDeleter {
     void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
 };
+struct MultiDeleter {
+    void operator()(CURLM* multi) const noexcept { curl_multi_cleanup(multi); }
+};
 using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
 using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
 
 /// Thrown inside perform() when libcurl refuses an option; turned into a Failure there.
@@ -215,8 +219,8 @@ const char* describe(FailureKind kind) {
 class CurlTransport final : public Transport {
 public:
     explicit CurlTransport(TransportOptions options)
-        : m_options(std::move(options)), m_easy(curl_easy_init()) {
-        if (!m_easy) throw std::runtime_error("curl_easy_init failed");
+        : m_options(std::move(options)), m_multi(curl_multi_init()), m_easy(curl_easy_init()) {
+        if (!m_multi || !m_easy) throw std::runtime_error("libcurl cannot make a handle");
     }
 
     Outcome perform(const Request& request) override {
@@ -339,7 +343,7 @@ private:
         HYPERORU_SET(easy, CURLOPT_URL, request.url.c_str());
 
         m_error[0] = '\0';
-        const CURLcode rc = curl_easy_perform(easy);
+        const CURLcode rc = run(transfer);
         // The header list must outlive the transfer; detach it from the handle before freeing.
         HYPERORU_SET(easy, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
         if (rc == CURLE_OK) {
@@ -349,6 +353,42 @@ private:
             return std::move(transfer.response);
         }
         return failure(rc, transfer);
+    }
+
+    /// Runs the transfer on the multi handle (which keeps the connections alive between
+    /// requests), waking at least every 50 ms: an interrupt ends it within that even while the
+    /// server sends nothing, where libcurl's progress callback alone runs about once a second.
+    CURLcode run(const Transfer& transfer) {
+        constexpr int k_wake_ms = 50;
+        CURL* easy = m_easy.get();
+        CURLM* multi = m_multi.get();
+        if (curl_multi_add_handle(multi, easy) != CURLM_OK) return CURLE_OUT_OF_MEMORY;
+        CURLcode rc = CURLE_OK;
+        for (bool done = false; !done;) {
+            int running = 0;
+            if (curl_multi_perform(multi, &running) != CURLM_OK) {
+                rc = CURLE_OUT_OF_MEMORY;  // the multi handle's own failures are resource failures
+                break;
+            }
+            int queued = 0;
+            while (const CURLMsg* message = curl_multi_info_read(multi, &queued)) {
+                if (message->msg == CURLMSG_DONE && message->easy_handle == easy) {
+                    rc = message->data.result;
+                    done = true;
+                }
+            }
+            if (done || running == 0) break;
+            if (transfer.interrupted != nullptr && transfer.interrupted->load()) {
+                rc = CURLE_ABORTED_BY_CALLBACK;
+                break;
+            }
+            if (curl_multi_poll(multi, nullptr, 0, k_wake_ms, nullptr) != CURLM_OK) {
+                rc = CURLE_OUT_OF_MEMORY;
+                break;
+            }
+        }
+        curl_multi_remove_handle(multi, easy);
+        return rc;
     }
 
     Failure failure(CURLcode rc, const Transfer& transfer) {
@@ -380,6 +420,7 @@ private:
     }
 
     TransportOptions m_options;
+    MultiHandle m_multi;  // before the easy handle: cleaned up after it
     EasyHandle m_easy;
     char m_error[CURL_ERROR_SIZE] = {};
     const std::string m_empty;

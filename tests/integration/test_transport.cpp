@@ -5,6 +5,7 @@
 #include <chrono>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -367,6 +368,28 @@ TEST_CASE("transport: a redirect is returned, never followed") {
     CHECK(find_header(response.headers, "location") == "/api/health");
     CHECK(response.body == "");
     CHECK(server.requests().size() == 1);
+}
+
+TEST_CASE("transport: a flag raised by another thread ends an idle transfer within 150 ms") {
+    StandIn server;
+    server.script(R"({"method": "GET", "path": "/api/health", "responses": [{"delay": 5}]})");
+    std::atomic<bool> interrupted{false};
+    auto options = options_with();
+    options.interrupted = &interrupted;
+    auto transport = make_curl_transport(options);
+    Steady::time_point raised;
+    std::thread raiser([&] {
+        server.control("GET", "/__standin/requests?count=1");  // the server holds it: curl is idle
+        raised = Steady::now();
+        interrupted = true;
+    });
+    const auto failure =
+        expect_failure(transport->perform(request("GET", server.base_url() + "/api/health")));
+    const auto ended = Steady::now();
+    raiser.join();
+    // The transport wakes every 50 ms; libcurl's own loop alone takes about 200 ms to notice.
+    CHECK(ended - raised < 150ms);
+    CHECK(failure.kind == FailureKind::aborted);
 }
 
 TEST_CASE("transport: the interrupted flag aborts a stalled transfer") {

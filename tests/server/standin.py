@@ -24,7 +24,8 @@ WebSocket: GET /ws with Upgrade: websocket (contract section 3), authenticated b
 WebSocket side" below for the messages and the close codes.
 
 Control endpoints (never logged, never scripted, no token):
-  GET  /__standin/requests  the log of API requests received, oldest first
+  GET  /__standin/requests  the log of API requests received, oldest first; ?count=N first
+                            waits until it holds N (10 s max)
   POST /__standin/reset     back to the seeded state, the demo orders included in demo mode
                             (log and scripts cleared too; also the WebSocket log, counters and
                             switches, open WebSockets dropped)
@@ -289,6 +290,7 @@ class State:
     def __init__(self, options):
         self.options = options
         self.lock = threading.Lock()
+        self.logged = threading.Condition(self.lock)  # notified when a request is logged
         self.ws = WsHub()  # the WebSocket side; it has its own lock (see WsHub)
         self.reset()
 
@@ -1950,6 +1952,7 @@ def serve_websocket(handler, request):
     state = handler.server.state
     with state.lock:
         state.log.append(logged_request(request))
+        state.logged.notify_all()
         queue = state.scripts.get((request.method, request.path))
         scripted = queue.popleft() if queue else None
         refusal = None if scripted is not None else ws_refusal(state, request)
@@ -2234,6 +2237,9 @@ class ControlError(Exception):
 
 
 def control_requests(state, request):
+    """The request log; ?count=N first waits until it holds N requests (at most WS_WAIT_LIMIT)."""
+    wanted = wait_targets(request, ["count"]).get("count", 0)
+    state.logged.wait_for(lambda: len(state.log) >= wanted, WS_WAIT_LIMIT)
     return Reply.json(200, state.log)
 
 
@@ -2651,6 +2657,7 @@ class Handler(BaseHTTPRequestHandler):
         state = self.server.state
         with state.lock:
             state.log.append(logged_request(request))
+            state.logged.notify_all()
             queue = state.scripts.get((request.method, request.path))
             scripted = queue.popleft() if queue else None
             if scripted is None:

@@ -324,6 +324,53 @@ TEST_CASE("e2e: errors a captive portal's HTML answer to price is exit 10, never
               "html> <html><head><title>Hotel Wi-Fi</title></head ...\n");
 }
 
+TEST_CASE("e2e: errors --all against a server that ignores paging stops, prints what came, exits non-zero") {
+    StandIn server;
+    const std::string page =
+        R"({"body": "[{\"id\": 1}, {\"id\": 2}]", "headers": {"Content-Type": "application/json"}})";
+    std::vector<std::string> args{"-o", "ndjson", "account", "list", "--all", "--per-page", "2"};
+    std::string out = "{\"id\":1}\n{\"id\":2}\n";
+    std::string err;
+    int exit_code = 0;
+    std::size_t requests = 0;
+    SECTION("the same page for ever") {
+        script(server, "GET /api/account/list", "[" + page + "," + page + "," + page + "]");
+        exit_code = 10;
+        requests = 2;
+        err =
+            "invalid response: page 2 repeats the page before it: the server ignores paging; stopped after 1 "
+            "page";
+    }
+    SECTION("more items than asked for") {
+        script(
+            server, "GET /api/account/list",
+            R"([{"body": "[{\"id\": 1}, {\"id\": 2}, {\"id\": 3}]", "headers": {"Content-Type": "application/json"}}])");
+        out += "{\"id\":3}\n";
+        exit_code = 10;
+        requests = 1;
+        err =
+            "invalid response: page 1 holds 3 items, more than the 2 asked for: the server ignores paging; "
+            "stopped after 1 page";
+    }
+    SECTION("pages without end: the page cap") {
+        std::string pages;
+        for (int i = 1; i <= 5; ++i) {
+            pages += std::string(pages.empty() ? "" : ",") + R"({"body": "[{\"id\": )" +
+                     std::to_string(2 * i - 1) + R"(}, {\"id\": )" + std::to_string(2 * i) +
+                     R"(}]", "headers": {"Content-Type": "application/json"}})";
+        }
+        script(server, "GET /api/account/list", "[" + pages + "]");
+        args.insert(args.end(), {"--max-pages", "3"});
+        out += "{\"id\":3}\n{\"id\":4}\n{\"id\":5}\n{\"id\":6}\n";
+        exit_code = 11;
+        requests = 3;
+        err = "stopped after 3 pages (--max-pages); the list may go on";
+    }
+    check_run(run_cli(server.port(), args), exit_code, out,
+              R"({"error":")" + err + R"(","exit_code":)" + std::to_string(exit_code) + "}\n");
+    CHECK(server.requests().size() == requests);
+}
+
 TEST_CASE("e2e: errors a connection closed before the whole answer is exit 9") {
     StandIn server;
     std::string expected;

@@ -145,11 +145,14 @@ TEST_CASE("resources: --all pages until a short page", "[resources]") {
               "\"id\": 4\n  }\n]\n");
         CHECK(cli.server->requests.size() == 5);
     }
-    SECTION("a server that ignores paging is asked once") {
+    SECTION("a server that ignores paging is asked once; what came is printed, then exit 10") {
         cli.server->respond(200, R"([{"id":1},{"id":2},{"id":3}])", k_json);
-        CHECK(cli.run({"factor", "list", "--all", "--per-page", "2", "-o", "ndjson"}) == 0);
+        CHECK(cli.run({"factor", "list", "--all", "--per-page", "2", "-o", "ndjson"}) == 10);
         CHECK(cli.server->requests.size() == 4);
         CHECK(cli.out == "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n");
+        CHECK(cli.err ==
+              "{\"error\":\"invalid response: page 1 holds 3 items, more than the 2 asked for: the server "
+              "ignores paging; stopped after 1 page\",\"exit_code\":10}\n");
     }
     SECTION("--limit caps the total across pages") {
         cli.server->respond(200, R"([{"id":1},{"id":2}])", k_json);
@@ -475,7 +478,7 @@ TEST_CASE("resources: --all never runs forever against a server that ignores pag
         // -o ndjson: the error is a JSON object on stderr, like every error in the JSON formats.
         CHECK(cli.err ==
               "{\"error\":\"invalid response: page 2 repeats the page before it: the server ignores "
-              "paging; stopped after 1 pages\",\"exit_code\":10}\n");
+              "paging; stopped after 1 page\",\"exit_code\":10}\n");
         CHECK(cli.server->requests.size() == 2);
     }
     SECTION("the same first and last ids in other bytes: exit 10, json prints what came") {
@@ -484,6 +487,17 @@ TEST_CASE("resources: --all never runs forever against a server that ignores pag
         cli.server->respond(200, R"({"items":[{"id":1},{"id":2}],"at":"09:00:02"})", k_json);
         CHECK(cli.run({"prompt", "list", "--all", "--per-page", "2", "-o", "json"}) == 10);
         CHECK(cli.out == "[\n  {\n    \"id\": 1\n  },\n  {\n    \"id\": 2\n  }\n]\n");
+        CHECK(cli.server->requests.size() == 2);
+    }
+    SECTION("more items than per_page: exit 10 after that page, printed") {
+        LoggedIn cli;
+        cli.server->respond(200, R"([{"id":1},{"id":2}])", k_json);
+        cli.server->respond(200, R"([{"id":3},{"id":4},{"id":5}])", k_json);
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "ndjson"}) == 10);
+        CHECK(cli.out == "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n{\"id\":4}\n{\"id\":5}\n");
+        CHECK(cli.err ==
+              "{\"error\":\"invalid response: page 2 holds 3 items, more than the 2 asked for: the server "
+              "ignores paging; stopped after 2 pages\",\"exit_code\":10}\n");
         CHECK(cli.server->requests.size() == 2);
     }
     SECTION("-o raw compares the bytes too") {

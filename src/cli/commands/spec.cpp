@@ -119,17 +119,26 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
         bytes += reply.body.size();
         const PageResult result = pages.add(reply);
         if (!result.list || pages.closed()) return k_exit_ok;
+        // A server that ignores paging: the same page again, or more items than asked for. What
+        // came is printed; the command stops with exit 10 rather than loop or guess.
+        std::optional<std::string> ignored;
         if (result.repeated) {
+            ignored = "page " + std::to_string(page) + " repeats the page before it";
+        } else if (static_cast<long>(result.received) > per_page) {
+            ignored = "page " + std::to_string(page) + " holds " + std::to_string(result.received) +
+                      " items, more than the " + std::to_string(per_page) + " asked for";
+        }
+        if (ignored) {
             pages.finish();
-            return report_error(context, {"invalid response: page " + std::to_string(page) +
-                                              " repeats the page before it: the server ignores paging; "
-                                              "stopped after " +
-                                              std::to_string(fetched - 1) + " pages",
-                                          0,
-                                          {},
-                                          {},
-                                          {},
-                                          k_exit_invalid_response});
+            const long shown = result.repeated ? fetched - 1 : fetched;
+            return report_error(
+                context, {"invalid response: " + *ignored + ": the server ignores paging; stopped after " +
+                              std::to_string(shown) + (shown == 1 ? " page" : " pages"),
+                          0,
+                          {},
+                          {},
+                          {},
+                          k_exit_invalid_response});
         }
         if (result.received == 0 || static_cast<long>(result.received) != per_page || pages.full() ||
             result.no_next)

@@ -37,7 +37,9 @@ struct Failure {
         closed,    ///< a close frame ended it: the server's, or Connection::close() (code, reason)
         timeout,   ///< the handshake did not finish in time
         protocol,  ///< not a ws:// or wss:// URL, a User-Agent with CR or LF, not a WebSocket
-                   ///< server, a malformed frame, or a message over 16 MiB
+                   ///< server, a malformed frame, a message over 16 MiB, or a server that
+                   ///< floods: more than 100 control frames (pings, pongs) within one second,
+                   ///< or 200 reads in a row that add nothing to the message (empty fragments)
     };
     Kind kind = Kind::network;
     std::string message;
@@ -80,7 +82,8 @@ public:
     /// Waits up to `timeout` for the next message: an empty optional when none came in time
     /// (the connection stays usable). Pings from the server are answered automatically and not
     /// returned; a pong is returned as a Message with pong=true, so the caller can count it as
-    /// life. A Failure when the connection ends.
+    /// life. A Failure when the connection ends. It returns within about `timeout` however fast
+    /// the server sends.
     virtual Next next(std::chrono::milliseconds timeout) = 0;
     /// Sends a protocol-level ping (RFC 6455) with an empty payload; its pong comes back
     /// through next(). A Failure when the connection is gone or the frame cannot be written
@@ -89,7 +92,7 @@ public:
     /// Sends a close frame with `code` (one a close frame may not carry, such as 1005 or 1006,
     /// is sent as 1000) and `reason` (cut to the 123 bytes a close frame holds), waits up to 1 s
     /// for the server's, then drops the connection; later calls fail (kind closed). After the
-    /// connection has already ended it only releases it.
+    /// connection has already ended, or with a server found flooding, it only releases it.
     virtual void close(int code = 1000, std::string_view reason = {}) noexcept = 0;
 };
 

@@ -18,7 +18,7 @@ namespace {
 using std::chrono::milliseconds;
 
 /// Waits are cut into slices so that Ctrl-C is noticed quickly even while the server is quiet.
-constexpr milliseconds k_slice{200};
+constexpr milliseconds k_slice{100};
 
 std::string request(const std::string& type, int id, const std::optional<std::string>& data_json) {
     json::ObjectWriter message;

@@ -8,6 +8,9 @@
 // across calls until it completes; a timed-out next() just returns and the next call keeps
 // waiting for the same read. Writes (send, ping, close) run while that read is pending, which
 // Beast allows (one read and one write outstanding), and they also let the read progress.
+// Waits run one handler at a time and look at the clock between any two, however fast the server
+// sends; a server that floods (control frames, or empty fragments that never end a message) is
+// failed with kind protocol, so the caller reconnects instead of spinning on it.
 // Every trace line goes through the redactor first: the URL carries the session token.
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -22,9 +25,10 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/rate_policy.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/ssl.hpp>
@@ -38,6 +42,7 @@
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,6 +105,20 @@ constexpr milliseconds k_ping_timeout{5'000};    ///< ping(): writing one small 
 constexpr milliseconds k_close_timeout{1'000};   ///< close(): our close frame and the server's
 constexpr milliseconds k_drain_timeout{1'000};   ///< handlers of cancelled operations
 constexpr std::size_t k_max_message = std::size_t{16} << 20;
+/// A flooding server is failed (kind protocol) rather than served for ever. Control frames: a
+/// real server pings a few times a minute and pongs answer our own pings (one per interval).
+constexpr int k_max_control_frames = 100;  ///< within one second
+/// Reads that leave the pending message where it was (no payload, not finished) and bring no
+/// control frame, in a row, each within k_stall_gap of the previous one: an endless run of empty
+/// fragments, which Beast skips without a word (each read takes up to 1536 bytes, 768 of them).
+/// A real message grows with nearly every read; the few reads that bring only a frame header or
+/// part of a TLS record are followed by one that brings data.
+constexpr int k_max_stalled_reads = 200;
+constexpr milliseconds k_stall_gap{1'000};
+/// Handlers still run once a wait's deadline has passed, so what is ready already counts even
+/// with a zero timeout. Bounded: under a flood there always is one more.
+constexpr int k_handlers_past_deadline = 64;
+constexpr std::size_t k_max_pongs = 16;  ///< pongs kept for next(); one is proof of life enough
 
 /// A ws:// or wss:// URL taken apart.
 struct Url {
@@ -185,8 +204,27 @@ bool is_network_loss(const beast::error_code& ec) {
            ec == net::ssl::error::stream_truncated || ec == beast::http::error::end_of_stream;
 }
 
+/// Beast's rate-policy hook used as a meter, not a limit: whether a handler wrote to the socket.
+class WriteCounter {
+public:
+    std::uint64_t writes() const noexcept { return m_writes; }
+
+private:
+    friend class beast::rate_policy_access;
+    static std::size_t available_read_bytes() noexcept { return std::numeric_limits<std::size_t>::max(); }
+    static std::size_t available_write_bytes() noexcept { return std::numeric_limits<std::size_t>::max(); }
+    static void transfer_read_bytes(std::size_t) noexcept {}
+    void transfer_write_bytes(std::size_t n) noexcept { m_writes += n > 0 ? 1 : 0; }
+    static void on_timer() noexcept {}
+
+    std::uint64_t m_writes = 0;
+};
+
+/// beast::tcp_stream with the meter.
+using TcpStream = beast::basic_stream<tcp, net::any_io_executor, WriteCounter>;
+
 template <bool Secure>
-using NextLayer = std::conditional_t<Secure, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+using NextLayer = std::conditional_t<Secure, beast::ssl_stream<TcpStream>, TcpStream>;
 
 template <bool Secure>
 class BeastConnection final : public Connection {
@@ -255,7 +293,8 @@ public:
         if (!m_read)
             m_read = start<Nothing>([this](auto done) { m_ws.async_read(m_buffer, std::move(done)); });
         const auto deadline = Steady::now() + std::max(timeout, milliseconds{0});
-        wait_for([this] { return m_read->finished || !m_pongs.empty(); }, deadline);
+        wait_for([this] { return m_read->finished || !m_pongs.empty() || m_flooded; }, deadline);
+        check_usable();
         if (auto pong = take_pong()) return pong;
         if (!m_read->finished) return std::nullopt;
         const auto read = std::exchange(m_read, nullptr);
@@ -276,14 +315,17 @@ public:
 
     void close(int code, std::string_view reason) noexcept override {
         try {
-            // Not after the server's close frame: Beast has answered it already.
-            if (m_open && !m_failure && !(m_read && m_read->finished && m_read->ec)) {
+            // Not after the server's close frame: Beast has answered it already. Not with a server
+            // that floods: it would only keep us reading for the whole close timeout.
+            if (m_open && !m_failure && !m_flooded && !(m_read && m_read->finished && m_read->ec)) {
                 websocket::close_reason why;
                 why.code = static_cast<std::uint16_t>(sendable_close_code(code));
                 why.reason.assign(reason.data(), std::min(reason.size(), why.reason.max_size()));
                 auto closed = start<Nothing>([&](auto done) { m_ws.async_close(why, std::move(done)); });
                 if (wait(closed, Steady::now() + k_close_timeout, [this] { cancel_socket(); })) {
                     trace("* WebSocket closed " + std::to_string(code) + " " + std::string(reason));
+                } else if (m_flooded) {
+                    trace("* WebSocket close abandoned: " + m_flooded->failure().message);
                 } else {
                     trace("* WebSocket close timed out; connection dropped");
                 }
@@ -292,6 +334,7 @@ public:
             }
         } catch (...) {  // never throws: close() runs on error paths
         }
+        if (!m_failure && m_flooded) m_failure = m_flooded;  // later calls say why it was dropped
         shut_down();
     }
 
@@ -321,25 +364,78 @@ private:
         return pending;
     }
 
-    /// Runs the io_context until `done()` or `deadline`. Returns done().
+    /// Runs the io_context until `done()` or `deadline`, one handler at a time, so the clock is
+    /// checked between any two handlers however fast the server sends. Returns done().
     template <class Done>
     bool wait_for(Done done, Steady::time_point deadline) {
-        while (!done()) {
+        for (;;) {
+            if (done()) return true;
             if (m_io.stopped()) m_io.restart();
             const auto now = Steady::now();
-            if (now >= deadline) {
-                m_io.poll();  // what is ready already still counts, even with a zero timeout
-                return done();
+            if (now >= deadline) break;
+            if (m_io.run_one_for(deadline - now) == 0) {
+                if (m_io.stopped()) return done();  // no work left
+                continue;
             }
-            if (m_io.run_one_for(deadline - now) == 0 && m_io.stopped()) return done();  // no work left
+            note_read_progress();
         }
-        return true;
+        // Not poll(): while a server floods, it would never return.
+        for (int i = 0; i < k_handlers_past_deadline && !done(); ++i) {
+            if (m_io.stopped()) m_io.restart();
+            if (m_io.poll_one() == 0) break;
+            note_read_progress();
+        }
+        return done();
     }
 
-    /// Waits for `pending`; past the deadline, cancels it and lets its handler run. false: timed out.
+    /// After each handler: did the pending read's message grow or finish? A long run of reads
+    /// that did neither is a server sending empty fragments for ever (they do not count towards
+    /// the 16 MiB message limit, so nothing else would end the message). A handler that wrote
+    /// (a pong Beast sent, our ping) or met a control frame (counted on its own) is no such read.
+    void note_read_progress() {
+        const auto writes = beast::get_lowest_layer(m_ws).rate_policy().writes();
+        const bool other = writes != m_stall_writes || m_control_total != m_stall_controls;
+        m_stall_writes = writes;
+        m_stall_controls = m_control_total;
+        if (!m_read || m_read->finished || m_buffer.size() != m_stall_size) {
+            m_stall_size = m_buffer.size();
+            m_stalled_reads = 0;
+            return;
+        }
+        if (other) return;
+        const auto now = Steady::now();
+        if (now - m_last_stall >= k_stall_gap) m_stalled_reads = 0;
+        m_last_stall = now;
+        if (++m_stalled_reads >= k_max_stalled_reads && !m_flooded) {
+            m_flooded = Error(Error::Kind::protocol, "a message made no progress over " +
+                                                         std::to_string(k_max_stalled_reads) +
+                                                         " reads of empty frames in a row");
+        }
+    }
+
+    /// Each ping, pong or close frame: a server that sends them faster than any real one does is
+    /// flooding (each ping also costs us a pong).
+    void note_control_frame() {
+        ++m_control_total;
+        const auto now = Steady::now();
+        if (now - m_control_window >= std::chrono::seconds{1}) {
+            m_control_window = now;
+            m_control_frames = 0;
+        }
+        if (++m_control_frames > k_max_control_frames && !m_flooded) {
+            m_flooded = Error(Error::Kind::protocol, "the server sent more than " +
+                                                         std::to_string(k_max_control_frames) +
+                                                         " control frames (pings, pongs) within one second");
+        }
+    }
+
+    /// Waits for `pending`; past the deadline, or once a flood is found (a flooding server may
+    /// never take our write nor answer our close), cancels it and lets its handler run.
+    /// false: timed out or flooded.
     template <class P, class Cancel>
     bool wait(const std::shared_ptr<P>& pending, Steady::time_point deadline, Cancel cancel) {
-        if (wait_for([&] { return pending->finished; }, deadline)) return true;
+        wait_for([&] { return pending->finished || m_flooded; }, deadline);
+        if (pending->finished) return true;
         cancel();
         wait_for([&] { return pending->finished; }, Steady::now() + k_drain_timeout);
         return false;
@@ -348,6 +444,7 @@ private:
     template <class P>
     void finish_write(const std::shared_ptr<P>& pending, milliseconds limit, const char* what) {
         if (!wait(pending, Steady::now() + limit, [this] { cancel_socket(); })) {
+            if (m_flooded) fail_with(*m_flooded);
             fail_with(
                 Error(Error::Kind::network, std::string("timed out ") + what + ": the server takes no data"));
         }
@@ -422,7 +519,9 @@ private:
             }
         }));
         m_ws.control_callback([this](websocket::frame_type kind, beast::string_view payload) {
-            if (kind == websocket::frame_type::pong) m_pongs.push_back(payload.size());
+            note_control_frame();
+            if (kind == websocket::frame_type::pong && m_pongs.size() < k_max_pongs)
+                m_pongs.push_back(payload.size());
         });
         beast::get_lowest_layer(m_ws).expires_never();  // the websocket timer takes over
 
@@ -496,8 +595,10 @@ private:
         throw error;
     }
 
-    void check_usable() const {
+    /// Raises why the connection ended; a flood found meanwhile ends it now.
+    void check_usable() {
         if (m_failure) throw *m_failure;
+        if (m_flooded) fail_with(*m_flooded);
     }
 
     Error timed_out(const char* stage) const {
@@ -519,6 +620,7 @@ private:
                 wait_for([this] { return m_read->finished; }, Steady::now() + k_drain_timeout);
             }
             m_read.reset();
+            m_pongs.clear();  // proof of life no more
             if (!m_failure) m_failure = Error(Error::Kind::network, "connection closed");
         } catch (...) {
         }
@@ -570,9 +672,18 @@ private:
     websocket::stream<NextLayer<Secure>> m_ws;
     beast::flat_buffer m_buffer;
     std::shared_ptr<Read> m_read;     ///< the outstanding read, kept across next() calls
-    std::deque<std::size_t> m_pongs;  ///< sizes of pongs not yet returned by next()
+    std::deque<std::size_t> m_pongs;  ///< sizes of pongs not yet returned by next(), at most k_max_pongs
     bool m_open = false;
     std::optional<Error> m_failure;  ///< set once the connection is gone
+    std::optional<Error> m_flooded;  ///< set by a handler that found a flood; the next check fails
+    std::size_t m_stall_size = 0;    ///< m_buffer.size() after the last read that made progress
+    int m_stalled_reads = 0;
+    Steady::time_point m_last_stall{};
+    std::uint64_t m_stall_writes = 0;       ///< socket writes, as of the last handler
+    std::uint64_t m_stall_controls = 0;     ///< control frames, as of the last handler
+    std::uint64_t m_control_total = 0;      ///< control frames since the connection opened
+    Steady::time_point m_control_window{};  ///< start of the current one-second window
+    int m_control_frames = 0;               ///< control frames in that window
 };
 
 class BeastConnector final : public Connector {

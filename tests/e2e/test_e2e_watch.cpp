@@ -3,8 +3,11 @@
 // control endpoints; every wait is server-side (ws/state?open=N), never a sleep.
 #include <signal.h>
 
+#include <chrono>
 #include <fstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -52,6 +55,25 @@ const std::string k_subscribed =
 
 const std::string k_subscribe_all =
     R"({"type":"subscribe","request_id":"1","data":{"channels":["trades","positions","model_chat","asset_curve"]}})";
+
+using Steady = std::chrono::steady_clock;
+
+/// The kinds of POST /__standin/ws/flood.
+const std::vector<std::string> k_flood_kinds{"empty-fragments", "pings", "pongs"};
+
+/// Floods every connection, and each one accepted meanwhile, for `seconds`.
+void flood(const StandIn& server, const std::string& kind, int seconds) {
+    server.control("POST", "/__standin/ws/flood",
+                   R"({"kind": ")" + kind + R"(", "seconds": )" + std::to_string(seconds) + "}");
+}
+
+/// What watch reports when it drops a connection for that kind of flood.
+std::string flood_notice(const std::string& kind) {
+    return "hyperoru: connection lost: " +
+           std::string(kind == "empty-fragments"
+                           ? "a message made no progress over 200 reads of empty frames in a row"
+                           : "the server sent more than 100 control frames");
+}
 
 }  // namespace
 
@@ -165,6 +187,54 @@ TEST_CASE("e2e: Ctrl-C sends a close frame and exits 130") {
     CHECK(r.out.ends_with("rc=130\n"));
     // The client closed the connection properly: the server has none open.
     CHECK(server.control("GET", "/__standin/ws/state?open=0").find("\"open\": 0") != std::string::npos);
+}
+
+// A server that floods (empty fragments that never end a message, pings, pongs) used to keep
+// watch busy until it stopped: --duration and Ctrl-C were ignored meanwhile. The floods last far
+// longer than the limits checked here, so only a client that keeps its deadlines passes.
+TEST_CASE("e2e: watch --duration ends on time while the server floods, dropping each flooding connection") {
+    for (const auto& kind : k_flood_kinds) {
+        DYNAMIC_SECTION(kind) {
+            StandIn server;
+            const TokenEnv env(server);
+            flood(server, kind, 10);  // the connection is flooded from its first frame on
+            const auto start = Steady::now();
+            const Result r = cli(env, {"watch", "--duration", "1"});
+            const auto elapsed = Steady::now() - start;
+            CHECK(r.rc == 0);
+            CHECK(elapsed >= 1s);
+            CHECK(elapsed < 2500ms);
+            INFO(r.err);
+            CHECK(contains(r.err, flood_notice(kind)));
+        }
+    }
+}
+
+TEST_CASE("e2e: Ctrl-C ends watch within a second while the server floods, watch reconnecting meanwhile") {
+    for (const auto& kind : k_flood_kinds) {
+        DYNAMIC_SECTION(kind) {
+            StandIn server;
+            TokenEnv env(server);
+            const auto pid_file = env.dir() / "pid";
+            env.set("HYPERORU", HYPERORU_BINARY).set("PID_FILE", pid_file.string());
+            Background shell(env, {"/bin/bash", "-c",
+                                   R"("$HYPERORU" watch & echo $! > "$PID_FILE"; wait $!; echo "rc=$?")"});
+            server.control("GET", "/__standin/ws-log?count=1");
+            flood(server, kind, 20);
+            // The flooding connection is dropped and another one made (and flooded in turn).
+            const auto state = nlohmann::json::parse(server.control("GET", "/__standin/ws/state?accepted=2"));
+            CHECK(state.at("accepted").get<int>() >= 2);
+            const pid_t pid = std::stoi(read_text(pid_file));
+            const auto start = Steady::now();
+            REQUIRE(::kill(pid, SIGINT) == 0);
+            const Result r = shell.join();
+            const auto elapsed = Steady::now() - start;
+            CHECK(r.out.ends_with("rc=130\n"));
+            CHECK(elapsed < 1500ms);
+            INFO(r.err);
+            CHECK(contains(r.err, flood_notice(kind)));
+        }
+    }
 }
 
 TEST_CASE("e2e: snapshot, asset-curve, ws bootstrap and ws request") {

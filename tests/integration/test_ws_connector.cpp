@@ -293,6 +293,34 @@ TEST_CASE("ws connector: close() sends a close frame and waits for the server's"
     CHECK(expect_failure(connection->send(k_subscribe)).kind == Failure::Kind::closed);
 }
 
+// The stand-in floods for 10 s: only a connector that keeps each next() within its timeout and
+// recognises the flood gets through the loop below in time.
+TEST_CASE("ws connector: a flooding server is dropped with a protocol error, next() keeping its timeout") {
+    for (const std::string kind : {"empty-fragments", "pings", "pongs"}) {
+        DYNAMIC_SECTION(kind) {
+            StandIn server;
+            auto connection = open(*make_beast_connector(), options_for(url_of(server.port())));
+            control(server, "/__standin/ws/flood", R"({"kind": ")" + kind + R"(", "seconds": 10})");
+            std::optional<Failure> failure;
+            const auto start = Steady::now();
+            while (!failure && Steady::now() - start < 3s) {
+                const auto call = Steady::now();
+                Next next = connection->next(20ms);
+                CHECK(Steady::now() - call < 500ms);
+                if (auto* ended = std::get_if<Failure>(&next)) failure = *ended;
+            }
+            REQUIRE(failure.has_value());
+            INFO(failure->message);
+            CHECK(kind_name(failure->kind) == std::string("protocol"));
+            CHECK(failure->message.find(kind == "empty-fragments"
+                                            ? "no progress over 200 reads"
+                                            : "more than 100 control frames") != std::string::npos);
+            CHECK(expect_failure(connection->next(10ms)).message == failure->message);
+            CHECK(ws_state(server, "open=0") == 0);  // dropped, not left open
+        }
+    }
+}
+
 TEST_CASE("ws connector: an upgrade answered 401 or 403 is an auth error, others a protocol error") {
     StandIn server;
     auto connector = make_beast_connector();

@@ -47,6 +47,13 @@ Control endpoints (never logged, never scripted, no token):
   POST /__standin/ws/silence  {"on": bool}: nothing is sent (not even pongs) while on
   POST /__standin/ws/ping   {"payload": "..."} (optional): a ping frame
   POST /__standin/ws/reject {"on": bool, "status": 401}: upgrades answered with that status
+  POST /__standin/ws/flood  {"kind": "empty-fragments" | "pings" | "pongs", "seconds": 10}: for
+                            that long (at most 60 s), every open connection and every one
+                            accepted meanwhile gets frames as fast as the client takes them:
+                            empty pings or unsolicited pongs, or a text frame without FIN and
+                            then empty continuation frames without FIN (data frames wait until
+                            the flood ends, which ends that message with an empty FIN frame).
+                            A connection that closes is no longer flooded; a reset ends it all.
 
 The list endpoints (users, accounts, the three order lists, klines data, backfill tasks,
 programs, prompts, custom factors: the handlers that answer through paged()) honour page (from
@@ -1354,6 +1361,11 @@ WS_WRITE_CHUNK = 256 * 1024
 WS_READ_BUDGET = 1024 * 1024  # bytes read per loop turn, so a flooding client cannot starve writes
 WS_WAIT_LIMIT = 10.0  # the longest a control request waits for a counter (then it answers anyway)
 WS_WAIT_COUNTERS = ("open", "accepted", "pongs", "pings")
+# POST /__standin/ws/flood: what a connection's `out` is topped up with, 32768 frames at a time.
+WS_FLOOD_CHUNKS = {"empty-fragments": bytes([0x00, 0x00]) * 32768,  # continuation, no FIN
+                   "pings": bytes([0x80 | 0x9, 0x00]) * 32768,
+                   "pongs": bytes([0x80 | 0xA, 0x00]) * 32768}
+WS_FLOOD_MAX_SECONDS = 60.0
 # Status codes a client may put in a close frame (RFC 6455 section 7.4, IANA registry).
 WS_VALID_CLOSE = set(range(1000, 1004)) | set(range(1007, 1015)) | set(range(3000, 5000))
 WS_REJECTIONS = {401: ("Invalid or expired session token", "UNAUTHORIZED"),
@@ -1459,6 +1471,7 @@ class WsHub:
             self.log = []
             self.reject = None  # an HTTP status for every upgrade, or None
             self.silent = False
+            self.flood = None  # (kind, time.monotonic() at its end) of POST /__standin/ws/flood
             self.changed.notify_all()
         for connection in dropped:
             connection.post(("drop",))
@@ -1530,6 +1543,8 @@ class WsConnection:
         self.close_deadline = None
         self.finishing = False  # end once `out` is written (a drop, a failure, a close reply)
         self.eof = False  # the client has sent its last byte
+        self.flooding = None  # the kind of flood being sent (see feed_flood)
+        self.held = bytearray()  # data frames held back while an empty-fragments flood lasts
 
     def post(self, *items):
         with self.lock:
@@ -1551,6 +1566,7 @@ class WsConnection:
             self.handle_frames()  # a client may have sent frames along with its upgrade request
             self.flush()
             while not self.ended():
+                self.feed_flood()
                 # Bytes TLS has already decrypted make no poll event; read them without waiting.
                 tls_pending = isinstance(sock, ssl.SSLSocket) and sock.pending() > 0
                 writing = self.sent < len(self.out) and not self.hub.silent
@@ -1590,9 +1606,33 @@ class WsConnection:
         return self.close_deadline is not None and time.monotonic() > self.close_deadline
 
     def wait_ms(self):
-        if self.close_deadline is None:
+        ends = [t for t in (self.close_deadline, self.flood_end()) if t is not None]
+        if not ends:
             return 1000
-        return max(0, int((self.close_deadline - time.monotonic()) * 1000) + 1)
+        return min(1000, max(0, int((min(ends) - time.monotonic()) * 1000) + 1))
+
+    def flood_end(self):
+        flood = self.hub.flood  # one reference, read without the lock
+        return flood[1] if self.flooding and flood is not None else None
+
+    def feed_flood(self):
+        """While the hub's flood lasts, keeps `out` topped up with its frames; once it is over,
+        ends an endless fragmented message with an empty FIN frame and sends what was held."""
+        flood = self.hub.flood
+        kind = flood[0] if flood is not None and time.monotonic() < flood[1] else None
+        if self.close_sent or self.finishing:
+            kind = None
+        if kind != self.flooding:
+            if self.flooding == "empty-fragments" and not self.close_sent:
+                self.out += ws_frame(0x0, b"")
+            self.flooding = kind
+            if kind == "empty-fragments":
+                self.out += ws_frame(WS_TEXT, b"", fin=False)
+            elif self.held:
+                held, self.held = bytes(self.held), bytearray()
+                self.send(held)
+        if kind is not None and not self.hub.silent and len(self.out) - self.sent < WS_WRITE_CHUNK:
+            self.out += WS_FLOOD_CHUNKS[kind]
 
     def drain_wake_ups(self):
         try:
@@ -1614,6 +1654,7 @@ class WsConnection:
                 self.finishing = True  # what was queued before the drop is still written first
             elif item[0] == "close":
                 self.start_close(item[1], item[2])
+            # ("flood",) only wakes the loop: feed_flood starts it
 
     def receive(self):
         """Reads what is available; False at end of stream."""
@@ -1632,8 +1673,12 @@ class WsConnection:
     def send(self, frame):
         # While silenced the server says nothing at all: replies, pongs and pushes made meanwhile
         # are lost, as with a server that hangs. (Frames queued earlier wait for the end of it.)
-        if not self.hub.silent and not self.close_sent:
-            self.out += frame
+        if self.hub.silent or self.close_sent:
+            return
+        if self.flooding == "empty-fragments" and frame and frame[0] & 0x0F < 0x8:
+            self.held += frame  # no data frame may come inside the endless message
+            return
+        self.out += frame
 
     def flush(self):
         if self.hub.silent:
@@ -2169,6 +2214,24 @@ def control_ws_silence(state, request):
 
 
 @hub_control
+def control_ws_flood(state, request):
+    spec = control_object(request)
+    kind, seconds = spec.get("kind"), spec.get("seconds", 10)
+    if not isinstance(kind, str) or kind not in WS_FLOOD_CHUNKS:
+        raise ControlError("kind must be one of %s" % ", ".join(sorted(WS_FLOOD_CHUNKS)))
+    if (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+            or not 0 < seconds <= WS_FLOOD_MAX_SECONDS):
+        raise ControlError("seconds must be a number above 0, at most %g" % WS_FLOOD_MAX_SECONDS)
+    hub = state.ws
+    with hub.lock:
+        hub.flood = (kind, time.monotonic() + seconds)
+        connections = [hub.connections[n] for n in sorted(hub.connections)]
+    for connection in connections:
+        connection.post(("flood",))
+    return ws_ok(connections)
+
+
+@hub_control
 def control_ws_ping(state, request):
     spec = optional_control_object(request)
     payload = spec.get("payload", "")
@@ -2489,6 +2552,7 @@ CONTROL_ROUTES = [
     Route("POST", "/__standin/ws/silence", control_ws_silence, auth=False),
     Route("POST", "/__standin/ws/ping", control_ws_ping, auth=False),
     Route("POST", "/__standin/ws/reject", control_ws_reject, auth=False),
+    Route("POST", "/__standin/ws/flood", control_ws_flood, auth=False),
 ]
 
 

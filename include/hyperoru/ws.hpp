@@ -90,7 +90,7 @@ public:
     /// within 5 s.
     virtual std::optional<Failure> ping() = 0;
     /// Sends a close frame with `code` (one a close frame may not carry, such as 1005 or 1006,
-    /// is sent as 1000) and `reason` (cut to the 123 bytes a close frame holds), waits up to 1 s
+    /// is sent as 1000) and `reason` (cut to the 123 bytes a close frame holds), waits up to 0.5 s
     /// for the server's, then drops the connection; later calls fail (kind closed). After the
     /// connection has already ended, or with a server found flooding, it only releases it.
     virtual void close(int code = 1000, std::string_view reason = {}) noexcept = 0;

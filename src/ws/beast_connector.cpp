@@ -102,7 +102,7 @@ std::optional<Failure> guarded_void(Action&& action) {
 
 constexpr milliseconds k_write_timeout{10'000};  ///< send(): a peer that takes nothing is gone
 constexpr milliseconds k_ping_timeout{5'000};    ///< ping(): writing one small frame
-constexpr milliseconds k_close_timeout{1'000};   ///< close(): our close frame and the server's
+constexpr milliseconds k_close_timeout{500};     ///< close(): our close frame and the server's
 constexpr milliseconds k_drain_timeout{1'000};   ///< handlers of cancelled operations
 constexpr std::size_t k_max_message = std::size_t{16} << 20;
 /// A flooding server is failed (kind protocol) rather than served for ever. Control frames: a

@@ -18,8 +18,10 @@ struct Stopped {
 };
 
 /// Runs `hyperoru args...` in the background, waits until the stand-in has logged `requests`
-/// requests, sends SIGINT and waits for the exit.
-Stopped interrupt_after(StandIn& server, const std::vector<std::string>& args, std::size_t requests) {
+/// requests (or, with `ws_open`, until that many WebSockets are open), sends SIGINT and waits for
+/// the exit.
+Stopped interrupt_after(StandIn& server, const std::vector<std::string>& args, std::size_t requests,
+                        bool ws_open = false) {
     TokenEnv env;
     const auto pid_file = env.dir() / "pid";
     env.set("HYPERORU", HYPERORU_BINARY).set("PID_FILE", pid_file.string());
@@ -30,7 +32,8 @@ Stopped interrupt_after(StandIn& server, const std::vector<std::string>& args, s
         result = run(env, {"/bin/bash", "-c", command + R"( & echo $! > "$PID_FILE"; wait $!; echo "rc=$?")"},
                      "", 30s);
     });
-    server.control("GET", "/__standin/requests?count=" + std::to_string(requests));
+    server.control("GET", ws_open ? "/__standin/ws/state?open=" + std::to_string(requests)
+                                  : "/__standin/requests?count=" + std::to_string(requests));
     const pid_t pid = std::stoi(read_text(pid_file));
     const auto signalled = std::chrono::steady_clock::now();
     REQUIRE(::kill(pid, SIGINT) == 0);
@@ -69,4 +72,13 @@ TEST_CASE("e2e: Ctrl-C ends a command within a second with exit 130, whatever it
     INFO(stopped.result.err);
     CHECK(stopped.result.out.ends_with("rc=130\n"));
     CHECK(stopped.after_signal < 1s);
+}
+
+TEST_CASE("e2e: Ctrl-C ends watch within a second when the server never answers the close frame") {
+    StandIn server;
+    server.control("POST", "/__standin/ws/silence", R"({"on": true})");  // no reply, no close, nothing
+    const Stopped stopped = interrupt_after(server, {"watch"}, 1, true);
+    INFO(stopped.result.err);
+    CHECK(stopped.result.out.ends_with("rc=130\n"));
+    CHECK(stopped.after_signal < 1s);  // the close handshake is given 0.5 s
 }

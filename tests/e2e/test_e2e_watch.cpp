@@ -278,3 +278,18 @@ TEST_CASE("e2e: watch -v never shows the token, even in the WebSocket URL") {
     CHECK(!contains(r.err, k_standin_token));
     CHECK(!contains(r.out, k_standin_token));
 }
+
+TEST_CASE("e2e: watch against a server that accepts and closes at once backs off, never a storm") {
+    StandIn server;
+    server.control("POST", "/__standin/ws/flap", R"({"on": true})");
+    const TokenEnv env(server);
+    const Result r = cli(env, {"watch", "--duration", "15s"}, "", 30s);
+    CHECK(r.rc == 0);
+    const auto accepted = nlohmann::json::parse(server.control("GET", "/__standin/ws/state")).at("accepted");
+    INFO(r.err);
+    // A backoff that restarted at every upgrade would reconnect within 1 s each time: 15 or more
+    // connections in 15 s. Growing (full jitter up to 1, 2, 4, 8, 16, then 30 s), it leaves room
+    // for about 7; 12 would need eleven draws summing under 15 s, six of them from [0, 30 s].
+    CHECK(accepted.get<int>() >= 2);
+    CHECK(accepted.get<int>() < 12);
+}

@@ -47,6 +47,7 @@ Control endpoints (never logged, never scripted, no token):
   POST /__standin/ws/silence  {"on": bool}: nothing is sent (not even pongs) while on
   POST /__standin/ws/ping   {"payload": "..."} (optional): a ping frame
   POST /__standin/ws/reject {"on": bool, "status": 401}: upgrades answered with that status
+  POST /__standin/ws/flap   {"on": bool}: every connection accepted is closed at once (1011)
   POST /__standin/ws/flood  {"kind": "empty-fragments" | "pings" | "pongs", "seconds": 10}: for
                             that long (at most 60 s), every open connection and every one
                             accepted meanwhile gets frames as fast as the client takes them:
@@ -1470,6 +1471,7 @@ class WsHub:
             self.accepted = self.pings = self.pongs = 0
             self.log = []
             self.reject = None  # an HTTP status for every upgrade, or None
+            self.flap = False  # close every connection right after its upgrade (ws/flap)
             self.silent = False
             self.flood = None  # (kind, time.monotonic() at its end) of POST /__standin/ws/flood
             self.changed.notify_all()
@@ -2026,6 +2028,8 @@ def serve_websocket(handler, request):
     except OSError:
         state.ws.unregister(connection)
         return
+    if state.ws.flap:  # accept, then close at once: a server that flaps
+        connection.post(("close", 1011, "going away"))
     connection.serve(handler.connection, state, leftover)
 
 
@@ -2241,6 +2245,14 @@ def control_ws_ping(state, request):
     for connection in connections:
         connection.post(ws_frame(WS_PING, payload.encode("utf-8")))
     return ws_ok(connections)
+
+
+@hub_control
+def control_ws_flap(state, request):
+    on = switch_of(control_object(request))
+    with state.ws.lock:
+        state.ws.flap = on
+    return Reply.json(200, {"ok": True, "flap": on})
 
 
 @hub_control
@@ -2552,6 +2564,7 @@ CONTROL_ROUTES = [
     Route("POST", "/__standin/ws/silence", control_ws_silence, auth=False),
     Route("POST", "/__standin/ws/ping", control_ws_ping, auth=False),
     Route("POST", "/__standin/ws/reject", control_ws_reject, auth=False),
+    Route("POST", "/__standin/ws/flap", control_ws_flap, auth=False),
     Route("POST", "/__standin/ws/flood", control_ws_flood, auth=False),
 ]
 

@@ -14,6 +14,7 @@
 #include "cli/context.hpp"
 #include "cli/help_text.hpp"
 #include "cli/output.hpp"
+#include "cli/usage.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/retry.hpp"
 #include "hyperoru/version.hpp"
@@ -403,6 +404,15 @@ int run(const std::vector<std::string>& args, Io& io) {
         add_commands(app, action, Selection::all());
     }
 
+    if (only.noun() == "help") {  // hyperoru help [COMMAND...]: the words after "help"
+        std::vector<std::string> path;
+        bool after = false;
+        for (const auto& arg : args) {
+            if (after && !arg.starts_with("-")) path.push_back(arg);
+            after = after || arg == "help";
+        }
+        return finish_output(io, run_help(app, path, *io.out, *io.err));
+    }
     try {
         std::vector<std::string> reversed(args.rbegin(), args.rend());
         app.parse(reversed);
@@ -413,13 +423,9 @@ int run(const std::vector<std::string>& args, Io& io) {
     } catch (const CLI::CallForVersion& e) {
         return finish_output(io, app.exit(e, *io.out, *io.err));
     } catch (const CLI::ParseError& e) {
-        *io.err << "hyperoru: error: " << e.what() << "\nRun 'hyperoru --help' for usage.\n";
-        return k_exit_usage;
+        return report_parse_error(app, e, *io.out, *io.err);
     }
-    if (!action) {
-        *io.err << "hyperoru: error: a subcommand is required\nRun 'hyperoru --help' for usage.\n";
-        return k_exit_usage;
-    }
+    if (!action) return report_missing_command(app, *io.err);
     Context context(io, options);
     if (!options.fields.empty() && options.output == "raw") {
         // raw is the server's bytes unchanged: selecting members would contradict it.

@@ -189,7 +189,9 @@ TEST_CASE("e2e: account create without --name is a usage error and sends nothing
     const auto r = cli(env, at(server, {"account", "create", "--llm-model", "gpt-4o"}));
     CHECK(r.rc == 2);
     CHECK(r.out.empty());
-    CHECK(r.err == "hyperoru: error: --name is required\nRun 'hyperoru --help' for usage.\n");
+    CHECK(r.err ==
+          "hyperoru: error: \"hyperoru account create\" needs --name\nRun 'hyperoru account create --help' "
+          "for usage.\n");
     CHECK(server.requests().empty());
 }
 

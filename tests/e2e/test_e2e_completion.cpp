@@ -257,9 +257,13 @@ TEST_CASE("e2e: completion needs a shell it knows") {
     auto r = cli(env, {"completion", "tcsh"});
     CHECK(r.rc == 2);
     CHECK(r.out.empty());
-    CHECK(r.err == "hyperoru: error: shell: tcsh not in {bash,zsh,fish}\nRun 'hyperoru --help' for usage.\n");
+    CHECK(r.err ==
+          "hyperoru: error: SHELL must be one of bash, zsh, fish, got 'tcsh'\nRun 'hyperoru completion "
+          "--help' for usage.\n");
     r = cli(env, {"completion"});
     CHECK(r.rc == 2);
     CHECK(r.out.empty());
-    CHECK(r.err == "hyperoru: error: shell is required\nRun 'hyperoru --help' for usage.\n");
+    CHECK(r.err ==
+          "hyperoru: error: \"hyperoru completion\" needs SHELL\nRun 'hyperoru completion --help' for "
+          "usage.\n");
 }

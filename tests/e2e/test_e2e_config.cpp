@@ -431,8 +431,9 @@ TEST_CASE("e2e: config usage errors are exit 2 and leave the file alone") {
           2, "",
           "hyperoru: error: refusing plain http to api.example.com: the token would travel unencrypted (use "
           "https, or --allow-http)\n");
-    check(outputs.add(cli(env, {"config", "get"})), 2, "",
-          "hyperoru: error: key is required\nRun 'hyperoru --help' for usage.\n");
+    check(
+        outputs.add(cli(env, {"config", "get"})), 2, "",
+        "hyperoru: error: \"hyperoru config get\" needs KEY\nRun 'hyperoru config get --help' for usage.\n");
     CHECK(read_text(env.config_file()) == before);
     outputs.check_no_secret();
 }

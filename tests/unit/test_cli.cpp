@@ -86,8 +86,10 @@ TEST_CASE("cli: only the named command is built, found after global options of e
     CHECK(cli.run({"-v", "--help"}) == 0);  // no command named: all of them are listed
     CHECK_THAT(cli.out, Catch::Contains("\n  price ") && Catch::Contains("\n  watch ") &&
                             Catch::Contains("\n  signal ") && Catch::Contains("\n  api "));
-    CHECK(cli.run({"--output", "json", "frobnicate"}) == 2);  // not a command: CLI11's usual error
-    CHECK(cli.err == "hyperoru: error: A subcommand is required\nRun 'hyperoru --help' for usage.\n");
+    CHECK(cli.run({"--output", "json", "frobnicate"}) == 2);  // not a command, nor close to one
+    CHECK(cli.err ==
+          "hyperoru: error: unknown command \"frobnicate\" for \"hyperoru\"\nRun 'hyperoru --help' for "
+          "usage.\n");
 }
 
 TEST_CASE("cli: the command to build is the first word that is not an option or its value", "[cli]") {
@@ -632,8 +634,8 @@ TEST_CASE("cli: a timeout below 1 ms is a usage error, not 'no timeout'", "[cli]
         INFO(flag);
         CHECK(cli.run({flag, "0.0004", "health"}) == 2);
         CHECK(cli.err == std::string("hyperoru: error: ") + flag +
-                             ": expects seconds from 0.001 to 31536000, got '0.0004'\n"
-                             "Run 'hyperoru --help' for usage.\n");
+                             " expects seconds from 0.001 to 31536000, got '0.0004'\n"
+                             "Run 'hyperoru health --help' for usage.\n");
         CHECK(cli.run({flag, "0", "health"}) == 2);
         CHECK(cli.run({flag, "2s", "health"}) == 2);
     }

@@ -183,7 +183,8 @@ TEST_CASE("fields: refused with -o raw, and an empty or repeated name is a usage
         INFO(list);
         CHECK(cli.run({"account", "list", "--fields", list}) == 2);
         CHECK(cli.out.empty());
-        CHECK(cli.err == "hyperoru: error: --fields: " + message + "\nRun 'hyperoru --help' for usage.\n");
+        CHECK(cli.err ==
+              "hyperoru: error: --fields: " + message + "\nRun 'hyperoru account list --help' for usage.\n");
     }
     CHECK(cli.server->requests.empty());
 }

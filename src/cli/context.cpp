@@ -9,6 +9,7 @@
 
 #include "cli/output.hpp"
 #include "cli/table.hpp"
+#include "cli/usage.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/http.hpp"
 #include "hyperoru/version.hpp"
@@ -151,7 +152,10 @@ const Settings& Context::settings() {
     } else {
         s.context = "default";
     }
-    if (const auto it = config.contexts.find(s.context); it != config.contexts.end()) s.stored = it->second;
+    if (const auto it = config.contexts.find(s.context); it != config.contexts.end()) {
+        s.stored = it->second;
+        s.context_exists = true;
+    }
 
     if (m_options.base_url) {
         s.base_url = *m_options.base_url;
@@ -180,6 +184,29 @@ const Settings& Context::settings() {
         } else {
             s.token_for_other_server = owner;
         }
+    }
+    const bool named = s.context_origin == Origin::flag || s.context_origin == Origin::environment;
+    // A context named on the command line or in the environment that the file does not have is a
+    // typo, unless this run takes nothing from it (base URL and token both from flags or the
+    // environment: a label in CI) or is the command that creates it.
+    const auto outside = [](Origin o) { return o == Origin::flag || o == Origin::environment; };
+    const bool uses_file = !outside(s.base_url_origin) || !outside(s.token_origin);
+    if (named && uses_file && !s.context_exists && s.context != "default" && !m_allow_new_context) {
+        std::vector<std::string> known;
+        for (const auto& [name, entry] : config.contexts) known.push_back(name);
+        std::string message = "unknown context \"" + s.context + "\"";
+        if (s.context_origin == Origin::environment) message += " (HYPERORU_CONTEXT)";
+        if (const auto near = nearest_names(s.context, known); !near.empty())
+            message += "; did you mean \"" + near.front() + "\"?";
+        if (known.empty()) {
+            message += "; there are none yet: 'hyperoru --context " + s.context +
+                       " --base-url URL login' creates it";
+        } else {
+            message += " (known:";
+            for (const auto& name : known) message += " " + name;
+            message += ")";
+        }
+        throw UsageError(message);
     }
     m_settings = std::move(s);
     return *m_settings;

@@ -54,6 +54,7 @@ struct Settings {
     Origin token_origin = Origin::fallback;
     /// Set when the config holds a token for another server than base_url: it is not sent.
     std::optional<std::string> token_for_other_server;
+    bool context_exists = false;  ///< the config file has an entry for `context`
 };
 
 /// How this invocation reaches the server, resolved once for every transport: the base URL after
@@ -109,8 +110,14 @@ public:
     /// with the data, and a script must never hang on a question it cannot see.
     std::optional<std::string> prompt_refusal() const;
 
-    /// Reads the config file on first use. Throws ConfigError for a corrupt file.
+    /// Reads the config file on first use. Throws ConfigError for a corrupt file, and UsageError
+    /// for a context named by --context or HYPERORU_CONTEXT that the file does not have (a typo
+    /// would otherwise run on an empty context, or send a login to the default server), unless
+    /// allow_new_context() was called first.
     const Settings& settings();
+    /// For the commands that create a context (login, config set base_url) or only show what is
+    /// in effect (config get/list, context list/show): a context not in the file is no error.
+    void allow_new_context() noexcept { m_allow_new_context = true; }
     ConfigStore& store();
 
     /// The connection policy for this invocation, resolved on first use (see ConnectionSettings):
@@ -128,6 +135,7 @@ private:
     Io& m_io;
     const GlobalOptions& m_options;
     std::optional<Settings> m_settings;
+    bool m_allow_new_context = false;
     std::unique_ptr<ConfigStore> m_store;
     std::optional<ConnectionSettings> m_connection;
     /// -v: stderr through the terminal-safe line filter. Declared before the client, which

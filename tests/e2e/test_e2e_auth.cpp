@@ -123,7 +123,9 @@ TEST_CASE("e2e: login on a terminal prompts, reads the password without echo, th
     const auto r = cli_pty(env, {"--base-url", server.base_url(), "login"},
                            {{"Email: ", "trader@example.com\n"}, {"Password: ", "secret\n"}});
     CHECK(r.exit_code == 0);
-    CHECK(r.output == "Email: trader@example.com\nPassword: \n" + logged_in(server, env));
+    CHECK(r.output == "Logging in to " + server.base_url() +
+                          " (context \"default\")\nEmail: trader@example.com\nPassword: \n" +
+                          logged_in(server, env));
     CHECK_FALSE(contains(r.output, "secret"));
     const auto profile = cli(env, {"profile"});
     CHECK(profile.rc == 0);

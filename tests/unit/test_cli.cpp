@@ -68,6 +68,7 @@ TEST_CASE("cli: only the named command is built, found after global options of e
     }
     const std::string price = R"({"symbol":"BTC","price":67012.5})";
     cli.env["HYPERORU_TOKEN"] = "tok_env";
+    ConfigStore(cli.dir.path()).update([](Config& c) { c.contexts["price"].base_url = test::k_production_url; });
     for (const auto& prefix : std::vector<std::vector<std::string>>{{"--output=json"},
                                                                     {"-ojson"},
                                                                     {"-o", "json"},
@@ -286,6 +287,9 @@ TEST_CASE("cli: base URL and context precedence: flag > environment > config > d
 
     cli.env.erase("HYPERORU_BASE_URL");
     cli.env["HYPERORU_CONTEXT"] = "other";
+    CHECK(cli.run({"health"}) == 2);  // a context that does not exist is a mistake, not an empty one
+    CHECK(cli.err == "hyperoru: error: unknown context \"other\" (HYPERORU_CONTEXT) (known: default)\n");
+    ConfigStore(cli.dir.path()).update([](Config& c) { c.contexts["other"].email = "o@example.com"; });
     cli.server->respond(200, "{}", k_json);
     CHECK(cli.run({"health"}) == 0);
     CHECK(cli.request(3).url == "https://api.production.hyperoru.com/api/health");
@@ -368,7 +372,14 @@ TEST_CASE("cli: login with --password-stdin saves the token, 0600", "[cli]") {
 TEST_CASE("cli: login by username into a named context", "[cli]") {
     Cli cli;
     cli.server->respond(200, R"({"session_token":"tok_u"})", k_json);
-    CHECK(cli.run({"--context", "staging", "login", "--username", "trader1", "--password-stdin"}, "pw") == 0);
+    CHECK(cli.run({"--context", "staging", "login", "--username", "trader1", "--password-stdin"}, "pw") == 2);
+    CHECK(cli.err ==
+          "hyperoru: error: context \"staging\" does not exist; give --base-url to create it (stdin is not a "
+          "terminal)\n");
+    CHECK(cli.server->requests.empty());
+    CHECK(cli.run({"--context", "staging", "--base-url", test::k_production_url, "login", "--username", "trader1",
+                   "--password-stdin"},
+                  "pw") == 0);
     CHECK(cli.request().body == R"({"username":"trader1","password":"pw"})");
     const auto ctx = cli.config().contexts.at("staging");
     CHECK(ctx.username == "trader1");
@@ -385,6 +396,49 @@ TEST_CASE("cli: login prompts on a terminal, the password without echo", "[cli]"
     CHECK(cli.run({"login"}) == 0);
     CHECK(cli.prompts == std::vector<std::pair<std::string, bool>>{{"Email: ", true}, {"Password: ", false}});
     CHECK(cli.request().body == R"({"email":"trader@example.com","password":"hunter2"})");
+    // Said before the first question: where the password is about to go.
+    CHECK(cli.err.starts_with("Logging in to https://api.production.hyperoru.com (context \"default\")\n"));
+}
+
+TEST_CASE("cli: login to a context that does not exist asks first, or needs --base-url", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    cli.stdin_tty = true;
+    cli.stdout_tty = true;
+    SECTION("no: nothing is asked further, nothing sent, nothing saved") {
+        cli.answers = {"n"};
+        CHECK(cli.run({"--context", "sandbx", "login"}) == 2);
+        CHECK(cli.prompts ==
+              std::vector<std::pair<std::string, bool>>{{"Context \"sandbx\" does not exist. Create it for "
+                                                         "https://api.production.hyperoru.com? [y/N] ",
+                                                         true}});
+        CHECK(cli.err == "hyperoru: error: login: cancelled\n");
+        CHECK(cli.server->requests.empty());
+        CHECK(cli.config().contexts.count("sandbx") == 0);
+    }
+    SECTION("yes: the login goes on and creates it") {
+        cli.answers = {"y", "trader@example.com", "hunter2"};
+        cli.server->respond(200, R"({"session_token":"tok_n"})", k_json);
+        CHECK(cli.run({"--context", "sandbx", "login"}) == 0);
+        CHECK(cli.config().contexts.at("sandbx").session_token == "tok_n");
+    }
+    SECTION("with --base-url it is created without a question") {
+        cli.answers = {"trader@example.com", "hunter2"};
+        cli.server->respond(200, R"({"session_token":"tok_s"})", k_json);
+        CHECK(cli.run({"--context", "sandbox", "--base-url", "http://127.0.0.1:8080", "login"}) == 0);
+        CHECK(cli.prompts.front().first == "Email: ");
+        CHECK(cli.err.starts_with("Logging in to http://127.0.0.1:8080 (context \"sandbox\")\n"));
+    }
+    SECTION("any other command with a mistyped context is a usage error naming the near one") {
+        ConfigStore(cli.dir.path()).update([](Config& c) {
+            c.contexts["sandbox"].base_url = "http://127.0.0.1:8080";
+        });
+        CHECK(cli.run({"--context", "sandbx", "account", "list"}) == 2);
+        CHECK(cli.err ==
+              "hyperoru: error: unknown context \"sandbx\"; did you mean \"sandbox\"? (known: default "
+              "sandbox)\n");
+        CHECK(cli.server->requests.empty());
+    }
 }
 
 TEST_CASE("cli: login off a terminal without a password source is a usage error", "[cli]") {

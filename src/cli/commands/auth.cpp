@@ -33,9 +33,35 @@ struct LoginOptions {
 int run_login(Context& context, const LoginOptions& options) {
     Io& io = context.io();
     // Read the config first: a corrupt file stops us before a token is created and then lost.
+    context.allow_new_context();
     const Settings& settings = context.settings();
 
     const std::optional<std::string> no_prompt = context.prompt_refusal();
+    const bool new_context = !settings.context_exists && settings.context != "default";
+    const bool base_url_given =
+        settings.base_url_origin == Origin::flag || settings.base_url_origin == Origin::environment;
+    if (new_context && !base_url_given) {
+        // A mistyped --context would otherwise log in to the default (production) server.
+        if (no_prompt) {
+            throw UsageError("context \"" + settings.context +
+                             "\" does not exist; give --base-url to create it (" + *no_prompt + ")");
+        }
+        const std::string answer =
+            io.prompt("Context \"" + sanitize_for_terminal(settings.context) +
+                          "\" does not exist. Create it for " + settings.base_url + "? [y/N] ",
+                      true)
+                .value_or("");
+        if (answer != "y" && answer != "Y" && answer != "yes") throw UsageError("login: cancelled");
+    }
+    bool announced = false;
+    const auto prompt = [&](const std::string& question, bool echo) {
+        if (!announced) {  // before the first question: which server the password would go to
+            context.err() << "Logging in to " << sanitize_for_terminal(settings.base_url) << " (context \""
+                          << sanitize_for_terminal(settings.context) << "\")\n";
+            announced = true;
+        }
+        return io.prompt(question, echo).value_or("");
+    };
     Credentials credentials;
     if (options.username) {
         credentials.by = Credentials::By::username;
@@ -43,7 +69,7 @@ int run_login(Context& context, const LoginOptions& options) {
     } else if (options.email) {
         credentials.login = *options.email;
     } else if (!no_prompt && !options.password_stdin) {
-        credentials.login = io.prompt("Email: ", true).value_or("");
+        credentials.login = prompt("Email: ", true);
     } else {
         throw UsageError("--email or --username is required (" +
                          no_prompt.value_or("standard input holds the password") + ")");
@@ -54,7 +80,7 @@ int run_login(Context& context, const LoginOptions& options) {
         credentials.password = read_stdin_secret(*io.in);
         if (credentials.password.empty()) throw UsageError("--password-stdin: no password on standard input");
     } else if (!no_prompt) {
-        credentials.password = io.prompt("Password: ", false).value_or("");
+        credentials.password = prompt("Password: ", false);
         if (credentials.password.empty()) throw UsageError("a password is required");
     } else {
         throw UsageError("no password: pipe it with --password-stdin (" + *no_prompt + ")");

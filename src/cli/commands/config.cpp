@@ -72,6 +72,7 @@ void warn_if_overridden(Context& context, Origin origin, const char* variable, c
 // ------------------------------------------------------------------------------------ context
 
 int run_context_list(Context& context) {
+    context.allow_new_context();  // shows what is in effect, a context not in the file included
     const Config config = context.store().load();
     const std::string& in_effect = context.settings().context;
     json::Value data = json::Value::array();
@@ -117,6 +118,7 @@ int run_context_use(Context& context, const std::string& name) {
 }
 
 int run_context_show(Context& context, const std::optional<std::string>& requested) {
+    context.allow_new_context();  // shows what is in effect, a context not in the file included
     const std::string& in_effect = context.settings().context;
     const std::string name = requested.value_or(in_effect);
     const Config config = context.store().load();
@@ -172,6 +174,7 @@ Key parse_key(const std::string& key) {
 
 int run_config_get(Context& context, const std::string& name) {
     const Key key = parse_key(name);
+    context.allow_new_context();  // prints what is in effect, a context not in the file included
     if (key == Key::token)
         throw UsageError("the token is never printed by config; use 'hyperoru auth token'");
     const Settings& s = context.settings();
@@ -182,6 +185,7 @@ int run_config_get(Context& context, const std::string& name) {
 
 int set_base_url(Context& context, const std::string& value) {
     const std::string url = checked_base_url(value, context.options().allow_http);
+    context.allow_new_context();  // `--context NAME config set base_url URL` creates NAME
     const Settings& s = context.settings();
     const auto target = http::origin_of(url);
     context.store().update([&](Config& config) {
@@ -218,6 +222,7 @@ int run_config_set(Context& context, const std::string& name, const std::string&
 }
 
 int run_config_list(Context& context, bool show_origin) {
+    context.allow_new_context();  // shows what is in effect, a context not in the file included
     const Settings& s = context.settings();
     struct Entry {
         const char* key;

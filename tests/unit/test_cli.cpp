@@ -68,7 +68,9 @@ TEST_CASE("cli: only the named command is built, found after global options of e
     }
     const std::string price = R"({"symbol":"BTC","price":67012.5})";
     cli.env["HYPERORU_TOKEN"] = "tok_env";
-    ConfigStore(cli.dir.path()).update([](Config& c) { c.contexts["price"].base_url = test::k_production_url; });
+    ConfigStore(cli.dir.path()).update([](Config& c) {
+        c.contexts["price"].base_url = test::k_production_url;
+    });
     for (const auto& prefix : std::vector<std::vector<std::string>>{{"--output=json"},
                                                                     {"-ojson"},
                                                                     {"-o", "json"},
@@ -377,8 +379,8 @@ TEST_CASE("cli: login by username into a named context", "[cli]") {
           "hyperoru: error: context \"staging\" does not exist; give --base-url to create it (stdin is not a "
           "terminal)\n");
     CHECK(cli.server->requests.empty());
-    CHECK(cli.run({"--context", "staging", "--base-url", test::k_production_url, "login", "--username", "trader1",
-                   "--password-stdin"},
+    CHECK(cli.run({"--context", "staging", "--base-url", test::k_production_url, "login", "--username",
+                   "trader1", "--password-stdin"},
                   "pw") == 0);
     CHECK(cli.request().body == R"({"username":"trader1","password":"pw"})");
     const auto ctx = cli.config().contexts.at("staging");

@@ -133,6 +133,8 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
                  "no colour in tables (also NO_COLOR=1, TERM=dumb, or off a terminal)");
     app.add_flag("--no-input", o.no_input,
                  "never prompt, even on a terminal: what would be asked is an error instead");
+    app.add_flag("-q,--quiet", o.quiet,
+                 "no retry notices, spinner or progress on stderr (errors and warnings still show)");
 }
 
 int exit_code_for_status(long status) {

@@ -200,7 +200,7 @@ int run_action(Context& context, const Action& action) {
     } catch (const Interrupted&) {
         return report_error(context, {"interrupted", 0, {}, {}, {}, k_exit_interrupted});
     } catch (const TransportError& e) {
-        return report_error(context, {e.what(), 0, {}, {}, {}, k_exit_network});
+        return report_error(context, network_error(e, context.options()));
     } catch (const DecodeError& e) {
         return report_error(
             context, {std::string("invalid response: ") + e.what(), 0, {}, {}, {}, k_exit_invalid_response});

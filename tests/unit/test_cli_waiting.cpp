@@ -1,5 +1,5 @@
-// What hyperoru shows on stderr while a person waits at a terminal: a notice for each retry and
-// the --all progress line.
+// What hyperoru shows on stderr while a person waits at a terminal: a notice for each retry, the
+// --all progress line, and a final network error that says what was tried and what to check.
 // None of it off a terminal or with -q. The fake clock makes every wait instant.
 #include <catch2/catch.hpp>
 
@@ -83,6 +83,61 @@ TEST_CASE("waiting: a retry is one notice on a terminal's stderr, none off it or
         CHECK(cli.err == "");
     }
     CHECK(cli.server->outcomes.empty());
+}
+
+TEST_CASE("waiting: the final network error says what was tried, for how long, what to check", "[waiting]") {
+    Cli cli;
+    SECTION("connection refused: four attempts, 1.1 + 2.1 + 4.1 s of waits") {
+        refused(cli, 4);
+        CHECK(cli.run({"--base-url", k_local, "health"}) == 9);
+        CHECK(cli.err ==
+              "hyperoru: error: cannot connect to 127.0.0.1:33919 (connection refused) after 4 attempts in "
+              "7.4 s; is the server running? check --base-url\n");
+    }
+    SECTION("curl's own text adds nothing to the summary: left out") {
+        cli.server->fail(http::FailureKind::connect, false,
+                         "could not connect: Failed to connect to 127.0.0.1 port 33919 after 0 ms");
+        CHECK(cli.run({"--retries", "0", "--base-url", k_local, "health"}) == 9);
+        CHECK(cli.err ==
+              "hyperoru: error: cannot connect to 127.0.0.1:33919 after 1 attempt in 0.0 s; is the server "
+              "running? check --base-url\n");
+    }
+    SECTION("a host that does not resolve") {
+        cli.server->fail(http::FailureKind::resolve, false, "could not resolve host: api.example.test");
+        cli.server->fail(http::FailureKind::resolve, false, "could not resolve host: api.example.test");
+        CHECK(cli.run({"--retries", "1", "--base-url", "https://api.example.test:8443", "health"}) == 9);
+        CHECK(cli.err ==
+              "hyperoru: error: cannot resolve host api.example.test after 2 attempts in 1.1 s; check "
+              "--base-url and your network\n");
+    }
+    SECTION("no answer within --timeout") {
+        cli.server->clock = &cli.clock;
+        cli.server->exchange_time = 60s;  // cut at what is left of the budget
+        cli.server->fail(http::FailureKind::timeout, true, "timed out: Operation timed out after 30000 ms");
+        CHECK(cli.run({"--retries", "0", "--base-url", k_local, "health"}) == 9);
+        CHECK(cli.err ==
+              "hyperoru: error: no answer from 127.0.0.1:33919 within 30 s (--timeout; 1 attempt); is the "
+              "server overloaded? a larger --timeout waits longer\n");
+        cli.server->fail(http::FailureKind::timeout, true, "timed out: Operation timed out after 2500 ms");
+        CHECK(cli.run({"--timeout", "2.5", "--retries", "0", "--base-url", k_local, "health"}) == 9);
+        CHECK(cli.err ==
+              "hyperoru: error: no answer from 127.0.0.1:33919 within 2.5 s (--timeout; 1 attempt); is the "
+              "server overloaded? a larger --timeout waits longer\n");
+    }
+    SECTION("each attempt gave up on its own, before --timeout") {
+        cli.server->clock = &cli.clock;
+        cli.server->exchange_time = 15s;
+        cli.server->fail(http::FailureKind::timeout, true, "timed out: no data for 15 s");
+        CHECK(cli.run({"--retries", "0", "--base-url", k_local, "health"}) == 9);
+        CHECK(cli.err ==
+              "hyperoru: error: no answer from 127.0.0.1:33919 after 1 attempt in 15.0 s (timed out: no data "
+              "for 15 s); is the server reachable? check --base-url\n");
+    }
+    SECTION("other failures keep their text") {
+        cli.server->fail(http::FailureKind::certificate, false, "TLS certificate not trusted: self-signed");
+        CHECK(cli.run({"--base-url", k_local, "health"}) == 9);
+        CHECK(cli.err == "hyperoru: error: TLS certificate not trusted: self-signed\n");
+    }
 }
 
 TEST_CASE("waiting: --all shows pages, items and bytes so far on a terminal, erased when done", "[waiting]") {

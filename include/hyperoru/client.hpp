@@ -5,6 +5,8 @@
 /// contract's retry rules, raises a typed error for any non-success answer, and decodes the body.
 /// Every method also hands back the raw response, so callers can show the server's data exactly.
 /// A Client is not thread-safe; use one per thread.
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -38,6 +40,13 @@ struct ClientOptions {
     std::chrono::milliseconds budget{0};
     /// Verbose log for retries and redirects (the HTTP trace itself comes from the transport).
     std::ostream* trace = nullptr;
+    /// Called just before the wait of each retry, on the calling thread: the retry's number
+    /// (from 1), RetryPolicy::max_retries, the wait, and what failed in a few words for people
+    /// ("503 Service Unavailable from api.example.com", "cannot connect to 127.0.0.1:33919
+    /// (connection refused)"; see describe_failure). Not called for a retry that is not made.
+    std::function<void(int retry, int max_retries, std::chrono::milliseconds delay,
+                       const std::string& reason)>
+        on_retry;
 };
 
 /// A successful (2xx) response as received.
@@ -214,6 +223,17 @@ private:
     std::unique_ptr<http::Transport> m_transport;
     Clock& m_clock;
 };
+
+/// The server of `url` as people name it: host[:port], the port only when it is not the
+/// scheme's default ("127.0.0.1:33919", "api.example.com"); the URL itself when it is no
+/// http(s) URL.
+std::string authority_of(std::string_view url);
+
+/// A transport failure in a few words, naming the server (`authority`, see authority_of):
+/// "cannot resolve host api.example.test", "cannot connect to 127.0.0.1:33919 (connection
+/// refused)" (the cause taken from a `message` of the form "could not connect: <cause>"),
+/// "no answer from api.example.com (timed out)"; any other kind: `message` as it is.
+std::string describe_failure(http::FailureKind kind, std::string_view message, std::string_view authority);
 
 /// RFC 3986 percent-encoding of one path segment or query value (unreserved characters kept).
 std::string percent_encode(std::string_view text);

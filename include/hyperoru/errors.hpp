@@ -74,6 +74,12 @@ public:
     TransportError(http::FailureKind kind, const std::string& message, int attempts = 1);
     http::FailureKind kind() const noexcept { return m_kind; }
     int attempts() const noexcept { return m_attempts; }
+    /// The server of the failed call as host[:port], the port only when not the scheme's default
+    /// ("127.0.0.1:33919", "api.example.com"); empty when unknown (the live stream).
+    std::string authority;
+    /// From the call's first attempt to this failure, retry waits included, on the Clock's
+    /// monotonic time; zero when unknown.
+    std::chrono::milliseconds elapsed{0};
 
 private:
     http::FailureKind m_kind;

@@ -134,6 +134,8 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
                  "no colour in tables (also NO_COLOR=1, TERM=dumb, or off a terminal)");
     app.add_flag("--no-input", o.no_input,
                  "never prompt, even on a terminal: what would be asked is an error instead");
+    app.add_flag("-q,--quiet", o.quiet,
+                 "no retry notices, spinner or progress on stderr (errors and warnings still show)");
 }
 
 int exit_code_for_status(long status) {
@@ -199,7 +201,7 @@ int run_action(Context& context, const Action& action) {
     } catch (const Interrupted&) {
         return report_error(context, {"interrupted", 0, {}, {}, {}, k_exit_interrupted});
     } catch (const TransportError& e) {
-        return report_error(context, {e.what(), 0, {}, {}, {}, k_exit_network});
+        return report_error(context, network_error(e, context.options()));
     } catch (const DecodeError& e) {
         return report_error(
             context, {std::string("invalid response: ") + e.what(), 0, {}, {}, {}, k_exit_invalid_response});

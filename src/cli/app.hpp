@@ -1,6 +1,7 @@
 #pragma once
 // The command-line front end. main() builds an Io for the real process and calls run(); tests
 // build an Io with string streams, a fake transport and a fake clock.
+#include <chrono>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -23,6 +24,12 @@ struct Io {
     std::ostream* err = nullptr;
     bool stdin_is_tty = false;
     bool stdout_is_tty = false;
+    /// Whether stderr is a terminal: only then does hyperoru show retry notices, a spinner and
+    /// progress (cli/status.hpp).
+    bool stderr_is_tty = false;
+    /// How long a request runs before a spinner shows (stderr a terminal); nullopt: never, as in
+    /// tests that compare stderr exactly.
+    std::optional<std::chrono::milliseconds> spinner_after = std::chrono::seconds(1);
     EnvLookup env;
     /// Shows `prompt` on the terminal and reads one line (without its newline); `echo` false
     /// hides what is typed. nullopt at end of input.

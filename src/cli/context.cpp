@@ -8,6 +8,7 @@
 #include <streambuf>
 
 #include "cli/output.hpp"
+#include "cli/status.hpp"
 #include "cli/table.hpp"
 #include "cli/usage.hpp"
 #include "hyperoru/errors.hpp"
@@ -71,6 +72,64 @@ public:
 
 }  // namespace
 
+namespace {
+
+/// The transport with a spinner around every exchange: drawn once the exchange has taken
+/// Io::spinner_after, erased when it ends, or when a streamed body starts to arrive (it is
+/// printed as it comes).
+class WaitingTransport final : public http::Transport {
+public:
+    WaitingTransport(std::unique_ptr<http::Transport> inner, Status& status)
+        : m_inner(std::move(inner)), m_status(status) {}
+
+    http::Outcome perform(const http::Request& request) override {
+        const Spinning spinning(m_status, what(request));
+        return m_inner->perform(request);
+    }
+
+    http::Outcome stream(const http::Request& request, http::BodySink& sink) override {
+        class StopFirst final : public http::BodySink {
+        public:
+            StopFirst(Status& status, http::BodySink& target) : m_status(status), m_target(target) {}
+            bool write(std::string_view chunk) override {
+                m_status.stop_spinner();
+                return m_target.write(chunk);
+            }
+
+        private:
+            Status& m_status;
+            http::BodySink& m_target;
+        } stop_first(m_status, sink);
+        const Spinning spinning(m_status, what(request));
+        return m_inner->stream(request, stop_first);
+    }
+
+private:
+    /// "GET /api/account/list": the method and the path, without the query.
+    static std::string what(const http::Request& request) {
+        std::string_view url = request.url;
+        const auto scheme = url.find("://");
+        const auto path = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+        url = path == std::string_view::npos ? std::string_view("/") : url.substr(path);
+        return request.method + " " + std::string(url.substr(0, url.find('?')));
+    }
+
+    std::unique_ptr<http::Transport> m_inner;
+    Status& m_status;
+};
+
+/// "; retrying in 2.1 s (2 of 3)", or "now" for a wait under 50 ms.
+std::string retrying_text(int retry, int max_retries, std::chrono::milliseconds delay) {
+    char when[48] = "now";
+    if (delay.count() >= 50) {
+        std::snprintf(when, sizeof when, "in %.1f s", static_cast<double>(delay.count()) / 1000.0);
+    }
+    return std::string("; retrying ") + when + " (" + std::to_string(retry) + " of " +
+           std::to_string(max_retries) + ")";
+}
+
+}  // namespace
+
 Context::Context(Io& io, const GlobalOptions& options) : m_io(io), m_options(options) {}
 
 Context::~Context() = default;
@@ -82,6 +141,19 @@ Printer& Context::printer() {
                                               m_options.fields);
     }
     return *m_printer;
+}
+
+Status& Context::status() {
+    if (!m_status) {
+        Status::Options options;
+        options.notices = m_io.stderr_is_tty && !m_options.quiet;
+        // A spinner and a progress line redraw their line in place: not between -v trace lines,
+        // and not on a terminal that cannot erase a line.
+        options.transient = options.notices && !m_options.verbose && m_io.env("TERM") != "dumb";
+        options.spinner_after = m_io.spinner_after;
+        m_status = std::make_unique<Status>(err(), options);
+    }
+    return *m_status;
 }
 
 Format Context::format() const {
@@ -306,7 +378,14 @@ Client& Context::client(const std::vector<std::string>& secrets) {
     options.retry.max_retries = m_options.retries;
     options.budget = c.timeout;
     options.trace = c.trace;
-    m_client = std::make_unique<Client>(std::move(options), m_io.make_transport(c.transport()), *m_io.clock);
+    Status& waiting = status();
+    options.on_retry = [&waiting](int retry, int max_retries, std::chrono::milliseconds delay,
+                                  const std::string& reason) {
+        waiting.notice(reason + retrying_text(retry, max_retries, delay));
+    };
+    m_client = std::make_unique<Client>(
+        std::move(options), std::make_unique<WaitingTransport>(m_io.make_transport(c.transport()), waiting),
+        *m_io.clock);
     return *m_client;
 }
 

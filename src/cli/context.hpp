@@ -19,6 +19,7 @@ namespace hyperoru::cli {
 enum class Format { json, ndjson, table, raw };
 
 class Printer;
+class Status;
 
 /// Global options as parsed from the command line (unset optionals: not given).
 struct GlobalOptions {
@@ -38,6 +39,8 @@ struct GlobalOptions {
     std::vector<std::string> fields;
     bool no_color = false;
     bool no_input = false;
+    /// -q: no retry notices, spinner or progress on stderr (errors and warnings still show).
+    bool quiet = false;
 };
 
 /// Where a setting came from, for messages and `auth status`.
@@ -110,6 +113,10 @@ public:
     /// with the data, and a script must never hang on a question it cannot see.
     std::optional<std::string> prompt_refusal() const;
 
+    /// The waiting messages on stderr (retry notices, spinner, --all progress), created on first
+    /// use: shown only when stderr is a terminal and -q is not given (cli/status.hpp).
+    Status& status();
+
     /// Reads the config file on first use. Throws ConfigError for a corrupt file, and UsageError
     /// for a context named by --context or HYPERORU_CONTEXT that the file does not have (a typo
     /// would otherwise run on an empty context, or send a login to the default server), unless
@@ -138,6 +145,8 @@ private:
     bool m_allow_new_context = false;
     std::unique_ptr<ConfigStore> m_store;
     std::optional<ConnectionSettings> m_connection;
+    /// Before the client, whose transport and retry hook use it.
+    std::unique_ptr<Status> m_status;
     /// -v: stderr through the terminal-safe line filter. Declared before the client, which
     /// traces until it is destroyed.
     std::unique_ptr<std::ostream> m_trace;

@@ -28,6 +28,7 @@ Io process_io() {
     io.err = &std::cerr;
     io.stdin_is_tty = ::isatty(STDIN_FILENO) == 1;
     io.stdout_is_tty = ::isatty(STDOUT_FILENO) == 1;
+    io.stderr_is_tty = ::isatty(STDERR_FILENO) == 1;
     io.env = [](const char* name) -> std::optional<std::string> {
         const char* value = std::getenv(name);
         if (value == nullptr) return std::nullopt;

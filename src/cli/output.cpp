@@ -5,6 +5,7 @@
 #include <sstream>
 #include <utility>
 
+#include "cli/status.hpp"
 #include "hyperoru/client.hpp"
 #include "hyperoru/errors.hpp"
 
@@ -548,9 +549,57 @@ void Printer::end_text() {
 }
 
 int report_error(Context& context, const ErrorReport& report) {
+    context.status().clear();  // a spinner or progress line never shares the error's line
     const std::string& output = context.options().output;
     print_error(context.err(), output == "json" || output == "ndjson", context.options().verbose, report);
     return report.exit_code;
+}
+
+namespace {
+
+/// "7.2 s"; "30 s" for whole seconds given by people (--timeout 30), "0.5 s" otherwise.
+std::string seconds_text(double seconds, bool tenths) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, tenths ? "%.1f s" : "%g s", seconds);
+    return buffer;
+}
+
+std::string attempts_text(int attempts) {
+    return std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts");
+}
+
+}  // namespace
+
+ErrorReport network_error(const TransportError& error, const GlobalOptions& options) {
+    ErrorReport report{error.what(), 0, {}, {}, {}, k_exit_network};
+    if (error.authority.empty()) return report;  // not a call of the client (the live stream)
+    const std::string failed = describe_failure(error.kind(), error.what(), error.authority);
+    const std::string tried = " after " + attempts_text(error.attempts()) + " in " +
+                              seconds_text(static_cast<double>(error.elapsed.count()) / 1000.0, true);
+    switch (error.kind()) {
+        case http::FailureKind::resolve:
+            report.message = failed + tried + "; check --base-url and your network";
+            break;
+        case http::FailureKind::connect:
+            report.message = failed + tried + "; is the server running? check --base-url";
+            break;
+        case http::FailureKind::timeout: {
+            // The budget is spent when less than a tenth of a second of it is left.
+            const auto budget = std::chrono::duration<double>(options.timeout_seconds);
+            if (std::chrono::duration<double>(error.elapsed) + std::chrono::milliseconds(100) >= budget) {
+                report.message = "no answer from " + error.authority + " within " +
+                                 seconds_text(options.timeout_seconds, false) + " (--timeout; " +
+                                 attempts_text(error.attempts()) +
+                                 "); is the server overloaded? a larger --timeout waits longer";
+            } else {  // each attempt gave up on its own: connect timeout, or no data for a while
+                report.message = "no answer from " + error.authority + tried + " (" + error.what() +
+                                 "); is the server reachable? check --base-url";
+            }
+            break;
+        }
+        default: break;
+    }
+    return report;
 }
 
 void print_error(std::ostream& err, bool as_json, bool verbose, const ErrorReport& report) {

@@ -11,6 +11,7 @@
 #include "cli/context.hpp"
 #include "cli/table.hpp"
 #include "hyperoru/client.hpp"
+#include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 
 namespace hyperoru::cli {
@@ -140,6 +141,12 @@ struct ErrorReport {
 /// One line on stderr: "hyperoru: error: <message> (HTTP <status>, code <c>, request_id <id>)";
 /// with -o json, one JSON object instead. Server text is neutralised for the terminal.
 void print_error(std::ostream& err, bool as_json, bool verbose, const ErrorReport& report);
+
+/// A network failure of a call (exit 9) for people: what was tried, for how long, and what to
+/// check: "cannot connect to 127.0.0.1:33919 (connection refused) after 4 attempts in 7.2 s; is
+/// the server running? check --base-url"; likewise for a host that does not resolve and a call
+/// that got no answer within --timeout. Other kinds keep the error's text.
+ErrorReport network_error(const TransportError& error, const GlobalOptions& options);
 
 /// Prints `report` on the context's stderr (JSON with -o json or ndjson); returns its exit code.
 int report_error(Context& context, const ErrorReport& report);

@@ -2,6 +2,7 @@
 #include "hyperoru/client.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <utility>
@@ -31,6 +32,57 @@ std::string percent_encode(std::string_view text) {
         }
     }
     return out;
+}
+
+std::string authority_of(std::string_view url) {
+    const auto origin = http::origin_of(url);
+    if (!origin) return std::string(url);
+    const int default_port = origin->scheme == "https" ? 443 : 80;
+    return origin->port == default_port ? origin->host : origin->host + ":" + std::to_string(origin->port);
+}
+
+namespace {
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+    return text.size() >= prefix.size() &&
+           std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) ==
+                      std::tolower(static_cast<unsigned char>(b));
+           });
+}
+
+/// The host of an authority without its port ("[::1]" keeps its brackets).
+std::string_view host_only(std::string_view authority) {
+    const auto colon = authority.rfind(':');
+    if (colon == std::string_view::npos || authority.find(']', colon) != std::string_view::npos ||
+        (authority.starts_with('[') && authority.find(']') == std::string_view::npos)) {
+        return authority;
+    }
+    return authority.substr(0, colon);
+}
+
+}  // namespace
+
+std::string describe_failure(http::FailureKind kind, std::string_view message, std::string_view authority) {
+    switch (kind) {
+        case http::FailureKind::resolve: return "cannot resolve host " + std::string(host_only(authority));
+        case http::FailureKind::connect: {
+            std::string text = "cannot connect to " + std::string(authority);
+            constexpr std::string_view k_prefix = "could not connect: ";
+            if (!message.starts_with(k_prefix)) return text;
+            std::string cause(message.substr(k_prefix.size()));
+            // curl's own texts repeat what the summary says (and name a time that is not the wait):
+            // only a cause such as "Connection refused" adds something.
+            if (cause.empty() || starts_with_ignoring_case(cause, "failed to connect") ||
+                starts_with_ignoring_case(cause, "couldn't connect")) {
+                return text;
+            }
+            cause[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(cause[0])));
+            return text + " (" + cause + ")";
+        }
+        case http::FailureKind::timeout: return "no answer from " + std::string(authority) + " (timed out)";
+        default: return std::string(message);
+    }
 }
 
 namespace {
@@ -245,7 +297,9 @@ RawReply Client::exchange(http::Request request, http::BodySink* sink) {
     int retries = 0;
     bool redirected = false;
     // A retry is made while retries are left and, with a budget, its wait ends inside it.
-    const auto retried = [&](std::chrono::milliseconds delay, const std::string& reason) {
+    // `reason` goes to the -v log, `for_people` to ClientOptions::on_retry.
+    const auto retried = [&](std::chrono::milliseconds delay, const std::string& reason,
+                             const std::string& for_people) {
         if (budget.count() > 0 && elapsed() + delay >= budget) {
             log("no retry: waiting " + format_seconds(delay) + " s would pass the time budget of " +
                 format_seconds(budget) + " s");
@@ -254,14 +308,21 @@ RawReply Client::exchange(http::Request request, http::BodySink* sink) {
         ++retries;
         log("retry " + std::to_string(retries) + " of " + std::to_string(max_retries) + " in " +
             format_seconds(delay) + " s: " + reason);
+        if (m_options.on_retry) m_options.on_retry(retries, max_retries, delay, for_people);
         m_clock.sleep(delay);
         return true;
+    };
+    const auto transport_error = [&](http::FailureKind kind, const std::string& message, int attempts) {
+        TransportError error(kind, message, attempts);
+        error.authority = authority_of(request.url);
+        error.elapsed = elapsed();
+        return error;
     };
     for (int attempts = 1;; ++attempts) {
         if (budget.count() > 0) {
             request.timeout = budget - elapsed();
             if (request.timeout.count() <= 0) {  // only after redirects: a retry never starts late
-                throw TransportError(
+                throw transport_error(
                     http::FailureKind::timeout,
                     "timed out: the time budget of " + format_seconds(budget) + " s is spent", attempts - 1);
             }
@@ -271,11 +332,11 @@ RawReply Client::exchange(http::Request request, http::BodySink* sink) {
         if (auto* failure = std::get_if<http::Failure>(&outcome)) {
             if (failure->kind == http::FailureKind::aborted && interrupt_flag().load()) throw Interrupted();
             if (retries < max_retries && is_retryable_failure(request.method, *failure) &&
-                retried(backoff_delay(m_options.retry, retries + 1, m_clock.random_unit()),
-                        failure->message)) {
+                retried(backoff_delay(m_options.retry, retries + 1, m_clock.random_unit()), failure->message,
+                        describe_failure(failure->kind, failure->message, authority_of(request.url)))) {
                 continue;
             }
-            throw TransportError(failure->kind, failure->message, attempts);
+            throw transport_error(failure->kind, failure->message, attempts);
         }
         auto& response = std::get<http::Response>(outcome);
         if (is_success(response.status)) {
@@ -297,9 +358,12 @@ RawReply Client::exchange(http::Request request, http::BodySink* sink) {
         if (sink == nullptr && retries < max_retries &&
             is_retryable_status(request.method, response.status)) {
             const auto retry_after = http::find_header(response.headers, "Retry-After");
-            if (retried(retry_delay(response, retries + 1, attempts),
-                        describe_status(response) +
-                            (retry_after ? " (Retry-After: " + *retry_after + ")" : ""))) {
+            const std::string status_text =
+                std::to_string(response.status) + (response.reason.empty() ? "" : " " + response.reason);
+            if (retried(
+                    retry_delay(response, retries + 1, attempts),
+                    describe_status(response) + (retry_after ? " (Retry-After: " + *retry_after + ")" : ""),
+                    status_text + " from " + authority_of(request.url))) {
                 continue;
             }
         }

@@ -397,6 +397,14 @@ private:
         if (f.kind == FailureKind::too_large) {
             f.message =
                 "response too large: more than " + std::to_string(m_options.max_response_bytes) + " bytes";
+        } else if (long os_error = 0;
+                   f.kind == FailureKind::connect &&
+                   curl_easy_getinfo(m_easy.get(), CURLINFO_OS_ERRNO, &os_error) == CURLE_OK &&
+                   os_error != 0) {
+            // The system's reason ("Connection refused") says what to check; curl's text ("Failed to
+            // connect to 127.0.0.1 port 33919 after 0 ms") repeats the summary and names a time that
+            // is not the wait people saw once retries are done.
+            f.message = std::string(describe(f.kind)) + ": " + std::strerror(static_cast<int>(os_error));
         } else {
             f.message = summarised(describe(f.kind), m_error[0] != '\0' ? m_error : curl_easy_strerror(rc));
         }

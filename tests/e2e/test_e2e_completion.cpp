@@ -92,7 +92,8 @@ const std::string k_output_choices = "auto\njson\nndjson\ntable\nraw\n";
 /// The long global options, in help order, after the command's own.
 const std::string k_global_long_options =
     "--help\n--version\n--base-url\n--context\n--output\n--timeout\n--connect-timeout\n--retries\n"
-    "--verbose\n--cacert\n--insecure\n--allow-http\n--max-response-size\n--fields\n--no-color\n--no-input\n";
+    "--verbose\n--cacert\n--insecure\n--allow-http\n--max-response-size\n--fields\n--no-color\n--no-input\n"
+    "--quiet\n";
 const std::string k_account_list_options =
     "--include-hidden\n--page\n--per-page\n--limit\n--all\n--max-pages\n";
 
@@ -120,7 +121,7 @@ TEST_CASE("e2e: completion bash offers a command's options and the global option
     expect(bash_complete(env, {"hyperoru", "-"}),
            "-h\n--help\n--version\n--base-url\n--context\n-o\n--output\n--timeout\n--connect-timeout\n"
            "--retries\n-v\n--verbose\n--cacert\n--insecure\n--allow-http\n--max-response-size\n--fields\n"
-           "--no-color\n--no-input\n");
+           "--no-color\n--no-input\n-q\n--quiet\n");
 }
 
 TEST_CASE("e2e: completion bash walks past options and their values to find the command") {

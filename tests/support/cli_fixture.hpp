@@ -2,6 +2,7 @@
 // The CLI run in-process for unit tests: string streams for I/O, a fake transport for the network,
 // a fake clock for time, scripted answers for terminal prompts, and a temporary config directory.
 #include <cerrno>
+#include <chrono>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -49,6 +50,9 @@ struct Cli {
     std::map<std::string, std::string> env;
     bool stdin_tty = false;
     bool stdout_tty = false;
+    bool stderr_tty = false;
+    /// Io::spinner_after: none by default, so stderr is exact whatever the test machine's speed.
+    std::optional<std::chrono::milliseconds> spinner_after;
     std::deque<std::string> answers;                    // what the "user" types at prompts
     std::vector<std::pair<std::string, bool>> prompts;  // prompt text, echo
     std::optional<http::TransportOptions> transport_options;
@@ -70,6 +74,8 @@ struct Cli {
         io.err = &err_stream;
         io.stdin_is_tty = stdin_tty;
         io.stdout_is_tty = stdout_tty;
+        io.stderr_is_tty = stderr_tty;
+        io.spinner_after = spinner_after;
         io.env = [this](const char* name) -> std::optional<std::string> {
             const auto it = env.find(name);
             if (it == env.end()) return std::nullopt;

@@ -615,7 +615,10 @@ TEST_CASE("cli: network failures exit 9, an interrupt exits 130", "[cli]") {
     Cli cli;
     cli.server->fail(http::FailureKind::connect, false, "could not connect: Connection refused");
     CHECK(cli.run({"--retries", "0", "health"}) == 9);
-    CHECK(cli.err == "hyperoru: error: could not connect: Connection refused\n");
+    CHECK(
+        cli.err ==
+        "hyperoru: error: cannot connect to api.production.hyperoru.com (connection refused) after 1 attempt "
+        "in 0.0 s; is the server running? check --base-url\n");
 
     interrupt_flag().store(true);
     cli.server->fail(http::FailureKind::aborted, true, "aborted: Callback aborted");

@@ -45,10 +45,28 @@ TEST_CASE("command tree: the global options with their choices and value names, 
     const CommandInfo root = cli::command_tree();
     CHECK(root.name == "hyperoru");
     CHECK(root.description == "hyperoru: the command-line client for the Hyperoru AI trading API");
-    CHECK(names_of(root.options) == Names{"-h", "--help", "--version", "--base-url", "--context", "-o",
-                                          "--output", "--timeout", "--connect-timeout", "--retries", "-v",
-                                          "--verbose", "--cacert", "--insecure", "--allow-http",
-                                          "--max-response-size", "--fields", "--no-color", "--no-input"});
+    const Names globals{"-h",
+                        "--help",
+                        "--version",
+                        "--base-url",
+                        "--context",
+                        "-o",
+                        "--output",
+                        "--timeout",
+                        "--connect-timeout",
+                        "--retries",
+                        "-v",
+                        "--verbose",
+                        "--cacert",
+                        "--insecure",
+                        "--allow-http",
+                        "--max-response-size",
+                        "--fields",
+                        "--no-color",
+                        "--no-input",
+                        "-q",
+                        "--quiet"};
+    CHECK(names_of(root.options) == globals);
     const OptionInfo& output = option(root, "--output");
     CHECK(output.names == Names{"-o", "--output"});
     CHECK(output.value_name == "FORMAT");

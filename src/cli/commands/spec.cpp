@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <memory>
 #include <sstream>
 
+#include "cli/status.hpp"
 #include "cli/terminal.hpp"
 #include "cli/time.hpp"
 #include "hyperoru/client.hpp"
@@ -106,19 +108,48 @@ std::string read_input(Context& context, const std::string& flag, const std::str
     return read_bounded(file, k_max_input_bytes, flag + " " + path);
 }
 
+namespace {
+
+/// "3 pages, 300 items, 45.2 KiB so far": what --all has fetched.
+std::string progress_text(long pages, std::size_t items, std::size_t bytes) {
+    char size[32];
+    if (bytes < 1024) {
+        std::snprintf(size, sizeof size, "%zu B", bytes);
+    } else if (bytes < 1024 * 1024) {
+        std::snprintf(size, sizeof size, "%.1f KiB", static_cast<double>(bytes) / 1024.0);
+    } else {
+        std::snprintf(size, sizeof size, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    }
+    return std::to_string(pages) + (pages == 1 ? " page, " : " pages, ") + std::to_string(items) +
+           (items == 1 ? " item, " : " items, ") + size + " so far";
+}
+
+}  // namespace
+
 int paginate(Context& context, const PageFetcher& fetch, const PageOptions& options) {
     const long per_page = options.per_page.value_or(100);
     long page = options.first_page.value_or(1);
     Printer::Pages pages = context.printer().pages(options.view, options.limit);
     std::size_t bytes = 0;
     const std::size_t max_bytes = k_paged_bytes_factor * context.options().max_response_bytes;
+    std::size_t items = 0;
+    // The progress line stays on the terminal between pages; it is erased before anything is
+    // printed: each page in ndjson and raw, the whole list at the end, or an error.
+    Status& status = context.status();
+    const bool prints_each_page = context.format() == Format::ndjson || context.format() == Format::raw;
     // Stop at a short or empty page, an envelope saying there is no next page, the limit, or a
     // server that ignores pagination (more items than asked for, or the same page again).
     for (long fetched = 1;; ++page, ++fetched) {
         const RawReply reply = fetch(page, per_page);
         bytes += reply.body.size();
+        if (prints_each_page) status.clear();
         const PageResult result = pages.add(reply);
-        if (!result.list || pages.closed()) return k_exit_ok;
+        if (!result.list || pages.closed()) {
+            status.clear();
+            return k_exit_ok;
+        }
+        items += result.received;
+        status.progress(progress_text(fetched, items, bytes));
         // A server that ignores paging: the same page again, or more items than asked for. What
         // came is printed; the command stops with exit 10 rather than loop or guess.
         std::optional<std::string> ignored;
@@ -129,6 +160,7 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
                       " items, more than the " + std::to_string(per_page) + " asked for";
         }
         if (ignored) {
+            status.clear();
             pages.finish();
             const long shown = result.repeated ? fetched - 1 : fetched;
             return report_error(
@@ -144,6 +176,7 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
             result.no_next)
             break;
         if (fetched >= options.max_pages || bytes > max_bytes) {
+            status.clear();
             pages.finish();
             const std::string why = fetched >= options.max_pages
                                         ? std::to_string(fetched) + " pages (--max-pages)"
@@ -154,6 +187,7 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
                 context, {"stopped after " + why + "; the list may go on", 0, {}, {}, {}, k_exit_limit});
         }
     }
+    status.clear();
     pages.finish();
     return k_exit_ok;
 }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "cli/status.hpp"
+#include "cli/usage.hpp"
 #include "hyperoru/client.hpp"
 #include "hyperoru/errors.hpp"
 
@@ -101,6 +102,40 @@ void keep_fields(json::Value& object, const std::vector<std::string>& fields) {
     for (const std::size_t index : chosen) kept.push_back(std::move(members[index]));
     members = std::move(kept);
 }
+
+namespace {
+
+/// --fields naming a member that no row of the result has is a typo (it would print `{}` rows or a
+/// table of "-"): a usage error naming the members there are. An empty list proves nothing.
+void check_fields_known(const json::Value& result, const std::vector<std::string>& fields,
+                        const std::string& items_key) {
+    if (fields.empty()) return;
+    std::vector<const json::Value*> rows;
+    if (const json::Value* items = list_items(result, items_key)) {
+        for (const json::Value& item : items->items()) rows.push_back(&item);
+    } else {
+        rows.push_back(&result);
+    }
+    std::vector<std::string> known;
+    for (const json::Value* row : rows) {
+        if (!row->is_object()) continue;
+        for (const auto& [name, member] : row->members()) {
+            if (std::find(known.begin(), known.end(), name) == known.end()) known.push_back(name);
+        }
+    }
+    if (known.empty()) return;
+    for (const std::string& field : fields) {
+        if (std::find(known.begin(), known.end(), field) != known.end()) continue;
+        std::string message = "--fields: no result has \"" + field + "\"";
+        if (const auto near = nearest_names(field, known); !near.empty())
+            message += "; did you mean \"" + near.front() + "\"?";
+        message += " (fields:";
+        for (const auto& name : known) message += " " + name;
+        throw UsageError(message + ")");
+    }
+}
+
+}  // namespace
 
 void keep_fields_of_result(json::Value& result, const std::vector<std::string>& fields,
                            const std::string& items_key) {
@@ -290,6 +325,8 @@ void Printer::reply(const RawReply& reply, const TableView& view) {
         if (reply.body.back() != '\n') m_out << '\n';
         return;
     }
+    if (!m_fields.empty() && json::is_valid(reply.body))
+        check_fields_known(json::parse(reply.body), m_fields, view.items_key);
     const Style style{m_fields, m_colour};
     if (view.kind == TableView::Kind::text && m_format == Format::table && m_fields.empty()) {
         const json::Value value = json::parse(reply.body);
@@ -400,6 +437,7 @@ PageResult Printer::Pages::add(const RawReply& page) {
         if (p.m_format != Format::raw) p.reply(page, m_view);
         return {};
     }
+    if (m_count == 0) check_fields_known(value, p.m_fields, m_view.items_key);  // before anything shows
     PageResult result{true, items->items().size(), false};
     if (!items->items().empty()) {
         auto ids = std::make_pair(id_text(items->items().front()), id_text(items->items().back()));

@@ -38,7 +38,7 @@ TEST_CASE("fields: JSON keeps the named members of each element, in the order gi
           "[output]") {
     LoggedIn cli;
     cli.server->respond(200, k_accounts, k_json);
-    CHECK(cli.run({"--fields", "tiny,name,api_key,meta,price,absent", "account", "list"}) == 0);
+    CHECK(cli.run({"--fields", "tiny,name,api_key,meta,price", "account", "list"}) == 0);
     CHECK(cli.out ==
           "[\n"
           "  {\n"
@@ -72,12 +72,33 @@ TEST_CASE("fields: JSON keeps the named members of each element, in the order gi
     CHECK(cli.out == plain);
 
     // An element with none of the fields is an empty object; one that is not an object is kept.
-    cli.server->respond(200, R"([{"x":1},"text",7])", k_json);
+    cli.server->respond(200, R"([{"x":1},{"id":5},"text",7])", k_json);
     CHECK(cli.run({"account", "list", "--fields", "id"}) == 0);
-    CHECK(cli.out == "[\n  {},\n  \"text\",\n  7\n]\n");
+    CHECK(cli.out == "[\n  {},\n  {\n    \"id\": 5\n  },\n  \"text\",\n  7\n]\n");
     cli.server->respond(200, "[]", k_json);
     CHECK(cli.run({"account", "list", "--fields", "id"}) == 0);
     CHECK(cli.out == "[]\n");
+}
+
+TEST_CASE("fields: a name no result has is a usage error naming the fields there are", "[output]") {
+    LoggedIn cli;
+    for (const char* format : {"json", "ndjson", "table"}) {
+        INFO(format);
+        cli.server->respond(200, R"([{"id":1,"name":"a"},{"id":2,"name":"b","price":3}])", k_json);
+        CHECK(cli.run({"-o", format, "account", "list", "--fields", "id,nmae"}) == 2);
+        CHECK(cli.out.empty());  // before anything is printed: a table of "-" or [{}, {}] helps no one
+        CHECK(cli.err == (std::string(format) == "table"
+                              ? "hyperoru: error: --fields: no result has \"nmae\"; did you mean \"name\"? "
+                                "(fields: id name "
+                                "price)\n"
+                              : "{\"error\":\"--fields: no result has \\\"nmae\\\"; did you mean "
+                                "\\\"name\\\"? (fields: id "
+                                "name price)\",\"exit_code\":2}\n"));
+    }
+    // --all: the first page decides, before it is printed.
+    cli.server->respond(200, R"([{"id":1}])", k_json);
+    CHECK(cli.run({"-o", "ndjson", "account", "list", "--all", "--fields", "nope"}) == 2);
+    CHECK(cli.out.empty());
 }
 
 TEST_CASE("fields: NDJSON, one trimmed element per line", "[output]") {
@@ -95,10 +116,10 @@ TEST_CASE("fields: NDJSON, one trimmed element per line", "[output]") {
 TEST_CASE("fields: a table has exactly these columns, headers upper-cased, - when missing", "[output]") {
     LoggedIn cli;
     cli.server->respond(200, k_accounts, k_json);
-    CHECK(cli.run({"-o", "table", "account", "list", "--fields", "price,name,api_key,absent"}) == 0);
+    CHECK(cli.run({"-o", "table", "account", "list", "--fields", "price,name,api_key,tiny"}) == 0);
     CHECK(cli.out ==
-          "PRICE     NAME        API_KEY   ABSENT\n"
-          "67012.50  Main\\nDesk  ********  -\n"
+          "PRICE     NAME        API_KEY   TINY\n"
+          "67012.50  Main\\nDesk  ********  0.00000012\n"
           "0.10      B           -         -\n");
     cli.server->respond(200, "[]", k_json);
     CHECK(cli.run({"-o", "table", "account", "list", "--fields", "id"}) == 0);
@@ -135,13 +156,13 @@ TEST_CASE("fields: a single object keeps the named members, also as key/value li
     Cli cli;
     const std::string health = R"({"status":"healthy","uptime":1.50,"version":"2.1"})";
     cli.server->respond(200, health, k_json);
-    CHECK(cli.run({"health", "--fields", "uptime,absent,status"}) == 0);
+    CHECK(cli.run({"health", "--fields", "uptime,status"}) == 0);
     CHECK(cli.out == "{\n  \"uptime\": 1.50,\n  \"status\": \"healthy\"\n}\n");
     cli.server->respond(200, health, k_json);
     CHECK(cli.run({"health", "-o", "ndjson", "--fields", "uptime,status"}) == 0);
     CHECK(cli.out == "{\"uptime\":1.50,\"status\":\"healthy\"}\n");
     cli.server->respond(200, health, k_json);
-    CHECK(cli.run({"health", "-o", "table", "--fields", "version,absent,uptime"}) == 0);
+    CHECK(cli.run({"health", "-o", "table", "--fields", "version,uptime"}) == 0);
     CHECK(cli.out == "version  2.1\nuptime   1.50\n");
 
     // A single object under a view of rows is a one-row table of the fields.

@@ -238,3 +238,15 @@ TEST_CASE("e2e: an API key in a created account is printed as stars") {
           describe({post_json("/api/account/", bearer(k_token), R"({"name":"Leaky"})"),
                     post_json("/api/account/", bearer(k_token), R"({"name":"Leaky"})")}));
 }
+
+TEST_CASE("e2e: account update with nothing to change is a usage error and sends nothing") {
+    StandIn server;
+    const TokenEnv env;
+    const auto r = cli(env, at(server, {"account", "update", "1"}));
+    CHECK(r.rc == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err ==
+          "hyperoru: error: nothing to change: give at least one of --name, --description, --llm-provider, "
+          "--llm-model, ..., --set key=value, --body FILE\n");
+    CHECK(server.requests().empty());
+}

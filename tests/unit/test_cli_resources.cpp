@@ -454,6 +454,20 @@ TEST_CASE("resources: prompt ai-chat sends a ChatStart body; ndjson unwraps enve
     CHECK(cli.out == "{\"id\":1}\n{\"id\":2}\n");
 }
 
+TEST_CASE("resources: an update with nothing to change is a usage error and sends nothing", "[resources]") {
+    LoggedIn cli;
+    CHECK(cli.run({"account", "update", "3"}) == 2);
+    CHECK(cli.out.empty());
+    CHECK(cli.err ==
+          "hyperoru: error: nothing to change: give at least one of --name, --description, --llm-provider, "
+          "--llm-model, ..., --set key=value, --body FILE\n");
+    CHECK(cli.run({"profile", "update"}) == 2);
+    CHECK(cli.err ==
+          "hyperoru: error: nothing to change: give at least one of --email, --username, --set key=value, "
+          "--body FILE\n");
+    CHECK(cli.server->requests.empty());
+}
+
 TEST_CASE("resources: account update takes the API key from stdin and keeps it out of the trace",
           "[resources]") {
     LoggedIn cli;

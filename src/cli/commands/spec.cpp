@@ -283,6 +283,24 @@ Call build_call(Context& context, const CommandSpec& spec, const Given& given) {
     if (given.per_page) call.query.push_back({"per_page", std::to_string(*given.per_page)});
     if (given.limit && !given.all) call.query.push_back({"limit", std::to_string(*given.limit)});
     if (spec.endpoint->has_body) call.body = body.str();
+    // An update with nothing in it would send PUT {} and report success having changed nothing.
+    const bool update = spec.endpoint->method == "PUT" || spec.endpoint->method == "PATCH";
+    if (update && call.body == "{}") {
+        std::string flags;
+        int shown = 0;
+        bool more = false;
+        for (const auto& field : spec.fields) {
+            if (field.query) continue;
+            if (shown == 4) {
+                more = true;
+                continue;
+            }
+            flags += (shown++ > 0 ? ", " : "") + field.flag;
+        }
+        if (more) flags += ", ...";
+        if (spec.extra_fields) flags += std::string(shown > 0 ? ", " : "") + "--set key=value, --body FILE";
+        throw UsageError("nothing to change: give at least one of " + flags);
+    }
     return call;
 }
 

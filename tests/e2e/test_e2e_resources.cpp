@@ -240,7 +240,7 @@ TEST_CASE("e2e: api calls any path with any method") {
         {{"api", "-X", "patch", "/api/prompts/1/name", "-f", "name=Patched"},
          req("PATCH", "/api/prompts/1/name", R"({"name":"Patched"})"),
          lines({R"({"id":1,"name":"Patched","content":"Analyze BTC price action..."})"})},
-        {{"api", "-X", "DELETE", "/api/factors/custom/1"},
+        {{"api", "-X", "DELETE", "/api/factors/custom/1", "--yes"},
          req("DELETE", "/api/factors/custom/1"),
          lines({R"({"status":"ok"})"})},
         {{"api", "-X", "POST", "/api/prompts/", "--input", "-"},

@@ -556,3 +556,34 @@ TEST_CASE("resources: --all never runs forever against a server that ignores pag
               "may go on\",\"exit_code\":11}\n");
     }
 }
+
+TEST_CASE("resources: api -X DELETE is confirmed like account delete", "[resources]") {
+    LoggedIn cli;
+    CHECK(cli.run({"api", "-X", "DELETE", "/api/account/1"}) == 2);
+    CHECK(cli.err == "hyperoru: error: refusing to DELETE " + k_base +
+                         "/api/account/1 without --yes (stdin is not a terminal)\n");
+    cli.stdin_tty = true;
+    cli.stdout_tty = true;
+    cli.answers = {"n"};
+    CHECK(cli.run({"api", "-X", "delete", "/api/account/1"}) == 2);
+    CHECK(cli.prompts.back().first == "About to DELETE " + k_base + "/api/account/1\nContinue? [y/N] ");
+    CHECK(cli.err == "hyperoru: error: api: cancelled\n");
+    CHECK(cli.server->requests.empty());
+    cli.answers = {"y"};
+    cli.server->respond(200, R"({"status":"ok"})", k_json);
+    CHECK(cli.run({"api", "-X", "DELETE", "/api/account/1"}) == 0);
+    CHECK(cli.request().method == "DELETE");
+}
+
+TEST_CASE("resources: a 405 to api -f without -X says that -f makes a POST", "[resources]") {
+    LoggedIn cli;
+    cli.server->respond(405, R"({"detail":"Method Not Allowed"})", k_json);
+    CHECK(cli.run({"api", "/api/crypto/price", "-f", "symbol=ETH"}) == 3);
+    CHECK(cli.request().method == "POST");
+    CHECK(cli.err ==
+          "hyperoru: error: Method Not Allowed (-f makes a POST; add -X GET to send the fields as query "
+          "parameters) (HTTP 405)\n");
+    cli.server->respond(405, R"({"detail":"Method Not Allowed"})", k_json);
+    CHECK(cli.run({"api", "-X", "PUT", "/api/crypto/price", "-f", "symbol=ETH"}) == 3);  // asked for: no hint
+    CHECK(cli.err == "hyperoru: error: Method Not Allowed (HTTP 405)\n");
+}

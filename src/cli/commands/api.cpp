@@ -22,6 +22,7 @@ struct ApiOptions {
     std::vector<std::string> headers;
     bool paginate = false;
     long max_pages = k_default_max_pages;
+    bool yes = false;
 };
 
 std::string trim(std::string s) {
@@ -75,6 +76,23 @@ int run_api(Context& context, const ApiOptions& options) {
         call.body = body.str();
     }
 
+    if (method == "DELETE" && !options.yes) {
+        // A DELETE deletes whichever path it names: confirmed like `account delete`.
+        const std::string what = "DELETE " + context.connection().base_url + options.path;
+        if (const auto no_prompt = context.prompt_refusal()) {
+            throw UsageError("refusing to " + what + " without --yes (" + *no_prompt + ")");
+        }
+        const std::string answer =
+            context.io().prompt("About to " + what + "\nContinue? [y/N] ", true).value_or("");
+        if (answer != "y" && answer != "Y" && answer != "yes") throw UsageError("api: cancelled");
+    }
+    // -f without -X makes a POST; a path that only answers GET says 405, which is no hint at all.
+    const auto rethrow_hinted = [&](const ApiError& e) {
+        if (e.status() != 405 || options.method || options.fields.empty()) throw;
+        ErrorBody said = e.body();
+        said.message += " (-f makes a POST; add -X GET to send the fields as query parameters)";
+        throw ApiError(e.status(), std::move(said), e.attempts());
+    };
     if (options.paginate) {
         const PageFetcher fetch = [&](long page, long per_page) {
             CallOptions paged = call;
@@ -86,7 +104,11 @@ int run_api(Context& context, const ApiOptions& options) {
         paging.max_pages = options.max_pages;
         return paginate(context, fetch, paging);
     }
-    context.printer().reply(context.client().call(method, options.path, call));
+    try {
+        context.printer().reply(context.client().call(method, options.path, call));
+    } catch (const ApiError& e) {
+        rethrow_hinted(e);
+    }
     return k_exit_ok;
 }
 
@@ -109,6 +131,7 @@ void register_api(CLI::App& app, Action& action, const Selection& only) {
     api->add_option("-H,--header", options->headers, "extra request header")
         ->type_name("'NAME: VALUE'")
         ->allow_extra_args(false);
+    api->add_flag("--yes", options->yes, "do not ask before a DELETE");
     api->add_flag("--paginate", options->paginate, "fetch every page (page/per_page) and print one list");
     api->add_option("--max-pages", options->max_pages,
                     "with --paginate: stop after this many pages (default 1000)")

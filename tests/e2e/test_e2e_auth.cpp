@@ -97,7 +97,8 @@ TEST_CASE("e2e: login with a wrong password exits 4 and writes no config") {
     CHECK(r.rc == 4);
     CHECK(r.out.empty());
     CHECK(r.err ==
-          "hyperoru: error: Invalid credentials; run 'hyperoru login' (HTTP 401, code INVALID_CREDENTIALS, "
+          "hyperoru: error: Invalid credentials; check the email and password (HTTP 401, code "
+          "INVALID_CREDENTIALS, "
           "request_id req_000001)\n");
     CHECK(describe(server.requests()) ==
           describe({post_json("/api/users/login", std::nullopt,

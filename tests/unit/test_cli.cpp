@@ -463,6 +463,30 @@ TEST_CASE("cli: login failure keeps the old token", "[cli]") {
     CHECK(cli.config().contexts.at("default").session_token == "tok_stored");
 }
 
+TEST_CASE("cli: a 401 from login says to check the credentials, not to log in", "[cli]") {
+    Cli cli;
+    const std::string rejected =
+        R"({"error":"Invalid credentials","code":"INVALID_CREDENTIALS","request_id":"req_1"})";
+    cli.server->respond(401, rejected, k_json);
+    CHECK(cli.run({"login", "--email", "trader@example.com", "--password-stdin"}, "wrong\n") == 4);
+    CHECK(cli.out.empty());
+    CHECK(cli.err ==
+          "hyperoru: error: Invalid credentials; check the email and password (HTTP 401, code "
+          "INVALID_CREDENTIALS, request_id req_1)\n");
+
+    cli.server->respond(401, rejected, k_json);
+    CHECK(cli.run({"login", "--username", "trader1", "--password-stdin"}, "wrong\n") == 4);
+    CHECK(cli.err ==
+          "hyperoru: error: Invalid credentials; check the username and password (HTTP 401, code "
+          "INVALID_CREDENTIALS, request_id req_1)\n");
+
+    // Any other command's 401 is an expired or revoked token: logging in again is the fix.
+    cli.login_state();
+    cli.server->respond(401, R"({"error":"Token expired","code":"TOKEN_EXPIRED"})", k_json);
+    CHECK(cli.run({"profile"}) == 4);
+    CHECK(cli.err == "hyperoru: error: Token expired; run 'hyperoru login' (HTTP 401, code TOKEN_EXPIRED)\n");
+}
+
 TEST_CASE("cli: login with a corrupt config fails before any request", "[cli]") {
     Cli cli;
     std::ofstream(cli.dir.path() / "config.json") << "{not json";

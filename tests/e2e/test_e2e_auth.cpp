@@ -136,6 +136,26 @@ TEST_CASE("e2e: login on a terminal prompts, reads the password without echo, th
                                                    get("/api/users/profile", bearer(k_login_token))}));
 }
 
+TEST_CASE("e2e: Ctrl-C at a login prompt ends the prompt's line before the error") {
+    StandIn server;
+    const Env env;
+    const std::string announced = "Logging in to " + server.base_url() + " (context \"default\")\n";
+    SECTION("at the password prompt (no echo)") {
+        const auto r = cli_pty(env, {"--base-url", server.base_url(), "login"},
+                               {{"Email: ", "trader@example.com\n"}, {"Password: ", "\x03"}});
+        CHECK(r.exit_code == 130);
+        CHECK(r.output ==
+              announced + "Email: trader@example.com\nPassword: \nhyperoru: error: interrupted\n");
+    }
+    SECTION("at the email prompt (the terminal echoes ^C)") {
+        const auto r = cli_pty(env, {"--base-url", server.base_url(), "login"}, {{"Email: ", "\x03"}});
+        CHECK(r.exit_code == 130);
+        CHECK(r.output == announced + "Email: ^C\nhyperoru: error: interrupted\n");
+    }
+    CHECK(server.requests().empty());
+    CHECK_FALSE(std::filesystem::exists(env.config_file()));
+}
+
 TEST_CASE("e2e: profile after login sends the saved token") {
     StandIn server({"--login-token", k_login_token});
     const Env env;

@@ -2,7 +2,8 @@
 /// A live subscription to the Hyperoru stream that stays up for days (contract §3).
 ///
 /// Stream connects, authenticates, subscribes to channels, optionally switches account and asks
-/// for a bootstrap, then hands every server message to a callback in order. It pings every
+/// for a bootstrap, then hands every server message to a callback in order, marking the replies
+/// to those requests (ws::Message::reply) so that a caller can tell them from pushed updates. It pings every
 /// ping_interval and takes dead_after without any frame as a dead connection. After a drop it
 /// reconnects with full-jitter backoff (base doubling up to cap), and re-sends subscribe,
 /// switch_account and bootstrap, because subscriptions belong to one connection. A rejected
@@ -87,6 +88,7 @@ private:
     Clock& m_clock;
     std::string m_reason;
     int m_reconnects = 0;
+    std::vector<std::string> m_request_ids;  ///< the ids start() sent on the current connection
 };
 
 /// A one-shot request over a fresh connection: sends {type, request_id, data} and returns the

@@ -23,6 +23,10 @@ struct Message {
     bool binary = false;   ///< a binary frame: only its size is kept (§3.5)
     bool pong = false;     ///< a pong answering our ping: proof of life, never shown to users
     std::size_t size = 0;  ///< payload size in bytes
+    /// Set by Stream: the message echoes the request_id of a request it sent on this connection
+    /// (subscribe, switch_account, bootstrap, connect), so it is a reply to the client, not an
+    /// update the server pushed (contract §3.5).
+    bool reply = false;
 };
 
 /// Why a connection ended or could not be made: a value, like http::Failure. Connector::connect

@@ -1,6 +1,7 @@
 #include "cli/terminal.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <termios.h>
 #include <unistd.h>
 #include <array>
@@ -14,6 +15,9 @@
 namespace hyperoru::cli {
 
 namespace {
+
+/// How often a prompt waiting for a key looks at the interrupt flag.
+constexpr int k_interrupt_check_ms = 100;
 
 class Fd {
 public:
@@ -102,12 +106,20 @@ std::optional<std::string> prompt_line(const std::string& prompt, bool echo) {
     write_all(out, prompt);
     std::string line;
     for (;;) {
+        if (interrupt_flag().load()) {
+            // End the prompt's line, so that the error goes on a line of its own instead of
+            // "Password: hyperoru: error: interrupted".
+            write_all(out, "\n");
+            throw Interrupted();
+        }
+        // Wait in slices rather than in read(): a Ctrl-C that lands before read() starts (the
+        // moment the prompt appears) interrupts no system call, and read() would wait forever.
+        pollfd ready{in, POLLIN, 0};
+        const int polled = ::poll(&ready, 1, k_interrupt_check_ms);
+        if (polled == 0 || (polled < 0 && errno == EINTR)) continue;
         char c = 0;
         const ssize_t n = ::read(in, &c, 1);
-        if (n < 0 && errno == EINTR) {
-            if (interrupt_flag().load()) throw Interrupted();
-            continue;
-        }
+        if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return line.empty() ? std::nullopt : std::optional<std::string>(line);
         if (c == '\n') break;
         line.push_back(c);

@@ -9,7 +9,8 @@ namespace hyperoru::cli {
 
 /// Writes `prompt` to the terminal (/dev/tty, else stderr) and reads one line from it (else
 /// from stdin). With `echo` false, typed characters are not shown and the terminal settings are
-/// restored afterwards, also when interrupted (then hyperoru::Interrupted is thrown).
+/// restored afterwards, also when interrupted (then the prompt's line is ended and
+/// hyperoru::Interrupted is thrown).
 /// nullopt at end of input.
 std::optional<std::string> prompt_line(const std::string& prompt, bool echo);
 

@@ -100,6 +100,8 @@ std::optional<ws::Failure> Stream::start(ws::Connection& connection) {
                                    "{\"account_id\":" + Id{*m_options.account}.json_text() + "}"));
     }
     if (m_options.bootstrap) messages.push_back(request("bootstrap", next_id++, std::nullopt));
+    m_request_ids.clear();  // request ids are per connection (§3.2): "1", "2", ...
+    for (int id = 1; id < next_id; ++id) m_request_ids.push_back(std::to_string(id));
     for (const auto& message : messages) {
         if (auto failure = connection.send(message)) return failure;
     }
@@ -144,13 +146,18 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
         }
         ws::Next next = connection.next(std::max(wait, milliseconds{1}));
         if (auto* failure = std::get_if<ws::Failure>(&next)) return *failure;
-        const auto& message = std::get<std::optional<ws::Message>>(next);
+        auto& message = std::get<std::optional<ws::Message>>(next);
         if (!message) continue;
         last_frame = m_clock.monotonic();
         if (message->pong) continue;
         bool rejected = false;
         if (!message->binary && json::is_valid(message->text)) {
             const json::Value value = json::parse(message->text);
+            // §3.5: a reply is matched to its request through the echoed request_id.
+            const json::Value* id = value.find("request_id");
+            message->reply =
+                id != nullptr && (id->is_string() || id->is_number()) &&
+                std::find(m_request_ids.begin(), m_request_ids.end(), id->text()) != m_request_ids.end();
             const json::Value* type = value.find("type");
             rejected = type != nullptr && type->is_string() && type->text() == "error" &&
                        is_auth_code(error_field(value, "code"));

@@ -57,7 +57,8 @@ TEST_CASE("e2e: ai chat off a terminal prints each event as one JSON line, chunk
         const auto r = cli(env, at(server, {"ai", "chat", "What is BTC doing?"}));
         CHECK(r.rc == 0);
         CHECK(r.out == k_chat_events);
-        CHECK(r.err.empty());
+        // The id to continue with (--conversation), from the status event, exact above 2^53.
+        CHECK(r.err == "conversation: 9007199254740993\n");
         CHECK(describe(server.requests()) ==
               chat_request(R"({"context":{},"message":"What is BTC doing?"})"));
     }
@@ -70,7 +71,9 @@ TEST_CASE("e2e: ai chat on a terminal prints the reply text, chunked or closed")
         const TokenEnv env;
         const auto r = cli_pty(env, at(server, {"ai", "chat", "What is BTC doing?"}));
         CHECK(r.exit_code == 0);
-        CHECK(r.output == "Hello from Hyper AI. BTC trades at 67012.50 📈 — café, naïve ✓\n");
+        CHECK(r.output ==
+              "conversation: 9007199254740993\nHello from Hyper AI. BTC trades at 67012.50 📈 — café, naïve "
+              "✓\n");
         CHECK(describe(server.requests()) ==
               chat_request(R"({"context":{},"message":"What is BTC doing?"})"));
     }
@@ -88,17 +91,21 @@ TEST_CASE("e2e: ai chat exits 1 after an error event and 9 when the stream ends 
               "{\"event\":\"token\",\"data\":{\"content\":\"Let me check\"}}\n"
               "{\"event\":\"error\",\"data\":{\"message\":\"model unavailable\",\"code\":\"MODEL_ERROR\"}}\n"
               "{\"event\":\"done\"}\n");
-        CHECK(failed.err == "hyperoru: error: model unavailable (code MODEL_ERROR)\n");
+        CHECK(failed.err ==
+              "conversation: 9007199254740993\nhyperoru: error: model unavailable (code MODEL_ERROR)\n");
         const auto on_terminal = cli_pty(env, at(server, {"ai", "chat", "please fail"}));
         CHECK(on_terminal.exit_code == 1);
-        CHECK(on_terminal.output == "Let me check\nhyperoru: error: model unavailable (code MODEL_ERROR)\n");
+        CHECK(on_terminal.output ==
+              "conversation: 9007199254740994\nLet me check\nhyperoru: error: model unavailable (code "
+              "MODEL_ERROR)\n");
 
         const auto cut = cli(env, at(server, {"ai", "chat", "cut here"}));
         CHECK(cut.rc == 9);
         CHECK(
             cut.out.starts_with("{\"event\":\"status\",\"data\":{\"conversation_id\":9007199254740995}}\n"
                                 "{\"event\":\"token\",\"data\":{\"content\":\"Partial answer\"}}\n"));
-        CHECK(cut.err == "hyperoru: error: the chat stream ended before it was done\n");
+        CHECK(cut.err ==
+              "conversation: 9007199254740995\nhyperoru: error: the chat stream ended before it was done\n");
         CHECK(describe(server.requests()) == chat_request(R"({"context":{},"message":"please fail"})") +
                                                  chat_request(R"({"context":{},"message":"please fail"})") +
                                                  chat_request(R"({"context":{},"message":"cut here"})"));
@@ -118,7 +125,9 @@ TEST_CASE("e2e: ai chat shows nothing of an event the end of the stream cut off"
           "{\"event\":\"token\",\"data\":{\"content\":\"Partial answer\"}}\n");
     const auto terminal = cli_pty(env, at(server, {"ai", "chat", "cut here"}));
     CHECK(terminal.exit_code == 9);
-    CHECK(terminal.output == "Partial answer\nhyperoru: error: the chat stream ended before it was done\n");
+    CHECK(terminal.output ==
+          "conversation: 9007199254740994\nPartial answer\nhyperoru: error: the chat stream ended before it "
+          "was done\n");
 }
 
 TEST_CASE("e2e: ai conversation create sends the start body and keeps ids above 2^53 exact") {
@@ -140,6 +149,7 @@ TEST_CASE("e2e: ai conversation create sends the start body and keeps ids above 
     const auto chat = cli(env, at(server, {"ai", "chat", "hi", "--conversation", "9007199254740993"}));
     CHECK(chat.rc == 0);
     CHECK(chat.out == k_chat_events);
+    CHECK(chat.err == "conversation: 9007199254740993\n");
     CHECK(
         describe(server.requests()) ==
         describe(

@@ -97,7 +97,8 @@ TEST_CASE("e2e: login with a wrong password exits 4 and writes no config") {
     CHECK(r.rc == 4);
     CHECK(r.out.empty());
     CHECK(r.err ==
-          "hyperoru: error: Invalid credentials; run 'hyperoru login' (HTTP 401, code INVALID_CREDENTIALS, "
+          "hyperoru: error: Invalid credentials; check the email and password (HTTP 401, code "
+          "INVALID_CREDENTIALS, "
           "request_id req_000001)\n");
     CHECK(describe(server.requests()) ==
           describe({post_json("/api/users/login", std::nullopt,
@@ -133,6 +134,26 @@ TEST_CASE("e2e: login on a terminal prompts, reads the password without echo, th
     CHECK(profile.err.empty());
     CHECK(describe(server.requests()) == describe({post_json("/api/users/login", std::nullopt, k_login_body),
                                                    get("/api/users/profile", bearer(k_login_token))}));
+}
+
+TEST_CASE("e2e: Ctrl-C at a login prompt ends the prompt's line before the error") {
+    StandIn server;
+    const Env env;
+    const std::string announced = "Logging in to " + server.base_url() + " (context \"default\")\n";
+    SECTION("at the password prompt (no echo)") {
+        const auto r = cli_pty(env, {"--base-url", server.base_url(), "login"},
+                               {{"Email: ", "trader@example.com\n"}, {"Password: ", "\x03"}});
+        CHECK(r.exit_code == 130);
+        CHECK(r.output ==
+              announced + "Email: trader@example.com\nPassword: \nhyperoru: error: interrupted\n");
+    }
+    SECTION("at the email prompt (the terminal echoes ^C)") {
+        const auto r = cli_pty(env, {"--base-url", server.base_url(), "login"}, {{"Email: ", "\x03"}});
+        CHECK(r.exit_code == 130);
+        CHECK(r.output == announced + "Email: ^C\nhyperoru: error: interrupted\n");
+    }
+    CHECK(server.requests().empty());
+    CHECK_FALSE(std::filesystem::exists(env.config_file()));
 }
 
 TEST_CASE("e2e: profile after login sends the saved token") {

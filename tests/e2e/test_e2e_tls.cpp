@@ -34,7 +34,8 @@ TEST_CASE("e2e: tls verified with --cacert, refused without it") {
           "read the token\n");
 
     // The stream: wss with the same options.
-    r = cli(env, {"--base-url", url, "--cacert", pki.ca, "watch", "--count", "1"});
+    // The reply to subscribe proves the stream works; it is not an update, so --duration ends it.
+    r = cli(env, {"--base-url", url, "--cacert", pki.ca, "watch", "--duration", "1"});
     CHECK(r.rc == 0);
     CHECK(r.out.starts_with("{\"type\":\"subscribed\""));
     r = cli(env, {"--base-url", url, "watch"});

@@ -208,6 +208,35 @@ TEST_CASE("cli: price of several symbols is one JSON array, numbers exact", "[cl
     CHECK(cli.out == "SYMBOL  PRICE     TIMESTAMP\nBTC     67012.50  -\n");
 }
 
+TEST_CASE("cli: price of a symbol in lower case that is not found suggests the upper-case one", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    const std::string unknown = R"({"error":"Unknown symbol: btc","code":"SYMBOL_NOT_FOUND"})";
+    cli.server->respond(404, unknown, k_json);
+    CHECK(cli.run({"price", "btc"}) == 6);
+    CHECK(cli.out.empty());
+    CHECK(cli.err ==
+          "hyperoru: error: Unknown symbol: btc; symbols are upper case: try 'hyperoru price BTC' (HTTP 404, "
+          "code SYMBOL_NOT_FOUND)\n");
+
+    // The suggestion is the whole command, every symbol upper-cased.
+    cli.server->respond(200, R"({"symbol": "ETH", "price": 3450.25})", k_json);
+    cli.server->respond(404, unknown, k_json);
+    CHECK(cli.run({"price", "ETH", "btc", "sol"}) == 6);
+    CHECK(cli.out.empty());
+    CHECK(cli.err ==
+          "hyperoru: error: Unknown symbol: btc; symbols are upper case: try 'hyperoru price ETH BTC SOL' "
+          "(HTTP 404, code SYMBOL_NOT_FOUND)\n");
+
+    // Upper case already, or another status: the error as it came.
+    cli.server->respond(404, R"({"error":"Unknown symbol: NOPE","code":"SYMBOL_NOT_FOUND"})", k_json);
+    CHECK(cli.run({"price", "NOPE"}) == 6);
+    CHECK(cli.err == "hyperoru: error: Unknown symbol: NOPE (HTTP 404, code SYMBOL_NOT_FOUND)\n");
+    cli.server->respond(400, R"({"error":"bad symbol","code":"VALIDATION_ERROR"})", k_json);
+    CHECK(cli.run({"price", "btc"}) == 3);
+    CHECK(cli.err == "hyperoru: error: bad symbol (HTTP 400, code VALIDATION_ERROR)\n");
+}
+
 TEST_CASE("cli: error lines and exit codes per status", "[cli]") {
     const std::vector<std::pair<long, int>> cases = {{400, 3}, {409, 3}, {422, 3}, {418, 3}, {401, 4},
                                                      {403, 5}, {404, 6}, {429, 7}, {500, 8}, {503, 8}};
@@ -461,6 +490,30 @@ TEST_CASE("cli: login failure keeps the old token", "[cli]") {
     cli.server->respond(401, R"({"error":"Invalid credentials","code":"INVALID_CREDENTIALS"})", k_json);
     CHECK(cli.run({"login", "--email", "trader@example.com", "--password-stdin"}, "wrong\n") == 4);
     CHECK(cli.config().contexts.at("default").session_token == "tok_stored");
+}
+
+TEST_CASE("cli: a 401 from login says to check the credentials, not to log in", "[cli]") {
+    Cli cli;
+    const std::string rejected =
+        R"({"error":"Invalid credentials","code":"INVALID_CREDENTIALS","request_id":"req_1"})";
+    cli.server->respond(401, rejected, k_json);
+    CHECK(cli.run({"login", "--email", "trader@example.com", "--password-stdin"}, "wrong\n") == 4);
+    CHECK(cli.out.empty());
+    CHECK(cli.err ==
+          "hyperoru: error: Invalid credentials; check the email and password (HTTP 401, code "
+          "INVALID_CREDENTIALS, request_id req_1)\n");
+
+    cli.server->respond(401, rejected, k_json);
+    CHECK(cli.run({"login", "--username", "trader1", "--password-stdin"}, "wrong\n") == 4);
+    CHECK(cli.err ==
+          "hyperoru: error: Invalid credentials; check the username and password (HTTP 401, code "
+          "INVALID_CREDENTIALS, request_id req_1)\n");
+
+    // Any other command's 401 is an expired or revoked token: logging in again is the fix.
+    cli.login_state();
+    cli.server->respond(401, R"({"error":"Token expired","code":"TOKEN_EXPIRED"})", k_json);
+    CHECK(cli.run({"profile"}) == 4);
+    CHECK(cli.err == "hyperoru: error: Token expired; run 'hyperoru login' (HTTP 401, code TOKEN_EXPIRED)\n");
 }
 
 TEST_CASE("cli: login with a corrupt config fails before any request", "[cli]") {

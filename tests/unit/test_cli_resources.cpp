@@ -392,6 +392,7 @@ TEST_CASE("resources: ai chat streams tokens, reports errors and early ends", "[
     cli.server->respond(200, stream, sse);
     CHECK(cli.run({"ai", "chat", "hi", "--conversation", "5"}) == 0);
     CHECK(cli.out == "Hello world\n");
+    CHECK(cli.err == "conversation: 5\n");
     CHECK(cli.request().url == k_base + "/api/hyper-ai/chat");
     CHECK(cli.request().body == R"({"context":{},"message":"hi","conversation_id":5})");
     CHECK(header(cli.request(), "Accept") == "text/event-stream");
@@ -419,6 +420,44 @@ TEST_CASE("resources: ai chat streams tokens, reports errors and early ends", "[
     cli.server->respond(200, R"({"reply":"plain"})", k_json);
     CHECK(cli.run({"ai", "chat", "plain"}) == 0);
     CHECK(cli.out == "{\n  \"reply\": \"plain\"\n}\n");
+}
+
+TEST_CASE("resources: ai chat says the conversation id on stderr, exactly, once", "[resources]") {
+    const http::Headers sse{{"Content-Type", "text/event-stream"}};
+    // A status event first, and again later as a keep-alive (§4); the id is above 2^53.
+    const std::string stream =
+        "event: status\ndata: {\"conversation_id\": 12345678901234567}\n\n"
+        "event: token\ndata: {\"content\": \"Hi\"}\n\n"
+        "event: status\ndata: {\"conversation_id\": 12345678901234567}\n\n"
+        "event: done\ndata: [DONE]\n\n";
+    LoggedIn cli;
+    cli.stdout_tty = true;
+    cli.stderr_tty = true;
+    cli.server->respond(200, stream, sse);
+    CHECK(cli.run({"ai", "chat", "hi"}) == 0);
+    CHECK(cli.out == "Hi\n");
+    CHECK(cli.err == "conversation: 12345678901234567\n");
+
+    // Off a terminal too: stdout keeps only the events, stderr says the id to continue with.
+    cli.stdout_tty = false;
+    cli.stderr_tty = false;
+    cli.server->respond(200, stream, sse);
+    CHECK(cli.run({"ai", "chat", "hi"}) == 0);
+    CHECK(cli.out ==
+          "{\"event\":\"status\",\"data\":{\"conversation_id\":12345678901234567}}\n"
+          "{\"event\":\"token\",\"data\":{\"content\":\"Hi\"}}\n"
+          "{\"event\":\"status\",\"data\":{\"conversation_id\":12345678901234567}}\n"
+          "{\"event\":\"done\"}\n");
+    CHECK(cli.err == "conversation: 12345678901234567\n");
+
+    // A string id, with a control character the terminal must not obey; a status without one.
+    cli.server->respond(200,
+                        "event: status\ndata: {\"state\": \"thinking\"}\n\n"
+                        "event: status\ndata: {\"conversation_id\": \"c-7\\u001b[2J\"}\n\n"
+                        "event: done\ndata: [DONE]\n\n",
+                        sse);
+    CHECK(cli.run({"ai", "chat", "hi"}) == 0);
+    CHECK(cli.err == "conversation: c-7\\x1B[2J\n");
 }
 
 TEST_CASE("resources: ai stream --follow polls with the cursor and prints each chunk once", "[resources]") {

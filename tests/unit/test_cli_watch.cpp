@@ -32,6 +32,29 @@ TEST_CASE("watch: off a terminal one line of compact JSON per message, numbers e
     CHECK(cli.ws.connections[0].close_code == 1000);
 }
 
+TEST_CASE("watch: --count counts pushed updates; replies to our own requests are printed, not counted",
+          "[watch]") {
+    LoggedIn cli;
+    cli.ws.open({WsStep::message(R"({"type":"subscribed","request_id":"1","data":{"channels":["trades"]}})"),
+                 WsStep::message(R"({"type":"account_switched","request_id":"2","data":{"account_id":7}})"),
+                 WsStep::message(R"({"type":"trades","data":{"n":1}})"),
+                 WsStep::message(R"({"type":"bootstrap","request_id":"3","data":{"accounts":[]}})"),
+                 WsStep::message(R"({"type":"trades","data":{"n":2}})"),
+                 WsStep::message(R"({"type":"trades","data":{"n":3}})"),
+                 WsStep::message(R"({"type":"trades","data":{"n":4}})")});
+    CHECK(cli.run({"watch", "trades", "--account", "7", "--bootstrap", "--count", "3"}) == 0);
+    CHECK(cli.out ==
+          "{\"type\":\"subscribed\",\"request_id\":\"1\",\"data\":{\"channels\":[\"trades\"]}}\n"
+          "{\"type\":\"account_switched\",\"request_id\":\"2\",\"data\":{\"account_id\":7}}\n"
+          "{\"type\":\"trades\",\"data\":{\"n\":1}}\n"
+          "{\"type\":\"bootstrap\",\"request_id\":\"3\",\"data\":{\"accounts\":[]}}\n"
+          "{\"type\":\"trades\",\"data\":{\"n\":2}}\n"
+          "{\"type\":\"trades\",\"data\":{\"n\":3}}\n");
+    CHECK(cli.err.empty());
+    REQUIRE(cli.ws.connections.size() == 1);
+    CHECK(cli.ws.connections[0].close_code == 1000);
+}
+
 TEST_CASE("watch: a pretty-printed message is one line; secrets are masked off a terminal and on one",
           "[watch]") {
     const std::string pushed =

@@ -72,6 +72,7 @@ private:
         if (event.kind == "error") {
             m_error = read_error_body(0, "", event.data);
         }
+        if (event.kind == "status") note_conversation(event.data);
         if (m_context.options().verbose && (!known || event.kind == "status" || event.kind == "tool_call")) {
             m_context.err() << "* event " << sanitize_for_terminal(event.kind) << ": "
                             << sanitize_for_terminal(event.data) << '\n';
@@ -86,9 +87,24 @@ private:
         m_context.printer().event(line.str(), text);
     }
 
+    /// The id to pass to --conversation for the next turn, on stderr so that stdout stays the
+    /// answer: one line, "conversation: 12345678901234567", when the first `status` event names it
+    /// (§4) and again only if a later one names another. The id is printed as the server wrote it,
+    /// so ids above 2^53 stay exact.
+    void note_conversation(const std::string& data) {
+        if (!json::is_valid(data)) return;
+        const json::Value value = json::parse(data);
+        const json::Value* id = value.find("conversation_id");
+        if (id == nullptr || !(id->is_number() || id->is_string()) || id->text().empty()) return;
+        if (id->text() == m_conversation) return;
+        m_conversation = id->text();
+        m_context.err() << "conversation: " << sanitize_for_terminal(m_conversation) << '\n' << std::flush;
+    }
+
     Context& m_context;
     SseReader m_reader;
     std::string m_raw;
+    std::string m_conversation;
     bool m_done = false;
     std::optional<ErrorBody> m_error;
 };

@@ -86,7 +86,18 @@ int run_login(Context& context, const LoginOptions& options) {
         throw UsageError("no password: pipe it with --password-stdin (" + *no_prompt + ")");
     }
 
-    const auto result = context.client({credentials.password}).login(credentials).value;
+    LoginResult result;
+    try {
+        result = context.client({credentials.password}).login(credentials).value;
+    } catch (const AuthError& e) {
+        // A 401 from the login endpoint itself means the credentials are wrong: the hint every
+        // other 401 gets ("run 'hyperoru login'") would send the user round in a circle.
+        if (e.status() != 401) throw;
+        const ErrorBody& body = e.body();
+        const std::string by = credentials.by == Credentials::By::username ? "username" : "email";
+        return report_error(context, {body.message + "; check the " + by + " and password", e.status(),
+                                      body.code, body.request_id, body.details, k_exit_auth});
+    }
     const std::string issued_at = iso_utc(context.now());
     context.store().update([&](Config& config) {
         ContextConfig& entry = config.contexts[settings.context];

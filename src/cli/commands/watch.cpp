@@ -74,7 +74,7 @@ int run_watch(Context& context, const WatchOptions& options) {
     const auto connector = context.io().make_connector();
     Stream stream(*connector, connect, stream_options, *context.io().clock);
     Printer& printer = context.printer();
-    long printed = 0;
+    long updates = 0;
     bool stdout_closed = false;
     const StreamEnd end = stream.run(
         [&](const ws::Message& message) {
@@ -86,8 +86,11 @@ int run_watch(Context& context, const WatchOptions& options) {
                 stdout_closed = true;
                 return false;
             }
-            ++printed;
-            return !(options.count && printed >= *options.count);
+            // --count counts what the server pushes; the replies to our own subscribe,
+            // switch_account and bootstrap are printed but are not updates.
+            if (message.reply) return true;
+            ++updates;
+            return !(options.count && updates >= *options.count);
         },
         [&](const std::string& notice) {
             context.err() << "hyperoru: " << sanitize_for_terminal(notice) << '\n' << std::flush;
@@ -152,7 +155,10 @@ void register_watch_command(CLI::App& app, Action& action) {
         ->type_name("ID");
     watch->add_flag("--bootstrap", watch_options->bootstrap,
                     "ask for accounts, positions and orders on (re)connect");
-    watch->add_option("--count", watch_options->count, "exit 0 after N messages")->check(CLI::PositiveNumber);
+    watch
+        ->add_option("--count", watch_options->count,
+                     "exit 0 after N updates pushed by the server (replies to our requests do not count)")
+        ->check(CLI::PositiveNumber);
     watch->add_option("--duration", watch_options->duration, "exit 0 after this long: 90s, 5m, 2h, 1d")
         ->type_name("D");
     watch

@@ -1,0 +1,55 @@
+// End-to-end: the mistakes of a first hour, made with the real binary against the stand-in, and
+// what hyperoru answers: a mistyped context, a DELETE through api, -f without -X, a lower-case
+// symbol. Each answer names the cause and sends nothing it should not.
+#include "e2e/resources.hpp"
+
+using namespace e2e_resources;
+
+TEST_CASE("e2e: first hour: a mistyped --context names the context meant and sends nothing") {
+    StandIn server;
+    Env env;
+    env.set("HYPERORU_TOKEN", k_standin_token);
+    REQUIRE(cli(env, {"--context", "sandbox", "config", "set", "base_url", server.base_url()}).rc == 0);
+    const auto r = cli(env, {"--context", "sandbx", "account", "list"});
+    CHECK(r.rc == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err ==
+          "hyperoru: error: unknown context \"sandbx\"; did you mean \"sandbox\"? (known: sandbox)\n");
+    CHECK(server.requests().empty());
+}
+
+TEST_CASE("e2e: first hour: api -X DELETE needs --yes off a terminal and asks on one") {
+    StandIn server;
+    const TokenEnv env;
+    const auto refused = cli(env, at(server, {"api", "-X", "DELETE", "/api/account/1"}));
+    CHECK(refused.rc == 2);
+    CHECK(refused.out.empty());
+    CHECK(refused.err == "hyperoru: error: refusing to DELETE " + server.base_url() +
+                             "/api/account/1 without --yes (stdin is not a terminal)\n");
+    const auto asked =
+        cli_pty(env, at(server, {"api", "-X", "DELETE", "/api/account/1"}), {{"Continue? [y/N] ", "n\n"}});
+    CHECK(asked.exit_code == 2);
+    CHECK(contains(asked.output, "About to DELETE " + server.base_url() + "/api/account/1\n"));
+    CHECK(contains(asked.output, "hyperoru: error: api: cancelled\n"));
+    CHECK(server.requests().empty());
+}
+
+TEST_CASE("e2e: first hour: a 405 to api -f without -X says that -f makes a POST") {
+    StandIn server;
+    const TokenEnv env;
+    const auto r = cli(env, at(server, {"api", "/api/crypto/price", "-f", "symbol=ETH"}));
+    CHECK(r.rc == 3);
+    CHECK(r.out.empty());
+    CHECK(contains(r.err, "(-f makes a POST; add -X GET to send the fields as query parameters)"));
+    const auto get = cli(env, at(server, {"api", "-X", "GET", "/api/crypto/price", "-f", "symbol=ETH"}));
+    CHECK(get.rc == 0);
+}
+
+TEST_CASE("e2e: first hour: price btc is a 404 that names the upper-case symbol") {
+    StandIn server;
+    const TokenEnv env;
+    const auto r = cli(env, at(server, {"price", "btc"}));
+    CHECK(r.rc == 6);
+    CHECK(r.out.empty());
+    CHECK(contains(r.err, "symbols are upper case: try 'hyperoru price BTC'"));
+}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <sstream>
 #include <utility>
 
@@ -469,12 +470,13 @@ void Printer::Pages::finish() {
 
 namespace {
 
+/// The time of day for a person: local time (TZ honoured) with its zone, "14:03:07 CET".
 std::string clock_text(std::chrono::system_clock::time_point t) {
-    const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-    const std::chrono::hh_mm_ss hms{seconds - std::chrono::floor<std::chrono::days>(seconds)};
-    char buffer[16];
-    std::snprintf(buffer, sizeof buffer, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
-                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+    std::tm local{};
+    if (::localtime_r(&seconds, &local) == nullptr) return "--:--:--";
+    char buffer[64];
+    if (std::strftime(buffer, sizeof buffer, "%H:%M:%S %Z", &local) == 0) return "--:--:--";
     return buffer;
 }
 
@@ -496,8 +498,8 @@ void select_message_fields(json::Value& message, const std::vector<std::string>&
     keep_fields(message, with_kind);
 }
 
-/// One readable line for a terminal: UTC time, type, then the payload's fields. Long text (the
-/// AI's reasoning) is shown as it is, with control characters made harmless.
+/// One readable line for a terminal: local time with its zone, type, then the payload's fields. Long text
+/// (the AI's reasoning) is shown as it is, with control characters made harmless.
 std::string readable(const json::Value& value) {
     std::string line;
     const json::Value* type = value.find("type");

@@ -78,12 +78,13 @@ EXPECTED
 diff -u "$work/expected-orders" "$work/orders" || fail "hyperoru order list --user 1 does not show the demo orders"
 [[ ! -s "$work/orders.err" ]] || { cat "$work/orders.err" >&2; fail "hyperoru order list wrote to stderr"; }
 
-# --count counts every message: the reply to the subscription, then the first push. The push
-# comes 3 s after the sandbox started; 15 s bounds a sandbox that never pushes.
+# --count counts updates: the reply to the subscription is printed first but not counted, so
+# --count 1 ends after the first push. The push comes 3 s after the sandbox started; 15 s bounds a
+# sandbox that never pushes.
 status=0
-timeout 15 "$hyperoru" watch --count 2 >"$work/watch" 2>"$work/watch.err" || status=$?
+timeout 15 "$hyperoru" watch --count 1 >"$work/watch" 2>"$work/watch.err" || status=$?
 [[ $status -ne 124 ]] || fail "hyperoru watch received no push within 15 s"
-[[ $status -eq 0 ]] || { cat "$work/watch.err" >&2; fail "hyperoru watch --count 2: exit $status"; }
+[[ $status -eq 0 ]] || { cat "$work/watch.err" >&2; fail "hyperoru watch --count 1: exit $status"; }
 # Off a terminal, watch prints each message as one line of compact JSON, numbers as sent.
 subscribed='{"type":"subscribed","request_id":"1","data":{"channels":["trades","positions","model_chat","asset_curve"]}}'
 [[ "$(sed -n 1p "$work/watch")" == "$subscribed" ]] || { cat "$work/watch" >&2; fail "watch: unexpected first line"; }

@@ -1,6 +1,9 @@
 // watch and the one-shot stream commands in-process, over the in-memory WebSocket server.
 #include <catch2/catch.hpp>
 
+#include <stdlib.h>
+#include <time.h>
+
 #include <deque>
 #include <fstream>
 
@@ -74,9 +77,10 @@ TEST_CASE("watch: a pretty-printed message is one line; secrets are masked off a
         cli.stdout_tty = true;
         cli.ws.open({WsStep::message(pushed)});
         CHECK(cli.run({"watch", "--count", "1"}) == 0);
-        CHECK(cli.out ==
-              "00:00:00  bootstrap  accounts=[{\"id\":1,\"llm_api_key\":\"********\",\"equity\":10000.10}]"
-              "  session_token=********\n");
+        CHECK(
+            cli.out ==
+            "00:00:00 UTC  bootstrap  accounts=[{\"id\":1,\"llm_api_key\":\"********\",\"equity\":10000.10}]"
+            "  session_token=********\n");
     }
     SECTION("-o raw prints the message as received") {
         LoggedIn cli;
@@ -94,8 +98,21 @@ TEST_CASE("watch: readable lines on a terminal, control characters neutralised",
                  WsStep::message(R"({"type":"trades","symbol":"BTC","price":67012.50})")});
     CHECK(cli.run({"watch", "--count", "2"}) == 0);
     CHECK(cli.out ==
-          "00:00:00  model_chat  account_id=1  reasoning=Buy\\x1B[2J now\\nok\n"
-          "00:00:00  trades  symbol=BTC  price=67012.50\n");
+          "00:00:00 UTC  model_chat  account_id=1  reasoning=Buy\\x1B[2J now\\nok\n"
+          "00:00:00 UTC  trades  symbol=BTC  price=67012.50\n");
+}
+
+TEST_CASE("watch: a terminal shows local time with its zone, as TZ says", "[watch]") {
+    LoggedIn cli;
+    cli.stdout_tty = true;
+    ::setenv("TZ", "JST-9", 1);  // the runner's UTC0 is put back below
+    ::tzset();
+    cli.ws.open({WsStep::message(R"({"type":"trades","symbol":"BTC"})")});
+    const int code = cli.run({"watch", "--count", "1"});
+    ::setenv("TZ", "UTC0", 1);
+    ::tzset();
+    CHECK(code == 0);
+    CHECK(cli.out == "09:00:00 JST  trades  symbol=BTC\n");  // the fake clock's midnight UTC
 }
 
 TEST_CASE("watch: --fields keeps those fields of each event, values exact", "[watch]") {
@@ -120,8 +137,8 @@ TEST_CASE("watch: --fields keeps those fields of each event, values exact", "[wa
     cli.ws.open(script);
     CHECK(cli.run({"watch", "--count", "2", "--fields", "side,price"}) == 0);
     CHECK(cli.out ==
-          "00:00:00  trades  side=buy  price=0.00000012\n"
-          "00:00:00  trades  side=sell  price=67012.50\n");
+          "00:00:00 UTC  trades  side=buy  price=0.00000012\n"
+          "00:00:00 UTC  trades  side=sell  price=67012.50\n");
 }
 
 TEST_CASE("watch: drops, reconnects and gives up per the flags", "[watch]") {

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <ostream>
 
+#include <utf8proc.h>
+
 namespace hyperoru::cli {
 
 namespace {
@@ -56,15 +58,6 @@ void append_hex(std::string& out, std::string_view prefix, std::uint32_t value, 
 
 bool is_bidi_control(char32_t cp) {
     return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
-}
-
-bool is_wide(char32_t cp) {
-    static constexpr std::pair<char32_t, char32_t> k_wide[] = {
-        {0x1100, 0x115F}, {0x2E80, 0xA4CF}, {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE30, 0xFE4F},
-        {0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
-    };
-    return std::any_of(std::begin(k_wide), std::end(k_wide),
-                       [cp](const auto& range) { return cp >= range.first && cp <= range.second; });
 }
 
 void pad(std::string& line, std::size_t count) {
@@ -220,20 +213,43 @@ std::string cell_text(const json::Value& value) {
 }
 
 std::size_t display_width(std::string_view text) {
+    // Widths come from utf8proc (Unicode's East Asian Width and emoji presentation data), per
+    // grapheme cluster rather than per code point: a cluster is as wide as its first code point
+    // that takes space (a base letter with its combining marks: 1; an emoji with a skin tone, or
+    // a ZWJ family: 2), a variation selector 16 asks for emoji presentation (2), and a pair of
+    // regional indicators is one flag (2). This is what current terminals draw.
     std::size_t width = 0;
+    std::size_t cluster = 0;  // the width of the cluster being read
+    utf8proc_int32_t previous = -1;
+    utf8proc_int32_t state = 0;
+    const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
     std::size_t pos = 0;
     while (pos < text.size()) {
-        const Decoded d = decode_utf8(text, pos);
-        if (d.length == 0) {
-            ++width;
+        utf8proc_int32_t cp = -1;
+        const utf8proc_ssize_t length =
+            utf8proc_iterate(bytes + pos, static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
+        if (length <= 0 || cp < 0) {  // a stray byte: one column, a cluster of its own
+            width += cluster + 1;
+            cluster = 0;
+            previous = -1;
+            state = 0;
             ++pos;
             continue;
         }
-        const bool combining = d.code_point >= 0x0300 && d.code_point <= 0x036F;
-        if (!combining) width += is_wide(d.code_point) ? 2u : 1u;
-        pos += d.length;
+        if (previous >= 0 && utf8proc_grapheme_break_stateful(previous, cp, &state)) {
+            width += cluster;
+            cluster = 0;
+        }
+        const bool regional = cp >= 0x1F1E6 && cp <= 0x1F1FF;
+        if (cluster == 0) {
+            cluster = regional ? 2u : static_cast<std::size_t>(std::max(0, utf8proc_charwidth(cp)));
+        } else if (cp == 0xFE0F) {
+            cluster = 2;
+        }
+        previous = cp;
+        pos += static_cast<std::size_t>(length);
     }
-    return width;
+    return width + cluster;
 }
 
 TableWriter::TableWriter(std::vector<Column> columns, bool colour) : m_columns(std::move(columns)) {

@@ -45,10 +45,10 @@ std::string json_for_terminal(std::string_view json_text);
 /// "false"; "-" for null; an array or object as compact JSON (sanitised).
 std::string cell_text(const json::Value& value);
 
-/// Width of `text` in terminal columns: one per code point, two for East Asian wide and
-/// fullwidth characters (CJK, Hangul, fullwidth forms, common emoji), zero for combining
-/// diacritical marks (U+0300-U+036F). Meant for sanitised text; a stray invalid byte counts
-/// as one column.
+/// Width of `text` in terminal columns, per grapheme cluster, from utf8proc's Unicode data: two
+/// for East Asian wide and fullwidth characters (CJK, Hangul, fullwidth forms) and emoji (with
+/// their skin tones, ZWJ sequences, variation selector 16 and flags), nothing more for combining
+/// marks, one otherwise. Meant for sanitised text; a stray invalid byte counts as one column.
 std::size_t display_width(std::string_view text);
 
 /// The SGR sequence that colours a status word on a terminal, or "" for a word that has no

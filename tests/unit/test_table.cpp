@@ -84,6 +84,18 @@ TEST_CASE("wide characters are aligned by display width", "[table]") {
     CHECK(display_width("e\xCC\x81") == 1);  // e + combining acute accent
     CHECK(display_width("é") == 1);
     CHECK(display_width("\xF0\x9F\x98\x80") == 2);  // emoji
+    // Emoji the old hand-written ranges got wrong: a symbol with variation selector 16, a
+    // thumbs-up with a skin tone, a ZWJ family, a flag, a high-voltage sign outside U+1F300.
+    CHECK(display_width("\xE2\x9C\x94\xEF\xB8\x8F") == 2);          // U+2714 U+FE0F
+    CHECK(display_width("\xE2\x9C\x94") == 1);                      // U+2714 alone: text presentation
+    CHECK(display_width("\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD") == 2);  // U+1F44D U+1F3FD
+    CHECK(display_width("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7") == 2);
+    CHECK(display_width("\xF0\x9F\x87\xBA\xF0\x9F\x87\xB8") == 2);  // U+1F1FA U+1F1F8
+    CHECK(display_width("\xE2\x9A\xA1") == 2);                      // U+26A1
+    CHECK(display_width("a\xCC\x81\xCC\xA7"
+                        "b") == 2);  // two combining marks
+    CHECK(display_width("a\xFF"
+                        "b") == 3);  // a stray byte: one column
     CHECK(display_width("") == 0);
     CHECK(table(R"([{"name": "日本語", "n": 1}, {"name": "abcd", "n": 22}, {"name": "e\u0301", "n": 3}])",
                 {{"NAME", {"name"}}, {"N", {"n"}}}) ==
@@ -91,6 +103,14 @@ TEST_CASE("wide characters are aligned by display width", "[table]") {
           "日本語  1\n"
           "abcd    22\n"
           "e\xCC\x81       3\n");
+    CHECK(table("[{\"name\": \"\\ud83d\\ude80 moon\", \"n\": 1}, {\"name\": \"\\u26a1 fast\", \"n\": 2}, "
+                "{\"name\": \"\\ud83d\\udc4d\\ud83c\\udffd\", \"n\": 3}, {\"name\": \"plain\", \"n\": 4}]",
+                {{"NAME", {"name"}}, {"N", {"n"}}}) ==
+          "NAME     N\n"
+          "\xF0\x9F\x9A\x80 moon  1\n"
+          "\xE2\x9A\xA1 fast  2\n"
+          "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD       3\n"
+          "plain    4\n");
 }
 
 TEST_CASE("server text cannot drive the terminal", "[table]") {

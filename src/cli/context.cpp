@@ -178,6 +178,15 @@ std::optional<std::string> Context::prompt_refusal() const {
     return std::nullopt;
 }
 
+void Context::confirm_or_cancel(const Confirmation& confirmation) {
+    if (const auto no_prompt = prompt_refusal()) {
+        throw UsageError(confirmation.refusal + " (" + *no_prompt + confirmation.hint + ")");
+    }
+    const std::string answer = m_io.prompt(confirmation.question + "? [y/N] ", true).value_or("");
+    if (answer != "y" && answer != "Y" && answer != "yes")
+        throw UsageError(confirmation.command + ": cancelled");
+}
+
 ConfigStore& Context::store() {
     if (!m_store) m_store = std::make_unique<ConfigStore>(config_directory(m_io.env));
     return *m_store;

@@ -113,6 +113,19 @@ public:
     /// with the data, and a script must never hang on a question it cannot see.
     std::optional<std::string> prompt_refusal() const;
 
+    /// What a y/N confirmation says (confirm_or_cancel).
+    struct Confirmation {
+        std::string question;  ///< "Cancel order 42 (BTC buy 0.01 @ 60000)"; "? [y/N] " is added
+        std::string command;   ///< "order cancel": an answer other than yes says "order cancel: cancelled"
+        /// The usage error when no prompt is possible, before " (<why><hint>)": "refusing to run
+        /// 'order cancel' without --yes".
+        std::string refusal;
+        std::string hint{};  ///< "; --dry-run shows the request"
+    };
+    /// The one y/N confirmation: asks on the terminal and returns when the answer is y, Y or
+    /// yes; throws UsageError otherwise, and when no prompt is possible (prompt_refusal()).
+    void confirm_or_cancel(const Confirmation& confirmation);
+
     /// The waiting messages on stderr (retry notices, spinner, --all progress), created on first
     /// use: shown only when stderr is a terminal and -q is not given (cli/status.hpp).
     Status& status();

@@ -38,6 +38,13 @@ void Status::notice(const std::string& text) {
     m_err << "hyperoru: " << sanitize_for_terminal(text) << '\n' << std::flush;
 }
 
+void Status::success(const std::string& text) {
+    if (!m_options.notices) return;
+    const std::lock_guard lock(m_mutex);
+    erase();
+    m_err << sanitize_for_terminal(text) << '\n' << std::flush;
+}
+
 void Status::progress(const std::string& text) {
     if (!m_options.transient) return;
     const std::lock_guard lock(m_mutex);

@@ -31,6 +31,9 @@ public:
     /// "hyperoru: <text>" on a line of its own (the transient line erased first); nothing
     /// without `notices`.
     void notice(const std::string& text);
+    /// `text` on a line of its own, as it is: the one line a mutation prints when it succeeded
+    /// ("Cancelled order 42."); nothing without `notices`.
+    void success(const std::string& text);
     /// Draws `text` as the transient line, replacing the one shown; nothing without `transient`.
     void progress(const std::string& text);
     /// Erases the transient line, if one is shown.

@@ -27,9 +27,9 @@ TEST_CASE("e2e: first hour: api -X DELETE needs --yes off a terminal and asks on
     CHECK(refused.err == "hyperoru: error: refusing to DELETE " + server.base_url() +
                              "/api/account/1 without --yes (stdin is not a terminal)\n");
     const auto asked =
-        cli_pty(env, at(server, {"api", "-X", "DELETE", "/api/account/1"}), {{"Continue? [y/N] ", "n\n"}});
+        cli_pty(env, at(server, {"api", "-X", "DELETE", "/api/account/1"}), {{"[y/N] ", "n\n"}});
     CHECK(asked.exit_code == 2);
-    CHECK(contains(asked.output, "About to DELETE " + server.base_url() + "/api/account/1\n"));
+    CHECK(contains(asked.output, "Send DELETE " + server.base_url() + "/api/account/1? [y/N] "));
     CHECK(contains(asked.output, "hyperoru: error: api: cancelled\n"));
     CHECK(server.requests().empty());
 }

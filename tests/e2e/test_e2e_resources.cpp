@@ -121,16 +121,22 @@ TEST_CASE("e2e: api order cancel on a terminal asks first: n sends nothing, y se
     StandIn server;
     const TokenEnv env;
     seed(server, R"({"kind": "orders", "count": 1})");
-    const std::string question =
-        "About to POST " + server.base_url() + "/api/orders/cancel/42\nContinue? [y/N] ";
-    const auto no = cli_pty(env, at(server, {"order", "cancel", "42"}), {{"Continue? [y/N] ", "n\n"}});
+    // The question is in words, with the order's details looked up among the pending orders; the
+    // success line follows the reply on the terminal.
+    const std::string question = "Cancel order 42 (BTC buy 0.01)? [y/N] ";  // a market order: no price
+    const auto no = cli_pty(env, at(server, {"order", "cancel", "42"}), {{"[y/N] ", "n\n"}});
     CHECK(no.exit_code == 2);
     CHECK(no.output == question + "n\nhyperoru: error: order cancel: cancelled\n");
-    CHECK(server.requests().empty());
-    const auto yes = cli_pty(env, at(server, {"order", "cancel", "42"}), {{"Continue? [y/N] ", "y\n"}});
+    CHECK(describe(server.requests()) == describe({req("GET", "/api/orders/pending")}));
+    const auto yes = cli_pty(env, at(server, {"order", "cancel", "42"}), {{"[y/N] ", "y\n"}});
     CHECK(yes.exit_code == 0);
-    CHECK(yes.output == question + "y\nstatus    ok\norder_id  42\n");
-    CHECK(describe(server.requests()) == describe({req("POST", "/api/orders/cancel/42")}));
+    CHECK(yes.output == question + "y\nstatus    ok\norder_id  42\nCancelled order 42.\n");
+    CHECK(describe(server.requests()) ==
+          describe({req("GET", "/api/orders/pending"), req("GET", "/api/orders/pending"),
+                    req("POST", "/api/orders/cancel/42")}));
+    // With -v the HTTP request shows before the question.
+    const auto verbose = cli_pty(env, at(server, {"-v", "order", "cancel", "42"}), {{"[y/N] ", "n\n"}});
+    CHECK(contains(verbose.output, "hyperoru: POST " + server.base_url() + "/api/orders/cancel/42\n"));
 }
 
 TEST_CASE("e2e: api mutations print the request_id the server sends, on stderr") {

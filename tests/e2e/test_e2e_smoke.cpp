@@ -265,6 +265,6 @@ TEST_CASE("e2e: the README demo script runs offline") {
     CHECK(r.rc == 0);
     INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
     CHECK(r.out.ends_with("\n67012.5\n"));  // jq's rendering of the price, last line of the demo
-    CHECK(contains(r.err, "Created account 3.\n"));
+    CHECK(contains(r.out, "\"id\": 3,"));   // the created account, as JSON in the pipe
     CHECK(contains(r.err, "Logged in to http://127.0.0.1:"));
 }

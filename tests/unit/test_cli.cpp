@@ -648,12 +648,21 @@ TEST_CASE("cli: account create sends flags, --set values and a key from stdin", 
         R"("llm_base_url":"https://api.openai.com/v1","initial_capital":5000.00,"account_type":"program","flags":{"a":[1,2.50]},)"
         R"("note":"not json {"})");
     CHECK(cli.out == "{\n  \"id\": 3,\n  \"name\": \"BTC Trend\",\n  \"llm_api_key\": \"********\"\n}\n");
-    CHECK(cli.err == "Created account 3.\n");
+    CHECK(cli.err.empty());  // the success line is for a terminal
     CHECK(cli.transport_options->secrets == std::vector<std::string>{"sk-secret-key", "tok_stored"});
+
+    cli.stderr_tty = true;
+    cli.server->respond(201, R"({"id": 3})", k_json);
+    CHECK(cli.run({"account", "create", "--name", "BTC Trend"}) == 0);
+    CHECK(cli.err == "Created account 3.\n");
+    cli.server->respond(201, R"({"id": 3})", k_json);
+    CHECK(cli.run({"-q", "account", "create", "--name", "BTC Trend"}) == 0);
+    CHECK(cli.err.empty());
+    cli.stderr_tty = false;
 
     CHECK(cli.run({"account", "create", "--name", "x", "--set", "name=y"}) == 2);
     CHECK(cli.run({"account", "create", "--name", "x", "--set", "novalue"}) == 2);
-    CHECK(cli.server->requests.size() == 1);
+    CHECK(cli.server->requests.size() == 3);
 }
 
 TEST_CASE("cli: account list --include-hidden", "[cli]") {

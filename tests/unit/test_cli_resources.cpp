@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "cli/commands/spec.hpp"
 #include "support/cli_fixture.hpp"
 
 using namespace hyperoru;
@@ -58,13 +59,24 @@ TEST_CASE("resources: order create sends exact numbers, a default name, and asks
         CHECK(cli.run({"order", "create", "--account", "acc-7", "--symbol", "ETH", "--side", "sell", "--type",
                        "market", "--quantity", "2", "--name", "exit"}) == 2);
         REQUIRE(cli.prompts.size() == 1);
-        CHECK(
-            cli.prompts[0].first ==
-            "About to POST " + k_base +
-                R"(/api/orders/create with {"account_id":"acc-7","symbol":"ETH","name":"exit","side":"sell","order_type":"market","quantity":2})"
-                "\nContinue? [y/N] ");
+        CHECK(cli.prompts[0].first == "Place a market order on account acc-7 (ETH sell 2)? [y/N] ");
         CHECK(cli.err == "hyperoru: error: order create: cancelled\n");
         CHECK(cli.server->requests.size() == 1);
+    }
+    SECTION("on a terminal, 'y' sends it and a success line in words follows; -v adds the HTTP line") {
+        cli.stdin_tty = true;
+        cli.stdout_tty = true;
+        cli.stderr_tty = true;
+        cli.answers = {"y"};
+        cli.server->respond(201, R"({"id":42,"status":"pending"})",
+                            {{"Content-Type", "application/json"}, {"X-Request-Id", "req_7"}});
+        CHECK(cli.run({"-v", "order", "create", "--account", "1", "--symbol", "BTC", "--side", "buy",
+                       "--type", "limit", "--quantity", "0.01", "--price", "60000"}) == 0);
+        REQUIRE(cli.prompts.size() == 1);
+        CHECK(cli.prompts[0].first == "Place a limit order on account 1 (BTC buy 0.01 @ 60000)? [y/N] ");
+        CHECK(cli.err.starts_with("hyperoru: POST " + k_base + "/api/orders/create\n"));
+        CHECK(cli.err.ends_with("request_id: req_7\nPlaced order 42: BTC buy 0.01 @ 60000.\n"));
+        CHECK(cli.server->requests.size() == 2);
     }
 }
 
@@ -605,7 +617,7 @@ TEST_CASE("resources: api -X DELETE is confirmed like account delete", "[resourc
     cli.stdout_tty = true;
     cli.answers = {"n"};
     CHECK(cli.run({"api", "-X", "delete", "/api/account/1"}) == 2);
-    CHECK(cli.prompts.back().first == "About to DELETE " + k_base + "/api/account/1\nContinue? [y/N] ");
+    CHECK(cli.prompts.back().first == "Send DELETE " + k_base + "/api/account/1? [y/N] ");
     CHECK(cli.err == "hyperoru: error: api: cancelled\n");
     CHECK(cli.server->requests.empty());
     cli.answers = {"y"};
@@ -625,4 +637,92 @@ TEST_CASE("resources: a 405 to api -f without -X says that -f makes a POST", "[r
     cli.server->respond(405, R"({"detail":"Method Not Allowed"})", k_json);
     CHECK(cli.run({"api", "-X", "PUT", "/api/crypto/price", "-f", "symbol=ETH"}) == 3);  // asked for: no hint
     CHECK(cli.err == "hyperoru: error: Method Not Allowed (HTTP 405)\n");
+}
+
+TEST_CASE("resources: wording templates fill placeholders and leave out parts without a value",
+          "[resources]") {
+    const std::map<std::string, std::string, std::less<>> values = {
+        {"ID", "42"}, {"--symbol", "BTC"}, {".price", "60000"}, {".side", "buy"}, {".empty", ""}};
+    const auto value = [&](std::string_view name) -> std::optional<std::string> {
+        const auto it = values.find(name);
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+    };
+    using cli::fill_wording;
+    CHECK(fill_wording("Cancel order {ID}", value) == "Cancel order 42");
+    CHECK(fill_wording("{--symbol} {.side}[ @ {.price}]", value) == "BTC buy @ 60000");
+    CHECK(fill_wording("{--symbol} {.side}[ @ {.missing}]", value) == "BTC buy");
+    CHECK(fill_wording("{--symbol}[ @ {.empty}][ ({.side})]", value) == "BTC (buy)");
+    // A value missing outside brackets leaves no double or trailing space, nor a space before ".".
+    CHECK(fill_wording("Placed order {.id} for {--symbol}.", value) == "Placed order for BTC.");
+    CHECK(fill_wording("Created {.id}.", value) == "Created.");
+    CHECK(fill_wording("Unclosed {ID", value) == "Unclosed {ID");
+    // Values from a server are made safe for the terminal.
+    const auto hostile = [](std::string_view) -> std::optional<std::string> { return "x\x1b[2Jy"; };
+    CHECK(fill_wording("Delete {ID}", hostile) == "Delete x\\x1B[2Jy");
+}
+
+TEST_CASE("resources: a confirmation asks in words, with details looked up when they can be", "[resources]") {
+    LoggedIn cli;
+    cli.stdin_tty = true;
+    cli.stdout_tty = true;
+    cli.stderr_tty = true;
+    SECTION("account delete: the name from the overview's nested account") {
+        cli.server->respond(200, R"({"account": {"id": 3, "name": "BTC Trend"}, "total_assets": 1})", k_json);
+        cli.server->respond(200, R"({"status": "ok"})", k_json);
+        cli.answers = {"y"};
+        CHECK(cli.run({"account", "delete", "3"}) == 0);
+        REQUIRE(cli.prompts.size() == 1);
+        CHECK(cli.prompts[0].first == "Delete account 3 (BTC Trend)? [y/N] ");
+        REQUIRE(cli.server->requests.size() == 2);
+        CHECK(cli.server->requests[0].method == "GET");
+        CHECK(cli.server->requests[0].url == k_base + "/api/account/3/overview");
+        CHECK(cli.server->requests[1].method == "DELETE");
+        CHECK(cli.server->requests[1].url == k_base + "/api/account/3");
+        CHECK(cli.err == "Deleted account 3.\n");
+    }
+    SECTION("order execute: the order found in the pending list, a limit price shown") {
+        cli.server->respond(
+            200,
+            R"([{"id": 41, "symbol": "ETH"}, {"id": 42, "symbol": "BTC", "side": "buy", "quantity": 0.010, "price": 60000.0}])",
+            k_json);
+        cli.answers = {"n"};
+        CHECK(cli.run({"order", "execute", "42"}) == 2);
+        REQUIRE(cli.prompts.size() == 1);
+        CHECK(cli.prompts[0].first == "Execute order 42 now (BTC buy 0.010 @ 60000.0)? [y/N] ");
+        CHECK(cli.err == "hyperoru: error: order execute: cancelled\n");
+        CHECK(cli.server->requests.size() == 1);
+    }
+    SECTION("a lookup the server refuses leaves the details out") {
+        cli.server->respond(404, R"({"error": {"code": "NOT_FOUND", "message": "no such prompt"}})", k_json);
+        cli.answers = {"n"};
+        CHECK(cli.run({"prompt", "delete", "9"}) == 2);
+        REQUIRE(cli.prompts.size() == 1);
+        CHECK(cli.prompts[0].first == "Delete prompt 9? [y/N] ");
+    }
+    SECTION("an order not among the pending ones: no details") {
+        cli.server->respond(200, R"([{"id": 41, "symbol": "ETH"}])", k_json);
+        cli.answers = {"n"};
+        CHECK(cli.run({"order", "cancel", "42"}) == 2);
+        CHECK(cli.prompts.at(0).first == "Cancel order 42? [y/N] ");
+    }
+    SECTION("a rejected token ends the command at the lookup, before asking") {
+        cli.server->respond(401, R"({"error": {"code": "UNAUTHORIZED", "message": "expired"}})", k_json);
+        CHECK(cli.run({"program", "delete", "1"}) == 4);
+        CHECK(cli.prompts.empty());
+        CHECK(cli.server->requests.size() == 1);
+    }
+    SECTION("--yes asks nothing and looks nothing up") {
+        cli.server->respond(200, R"({"status": "ok", "order_id": 42})", k_json);
+        CHECK(cli.run({"order", "cancel", "42", "--yes"}) == 0);
+        CHECK(cli.prompts.empty());
+        REQUIRE(cli.server->requests.size() == 1);
+        CHECK(cli.server->requests[0].url == k_base + "/api/orders/cancel/42");
+        CHECK(cli.err == "Cancelled order 42.\n");
+    }
+    SECTION("process-all: the counts in the success line") {
+        cli.server->respond(200, R"({"processed": 3, "succeeded": 2, "failed": 1})", k_json);
+        CHECK(cli.run({"order", "process-all", "--yes"}) == 0);
+        CHECK(cli.err == "Processed 3 pending orders: 2 succeeded, 1 failed.\n");
+    }
 }

@@ -6,6 +6,7 @@
 
 #include "cli/commands/spec.hpp"
 #include "cli/output.hpp"
+#include "cli/status.hpp"
 #include "cli/terminal.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
@@ -51,9 +52,8 @@ int run_create(Context& context, CreateOptions options) {
 
     const auto reply = context.client(secrets).create_account(request);
     context.printer().reply(reply.raw);
-    if (reply.value.id) {
-        context.err() << "Created account " << sanitize_for_terminal(reply.value.id->text) << ".\n";
-    }
+    // Like every mutation's success line (Wording::done): on a terminal only.
+    if (reply.value.id) context.status().success("Created account " + reply.value.id->text + ".");
     return k_exit_ok;
 }
 
@@ -119,13 +119,18 @@ const std::vector<CommandSpec>& account_rows() {
          .args = {"ID"},
          .fields = account_fields(),
          .extra_fields = true,
-         .safety = Safety::mutation},
+         .safety = Safety::mutation,
+         .wording = {.done = "Updated account {ID}."}},
         {.words = {"account", "delete"},
          .endpoint = &api::account_delete,
          .summary = "Delete an AI trader (DELETE /api/account/{id})",
          .example = "hyperoru account delete 3 --yes",
          .args = {"ID"},
-         .safety = Safety::confirm},
+         .safety = Safety::confirm,
+         .wording = {.ask = "Delete account {ID}",
+                     .details = "{.name}",
+                     .lookup = &api::account_overview,
+                     .done = "Deleted account {ID}."}},
         {.words = {"account", "strategy"},
          .endpoint = &api::account_strategy,
          .summary = "Show a trader's strategy binding (GET /api/account/{id}/strategy)",

@@ -79,12 +79,9 @@ int run_api(Context& context, const ApiOptions& options) {
     if (method == "DELETE" && !options.yes) {
         // A DELETE deletes whichever path it names: confirmed like `account delete`.
         const std::string what = "DELETE " + context.connection().base_url + options.path;
-        if (const auto no_prompt = context.prompt_refusal()) {
-            throw UsageError("refusing to " + what + " without --yes (" + *no_prompt + ")");
-        }
-        const std::string answer =
-            context.io().prompt("About to " + what + "\nContinue? [y/N] ", true).value_or("");
-        if (answer != "y" && answer != "Y" && answer != "yes") throw UsageError("api: cancelled");
+        context.confirm_or_cancel({.question = "Send " + sanitize_for_terminal(what),
+                                   .command = "api",
+                                   .refusal = "refusing to " + what + " without --yes"});
     }
     // -f without -X makes a POST; a path that only answers GET says 405, which is no hint at all.
     const auto rethrow_hinted = [&](const ApiError& e) {

@@ -36,23 +36,18 @@ int run_login(Context& context, const LoginOptions& options) {
     context.allow_new_context();
     const Settings& settings = context.settings();
 
-    const std::optional<std::string> no_prompt = context.prompt_refusal();
     const bool new_context = !settings.context_exists && settings.context != "default";
     const bool base_url_given =
         settings.base_url_origin == Origin::flag || settings.base_url_origin == Origin::environment;
     if (new_context && !base_url_given) {
         // A mistyped --context would otherwise log in to the default (production) server.
-        if (no_prompt) {
-            throw UsageError("context \"" + settings.context +
-                             "\" does not exist; give --base-url to create it (" + *no_prompt + ")");
-        }
-        const std::string answer =
-            io.prompt("Context \"" + sanitize_for_terminal(settings.context) +
-                          "\" does not exist. Create it for " + settings.base_url + "? [y/N] ",
-                      true)
-                .value_or("");
-        if (answer != "y" && answer != "Y" && answer != "yes") throw UsageError("login: cancelled");
+        context.confirm_or_cancel(
+            {.question = "Context \"" + sanitize_for_terminal(settings.context) +
+                         "\" does not exist. Create it for " + sanitize_for_terminal(settings.base_url),
+             .command = "login",
+             .refusal = "context \"" + settings.context + "\" does not exist; give --base-url to create it"});
     }
+    const std::optional<std::string> no_prompt = context.prompt_refusal();
     bool announced = false;
     const auto prompt = [&](const std::string& question, bool echo) {
         if (!announced) {  // before the first question: which server the password would go to

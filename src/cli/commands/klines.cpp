@@ -94,7 +94,9 @@ const std::vector<CommandSpec>& klines_rows() {
                           .key = "environment",
                           .help = "exchange network, e.g. mainnet"}},
          .extra_fields = true,
-         .safety = Safety::mutation},
+         .safety = Safety::mutation,
+         .wording =
+             {.done = "Started loading {--symbol} candles from {--exchange}[ (task {.id})][ ({.status})]."}},
         {.words = {"klines", "backfill-status"},
          .endpoint = &api::kline_backfill_status,
          .summary = "Progress of one backfill task",

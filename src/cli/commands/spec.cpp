@@ -12,6 +12,7 @@
 #include <iterator>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 
 #include "cli/status.hpp"
 #include "cli/terminal.hpp"
@@ -82,24 +83,160 @@ void print_request_id(Context& context, const RawReply& reply) {
     if (id) context.err() << "request_id: " << sanitize_for_terminal(*id) << '\n';
 }
 
+/// The text of `object`'s member `key` when it is a string, number or boolean.
+std::optional<std::string> member_text(const json::Value* object, std::string_view key) {
+    if (object == nullptr || !object->is_object()) return std::nullopt;
+    const json::Value* member = object->find(key);
+    if (member == nullptr || member->is_null() || member->is_array() || member->is_object())
+        return std::nullopt;
+    return member->text();
+}
+
+/// The object whose "id" is `id`: `value` itself, an element of it, or found one or two levels
+/// down (an object holding the list, {"account": {...}}).
+const json::Value* find_item(const json::Value& value, const std::string& id, int depth = 0) {
+    if (value.is_object() && member_text(&value, "id") == id) return &value;
+    if (depth == 2) return nullptr;
+    if (value.is_array()) {
+        for (const auto& element : value.items()) {
+            if (const json::Value* found = find_item(element, id, depth + 1)) return found;
+        }
+    } else if (value.is_object()) {
+        for (const auto& [key, member] : value.members()) {
+            if (!member.is_array() && !member.is_object()) continue;
+            if (const json::Value* found = find_item(member, id, depth + 1)) return found;
+        }
+    }
+    return nullptr;
+}
+
+/// A placeholder's value from what was given: {ID} (a path argument by name), {--flag}, {name}
+/// (a positional field).
+std::optional<std::string> given_value(const CommandSpec& spec, const Given& given, std::string_view name) {
+    for (std::size_t i = 0; i < spec.args.size() && i < given.args.size(); ++i) {
+        if (spec.args[i] == name) return given.args[i];
+    }
+    return given_field(given, std::string(name));
+}
+
+/// "Cancel order 42 (BTC buy 0.01 @ 60000)": the question in words. The details come from what
+/// was given and, with a lookup, from the item it names; a lookup that fails leaves them out.
+std::string question_of(Context& context, const CommandSpec& spec, const Given& given) {
+    const Wording& wording = spec.wording;
+    std::optional<json::Value> looked_up;
+    const json::Value* item = nullptr;
+    if (wording.lookup != nullptr && !given.args.empty()) {
+        try {
+            const std::size_t arguments = api::path_parameters(*wording.lookup).size();
+            const std::vector<std::string> path_args(given.args.begin(),
+                                                     given.args.begin() + static_cast<long>(arguments));
+            const RawReply reply = context.client().invoke(*wording.lookup, path_args, {}, std::nullopt);
+            if (json::is_valid(reply.body)) {
+                looked_up = json::parse(reply.body);
+                item = find_item(*looked_up, given.args.front());
+            }
+        } catch (const AuthError&) {
+            throw;  // the command itself would be refused the same way
+        } catch (const ApiError&) {
+            // The details are a courtesy: the question is asked without them (an order that is
+            // not pending, a server without the lookup). A server that cannot be reached, or a
+            // token it rejects, ends the command here, as the command itself would end.
+        } catch (const DecodeError&) {
+        }
+    }
+    const auto value = [&](std::string_view name) -> std::optional<std::string> {
+        if (name.starts_with('.')) return member_text(item, name.substr(1));
+        return given_value(spec, given, name);
+    };
+    std::string question = fill_wording(wording.ask, value);
+    if (!wording.details.empty()) {
+        const std::string details = fill_wording(wording.details, value);
+        if (!details.empty()) question += " (" + details + ")";
+    }
+    return question;
+}
+
 void confirm(Context& context, const CommandSpec& spec, const Given& given, const http::Request& request) {
     if (given.yes || spec.safety < Safety::ask_on_terminal) return;
-    std::string what;
-    for (const auto& word : spec.words) what += (what.empty() ? "" : " ") + word;
-    if (const auto no_prompt = context.prompt_refusal()) {
-        if (spec.safety == Safety::confirm) {
-            throw UsageError("refusing to run '" + what + "' without --yes (" + *no_prompt +
-                             "; --dry-run shows the request)");
+    // ask_on_terminal proceeds where it cannot ask; confirm refuses.
+    if (spec.safety == Safety::ask_on_terminal && context.prompt_refusal()) return;
+    std::string command;
+    for (const auto& word : spec.words) command += (command.empty() ? "" : " ") + word;
+    std::string question;
+    if (!context.prompt_refusal()) {
+        // The question is in words; the HTTP request behind it shows under -v.
+        if (context.options().verbose) {
+            context.err() << "hyperoru: " << request.method << ' ' << sanitize_for_terminal(request.url)
+                          << '\n';
         }
-        return;
+        question = question_of(context, spec, given);
     }
-    const std::string question = "About to " + request.method + " " + request.url +
-                                 (request.body ? " with " + *request.body : "") + "\nContinue? [y/N] ";
-    const std::string answer = context.io().prompt(question, true).value_or("");
-    if (answer != "y" && answer != "Y" && answer != "yes") throw UsageError(what + ": cancelled");
+    context.confirm_or_cancel({.question = question,
+                               .command = command,
+                               .refusal = "refusing to run '" + command + "' without --yes",
+                               .hint = "; --dry-run shows the request"});
+}
+
+/// The line a mutation prints on a terminal when it succeeded, with values from what was given
+/// and from the reply.
+void print_done(Context& context, const CommandSpec& spec, const Given& given, const RawReply& reply) {
+    if (spec.wording.done.empty()) return;
+    std::optional<json::Value> body;
+    if (json::is_valid(reply.body)) body = json::parse(reply.body);
+    const json::Value* object = body && body->is_object() ? &*body : nullptr;
+    context.status().success(fill_wording(spec.wording.done, [&](std::string_view name) {
+        if (name.starts_with('.')) return member_text(object, name.substr(1));
+        return given_value(spec, given, name);
+    }));
 }
 
 }  // namespace
+
+std::string fill_wording(std::string_view pattern,
+                         const std::function<std::optional<std::string>(std::string_view)>& value) {
+    std::string out;
+    std::string part;  // the optional part being read, when in brackets
+    bool in_part = false;
+    bool part_complete = true;  // every placeholder of the part had a value
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const char c = pattern[i];
+        std::string& target = in_part ? part : out;
+        if (c == '[' && !in_part) {
+            in_part = true;
+            part.clear();
+            part_complete = true;
+        } else if (c == ']' && in_part) {
+            if (part_complete) out += part;
+            in_part = false;
+        } else if (c == '{') {
+            const std::size_t close = pattern.find('}', i);
+            if (close == std::string_view::npos) {
+                target += pattern.substr(i);
+                break;
+            }
+            const std::optional<std::string> text = value(pattern.substr(i + 1, close - i - 1));
+            if (text && !text->empty()) {
+                target += sanitize_for_terminal(*text);
+            } else {
+                part_complete = false;
+            }
+            i = close;
+        } else {
+            target += c;
+        }
+    }
+    if (in_part && part_complete) out += part;
+    // A placeholder without a value outside brackets leaves a double or trailing space.
+    std::string tidy;
+    for (const char c : out) {
+        if (c == ' ' && (tidy.empty() || tidy.back() == ' ')) continue;
+        tidy += c;
+    }
+    while (!tidy.empty() && tidy.back() == ' ') tidy.pop_back();
+    if (tidy.size() >= 2 && tidy[tidy.size() - 2] == ' ' && tidy.back() == '.')
+        tidy.erase(tidy.size() - 2, 1);
+    return tidy;
+}
 
 std::string read_input(Context& context, const std::string& flag, const std::string& path) {
     if (path == "-") return read_bounded(*context.io().in, k_max_input_bytes, flag + " -");
@@ -330,6 +467,7 @@ int send(Context& context, const CommandSpec& spec, const Given& given, const Ca
     const RawReply reply = client.send(request);
     context.printer().reply(reply, view);
     if (spec.safety != Safety::none) print_request_id(context, reply);
+    print_done(context, spec, given, reply);
     return k_exit_ok;
 }
 
@@ -338,6 +476,12 @@ int run_spec(Context& context, const CommandSpec& spec, const Given& given) {
 }
 
 CLI::App* add_command(CLI::App& app, Action& action, const CommandSpec& spec) {
+    // Every mutation says what it did, and every confirmation asks in words: a row without its
+    // wording fails here, when any test builds the whole command tree.
+    if ((spec.safety != Safety::none && spec.wording.done.empty()) ||
+        (spec.safety >= Safety::ask_on_terminal && spec.wording.ask.empty())) {
+        throw std::logic_error("command '" + spec.words.back() + "' has no wording for its safety");
+    }
     CLI::App* parent = &app;
     for (std::size_t i = 0; i + 1 < spec.words.size(); ++i) parent = noun(*parent, spec.words[i]);
     auto* sub = parent->add_subcommand(spec.words.back(), spec.summary);

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/commands/commands.hpp"
@@ -50,6 +51,27 @@ enum class Safety {
     confirm,          ///< + --dry-run and --yes; asks on a terminal, refuses off one without --yes
 };
 
+/// How a command says what it does, in words with its key values: the question of a confirmation
+/// and the line a mutation prints on a terminal when it succeeded. The texts are templates:
+/// {ID} is the positional argument of that name, {--flag} the value given for the flag, {.key} a
+/// member of the item looked up (`details`) or of the reply (`done`); a part in [brackets] is left
+/// out when a placeholder in it has no value. See fill_wording.
+struct Wording {
+    std::string ask{};  ///< "Cancel order {ID}": the question, before the details, without "?"
+    /// The details in parentheses after `ask`: "{.symbol} {.side} {.quantity}[ @ {.price}]".
+    std::string details{};
+    /// A GET whose reply holds the item named by the first argument, for {.key} in `details`: the
+    /// item itself, or a list (or an object holding one) searched for the item with that id.
+    /// Asked only when the question is asked; any failure leaves the details out.
+    const api::Endpoint* lookup = nullptr;
+    std::string done{};  ///< "Cancelled order {ID}." ({.key}: from the reply)
+};
+
+/// Fills a Wording template; `value(name)` gives a placeholder's value ("ID", "--symbol",
+/// ".price"), nullopt when it has none. Values are made safe for a terminal.
+std::string fill_wording(std::string_view pattern,
+                         const std::function<std::optional<std::string>(std::string_view)>& value);
+
 struct CommandSpec;
 struct Given;
 /// What a command does when selected: run_spec, or code of its own (which may choose between
@@ -68,6 +90,9 @@ struct CommandSpec {
     bool list = false;          ///< --page, --per-page, --limit, --all
     bool extra_fields = false;  ///< --set key=value and --body FILE
     Safety safety = Safety::none;
+    /// Required for every command with a safety other than none: the success line, and for
+    /// ask_on_terminal and confirm the question.
+    Wording wording{};
     TableView view{};
     SpecRunner run{};  ///< empty: run_spec
 };

@@ -46,7 +46,8 @@ const std::vector<CommandSpec>& profile_rows() {
          .fields = {Field{.flag = "--email", .key = "email", .help = "new email"},
                     Field{.flag = "--username", .key = "username", .help = "new username"}},
          .extra_fields = true,
-         .safety = Safety::mutation},
+         .safety = Safety::mutation,
+         .wording = {.done = "Updated your profile."}},
     };
     return rows;
 }
@@ -73,6 +74,7 @@ const std::vector<CommandSpec>& users_rows() {
                           .type = FieldType::flag,
                           .help = "read the password from standard input"}},
          .safety = Safety::mutation,
+         .wording = {.done = "Registered {--username}."},
          .run = run_register},
         {.words = {"users", "list"},
          .endpoint = &api::user_list,
@@ -93,7 +95,8 @@ const std::vector<CommandSpec>& users_rows() {
                           .choices = {"hyperliquid", "binance"},
                           .required = true}},
          .extra_fields = true,
-         .safety = Safety::mutation},
+         .safety = Safety::mutation,
+         .wording = {.done = "Saved the exchange config."}},
     };
     return rows;
 }

@@ -23,6 +23,9 @@ struct ContextConfig {
     std::optional<std::string> username;
     std::optional<std::string> expires_at;  ///< as the server sent it
     std::optional<std::string> issued_at;   ///< UTC, ISO 8601, when the client logged in
+    /// UTC, ISO 8601: when the server last answered 401 to this token ("token_rejected_at");
+    /// cleared by the next login.
+    std::optional<std::string> token_rejected_at;
 };
 
 /// The whole config file: the current context's name and every context by name.

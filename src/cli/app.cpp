@@ -14,6 +14,7 @@
 #include "cli/context.hpp"
 #include "cli/help_text.hpp"
 #include "cli/output.hpp"
+#include "cli/time.hpp"
 #include "cli/usage.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/retry.hpp"
@@ -175,6 +176,24 @@ std::string not_logged_in_message(Context& context) {
     return message + "; run 'hyperoru login' or set HYPERORU_TOKEN";
 }
 
+/// A 401 to the token stored for this context is written down with it, so `auth status` can
+/// say the server rejected it (until the next login). A token from HYPERORU_TOKEN is not the
+/// file's to mark. Failing to write is no reason to hide the error being reported.
+void remember_rejection(Context& context) {
+    try {
+        const Settings& s = context.settings();
+        if (!s.token || s.token_origin != Origin::config) return;
+        const std::string when = iso_utc(context.now());
+        context.store().update([&](Config& config) {
+            const auto it = config.contexts.find(s.context);
+            if (it != config.contexts.end() && it->second.session_token == s.token) {
+                it->second.token_rejected_at = when;
+            }
+        });
+    } catch (const Error&) {
+    }
+}
+
 int run_action(Context& context, const Action& action) {
     try {
         return action(context);
@@ -184,6 +203,7 @@ int run_action(Context& context, const Action& action) {
         if (e.status() == 0) {
             r.message = not_logged_in_message(context);
         } else {
+            if (e.status() == 401) remember_rejection(context);
             r.message += "; run 'hyperoru login'";
         }
         return report_error(context, r);
@@ -192,6 +212,7 @@ int run_action(Context& context, const Action& action) {
     } catch (const StreamError& e) {
         const ErrorBody& body = e.body();
         if (e.kind() == StreamError::Kind::rejected) {
+            remember_rejection(context);
             return report_error(
                 context, {"the stream rejected the token (" + body.message + "); run 'hyperoru login'", 0,
                           body.code, body.request_id, body.details, k_exit_auth});

@@ -171,13 +171,14 @@ struct ContextField {
 };
 
 // The known keys of a context, in the order a new context is written.
-constexpr std::array<ContextField, 6> k_context_fields{{
+constexpr std::array<ContextField, 7> k_context_fields{{
     {"base_url", &ContextConfig::base_url},
     {"session_token", &ContextConfig::session_token},
     {"email", &ContextConfig::email},
     {"username", &ContextConfig::username},
     {"expires_at", &ContextConfig::expires_at},
     {"issued_at", &ContextConfig::issued_at},
+    {"token_rejected_at", &ContextConfig::token_rejected_at},
 }};
 
 /// A known string field: absent or null is nullopt; any other non-string makes the file corrupt.

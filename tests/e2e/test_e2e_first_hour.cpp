@@ -53,3 +53,26 @@ TEST_CASE("e2e: first hour: price btc is a 404 that names the upper-case symbol"
     CHECK(r.out.empty());
     CHECK(contains(r.err, "symbols are upper case: try 'hyperoru price BTC'"));
 }
+
+TEST_CASE("e2e: first hour: auth status reports a token the server has rejected, until the next login") {
+    StandIn server;
+    Env env;
+    REQUIRE(login(server, env).rc == 0);
+    const std::vector<std::string> status = {"--base-url", server.base_url(), "auth", "status"};
+    REQUIRE(cli(env, status).rc == 0);
+    // The session ends on the server (through api, so the stored token stays); the next call is
+    // answered 401 and the rejection is written down with the context.
+    REQUIRE(cli(env, {"--base-url", server.base_url(), "api", "-X", "POST", "/api/users/logout"}).rc == 0);
+    const auto listed = cli(env, {"--base-url", server.base_url(), "account", "list"});
+    CHECK(listed.rc == 4);
+    const auto rejected = cli(env, status);
+    CHECK(rejected.rc == 4);
+    CHECK(contains(rejected.out, "\"logged_in\": false"));
+    CHECK(contains(rejected.out, "\"token_rejected_at\": \""));
+    CHECK(rejected.err.starts_with("hyperoru: error: the server rejected this token on "));
+    CHECK(rejected.err.ends_with("; run 'hyperoru login'\n"));
+    REQUIRE(login(server, env).rc == 0);
+    const auto again = cli(env, status);
+    CHECK(again.rc == 0);
+    CHECK(contains(again.out, "\"logged_in\": true"));
+}

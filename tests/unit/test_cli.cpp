@@ -605,6 +605,39 @@ TEST_CASE("cli: auth status and token", "[cli]") {
     CHECK(cli.server->requests.empty());
 }
 
+TEST_CASE("cli: auth status reports a token the server rejected, until the next login", "[cli]") {
+    Cli cli;
+    cli.login_state("https://api.production.hyperoru.com", "2026-12-25T00:00:00Z");
+    cli.server->respond(401, R"({"error": {"code": "UNAUTHORIZED", "message": "session expired"}})", k_json);
+    CHECK(cli.run({"account", "list"}) == 4);
+    const std::string rejected_at = "2026-11-25T00:00:00Z";  // the fake clock's time
+    CHECK(cli.config().contexts.at("default").token_rejected_at == rejected_at);
+
+    CHECK(cli.run({"auth", "status", "--fields", "logged_in,token_rejected_at"}) == 4);
+    CHECK(cli.out == "{\n  \"logged_in\": false,\n  \"token_rejected_at\": \"" + rejected_at + "\"\n}\n");
+    CHECK(cli.err ==
+          "hyperoru: error: the server rejected this token on " + rejected_at + "; run 'hyperoru login'\n");
+    cli.stdout_tty = true;
+    CHECK(cli.run({"auth", "status"}) == 4);
+    CHECK_THAT(cli.out, Catch::EndsWith("Rejected:  " + rejected_at + " (the server answered 401)\n"));
+
+    // A new login stores a new token and forgets the rejection.
+    cli.stdout_tty = false;
+    cli.server->respond(200, R"({"session_token": "tok_new", "user": {"username": "trader1"}})", k_json);
+    CHECK(cli.run({"login", "--email", "trader@example.com", "--password-stdin"}, "secret\n") == 0);
+    CHECK_FALSE(cli.config().contexts.at("default").token_rejected_at);
+    CHECK(cli.run({"auth", "status"}) == 0);
+}
+
+TEST_CASE("cli: a 401 to HYPERORU_TOKEN, or to another token than the stored one, marks nothing", "[cli]") {
+    Cli cli;
+    cli.login_state();
+    cli.env["HYPERORU_TOKEN"] = "tok_env";
+    cli.server->respond(401, R"({"error": {"code": "UNAUTHORIZED", "message": "bad token"}})", k_json);
+    CHECK(cli.run({"account", "list"}) == 4);
+    CHECK_FALSE(cli.config().contexts.at("default").token_rejected_at);
+}
+
 TEST_CASE("cli: auth status assumes 180 days without expires_at", "[cli]") {
     Cli cli;
     cli.login_state("https://api.production.hyperoru.com", std::nullopt);

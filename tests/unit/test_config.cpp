@@ -110,12 +110,14 @@ ContextConfig full_context(const std::string& suffix) {
             suffix + "@example.com",
             "user-" + suffix,
             "2030-01-01T00:00:00Z",
-            "2024-05-06T07:08:09Z"};
+            "2024-05-06T07:08:09Z",
+            "2024-06-01T00:00:00Z"};
 }
 
 bool same(const ContextConfig& a, const ContextConfig& b) {
     return a.base_url == b.base_url && a.session_token == b.session_token && a.email == b.email &&
-           a.username == b.username && a.expires_at == b.expires_at && a.issued_at == b.issued_at;
+           a.username == b.username && a.expires_at == b.expires_at && a.issued_at == b.issued_at &&
+           a.token_rejected_at == b.token_rejected_at;
 }
 
 }  // namespace
@@ -141,7 +143,7 @@ TEST_CASE("every field round-trips, in the documented format", "[config]") {
     CHECK(loaded.current_context == "prod");
     REQUIRE(loaded.contexts.size() == 2);
     CHECK(same(loaded.contexts.at("prod"), full_context("p")));
-    CHECK(same(loaded.contexts.at("dev"), ContextConfig{"http://127.0.0.1:8080", {}, {}, {}, {}, {}}));
+    CHECK(same(loaded.contexts.at("dev"), ContextConfig{"http://127.0.0.1:8080", {}, {}, {}, {}, {}, {}}));
     CHECK(read_bytes(store.file()) == R"({
   "current_context": "prod",
   "contexts": {
@@ -154,7 +156,8 @@ TEST_CASE("every field round-trips, in the documented format", "[config]") {
       "email": "p@example.com",
       "username": "user-p",
       "expires_at": "2030-01-01T00:00:00Z",
-      "issued_at": "2024-05-06T07:08:09Z"
+      "issued_at": "2024-05-06T07:08:09Z",
+      "token_rejected_at": "2024-06-01T00:00:00Z"
     }
   }
 }

@@ -100,6 +100,7 @@ int run_login(Context& context, const LoginOptions& options) {
         entry.session_token = result.session_token;
         entry.expires_at = result.expires_at;
         entry.issued_at = issued_at;
+        entry.token_rejected_at.reset();
         const bool by_email = credentials.by == Credentials::By::email;
         entry.email = result.user && result.user->email ? result.user->email
                       : by_email                        ? std::optional<std::string>(credentials.login)
@@ -195,10 +196,14 @@ int run_status(Context& context) {
                                         ? "HYPERORU_TOKEN environment variable"
                                         : s.config_file.string();
 
+    // The server answered 401 to this very token since the login that stored it.
+    const std::optional<std::string> rejected =
+        s.token_origin == Origin::config ? s.stored.token_rejected_at : std::nullopt;
+
     json::ObjectWriter json;
     json.add_string("context", s.context);
     json.add_string("base_url", s.base_url);
-    json.add_json("logged_in", "true");
+    json.add_json("logged_in", rejected ? "false" : "true");
     if (s.stored.username && s.token_origin == Origin::config)
         json.add_string("username", *s.stored.username);
     if (s.stored.email && s.token_origin == Origin::config) json.add_string("email", *s.stored.email);
@@ -209,6 +214,7 @@ int run_status(Context& context) {
         json.add_string("expires_source", expires_origin);
         json.add_json("days_left", std::to_string(*days_left));
     }
+    if (rejected) json.add_string("token_rejected_at", *rejected);
     RawReply reply;
     reply.content_type = "application/json";
     reply.body = json.str();
@@ -231,7 +237,18 @@ int run_status(Context& context) {
         } else {
             out << "Expires:   unknown\n";
         }
+        if (rejected)
+            out << "Rejected:  " << sanitize_for_terminal(*rejected) << " (the server answered 401)\n";
     });
+    if (rejected) {
+        return report_error(context,
+                            {"the server rejected this token on " + *rejected + "; run 'hyperoru login'",
+                             0,
+                             {},
+                             {},
+                             {},
+                             k_exit_auth});
+    }
     if (days_left && *days_left < 0) {
         return report_error(context, {"the token expired on " + iso_utc(*expires) + "; run 'hyperoru login'",
                                       0,

@@ -92,12 +92,16 @@ public:
         public:
             StopFirst(Status& status, http::BodySink& target) : m_status(status), m_target(target) {}
             bool write(std::string_view chunk) override {
-                m_status.stop_spinner();
+                // Once: a sink that shows a wait of its own (the chat's, for its first token)
+                // starts it after this.
+                if (!m_stopped) m_status.stop_spinner();
+                m_stopped = true;
                 return m_target.write(chunk);
             }
 
         private:
             Status& m_status;
+            bool m_stopped = false;
             http::BodySink& m_target;
         } stop_first(m_status, sink);
         const Spinning spinning(m_status, what(request));

@@ -159,7 +159,8 @@ SEEDED_BACKFILLS = [{"id": "bf-001", "symbol": "BTC", "interval": "1h", "status"
 
 # Bodies larger than this are refused, so a bogus Content-Length cannot exhaust memory.
 MAX_BODY = 64 * 1024 * 1024
-FAULT_ACTIONS = {"close", "close_mid_body", "stall_after_headers", "trickle", "no_content_length"}
+FAULT_ACTIONS = {"close", "close_mid_body", "stall_after_headers", "trickle", "no_content_length",
+                 "pause_at"}
 TLS_HANDSHAKE_TIMEOUT = 10.0  # seconds
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
@@ -2328,7 +2329,7 @@ def check_script_response(r):
     if not isinstance(r, dict):
         raise ControlError("each response must be an object")
     unknown = set(r) - {"status", "reason", "headers", "body", "json", "delay", "action", "stall",
-                        "interval"}
+                        "interval", "at"}
     if unknown:
         raise ControlError("unknown response keys: %s" % sorted(unknown))
     status = r.get("status", 200)
@@ -2350,7 +2351,7 @@ def check_script_response(r):
         raise ControlError("give either body or json, not both")
     if "body" in r and not isinstance(r["body"], str):
         raise ControlError("body must be a string")
-    for key in ("delay", "stall", "interval"):
+    for key in ("delay", "stall", "interval", "at"):
         value = r.get(key, 0)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ControlError(key + " must be a non-negative number")
@@ -2853,6 +2854,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         if action == "stall_after_headers":
             time.sleep(r.get("stall", 30))
+        if action == "pause_at":  # the first `at` bytes, a pause of `stall` seconds, the rest
+            at = int(r.get("at", 0))
+            self.wfile.write(body[:at])
+            self.wfile.flush()
+            time.sleep(r.get("stall", 30))
+            body = body[at:]
         if action == "trickle":
             for i in range(len(body)):
                 time.sleep(r.get("interval", 1.0))

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli/commands/spec.hpp"
+#include "cli/status.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 #include "hyperoru/sse.hpp"
@@ -73,6 +74,14 @@ private:
             m_error = read_error_body(0, "", event.data);
         }
         if (event.kind == "status") note_conversation(event.data);
+        // Between the first events (the conversation's status) and the first token the model may
+        // think for seconds: a spinner says so on a terminal, erased before the answer.
+        if (event.kind == "token" || event.done || event.kind == "error") {
+            m_context.status().stop_spinner();
+            m_answering = true;
+        } else if (!m_answering) {
+            m_context.status().start_spinner("waiting for the answer");
+        }
         if (m_context.options().verbose && (!known || event.kind == "status" || event.kind == "tool_call")) {
             m_context.err() << "* event " << sanitize_for_terminal(event.kind) << ": "
                             << sanitize_for_terminal(event.data) << '\n';
@@ -105,6 +114,7 @@ private:
     SseReader m_reader;
     std::string m_raw;
     std::string m_conversation;
+    bool m_answering = false;  ///< a token (or the end) has come: no more waiting spinner
     bool m_done = false;
     std::optional<ErrorBody> m_error;
 };
@@ -116,6 +126,7 @@ int run_chat(Context& context, const ChatOptions& options) {
     call.accept = "text/event-stream";
     call.sink = &printer;
     const RawReply reply = context.client().invoke(api::ai_chat, {}, call);
+    context.status().stop_spinner();  // a stream that ended before its first token
     if (reply.content_type.find("text/event-stream") == std::string::npos) {
         // §4: not a stream: an ordinary JSON answer.
         RawReply plain = reply;

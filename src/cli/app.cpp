@@ -194,7 +194,9 @@ void remember_rejection(Context& context) {
     }
 }
 
-int run_action(Context& context, const Action& action) {
+/// Runs the selected command (`path`, "hyperoru order create") and maps what it throws to the
+/// documented exit codes, on stderr.
+int run_action(Context& context, const Action& action, const std::string& path) {
     try {
         return action(context);
     } catch (const AuthError& e) {
@@ -226,8 +228,15 @@ int run_action(Context& context, const Action& action) {
     } catch (const DecodeError& e) {
         return report_error(
             context, {std::string("invalid response: ") + e.what(), 0, {}, {}, {}, k_exit_invalid_response});
-    } catch (const UsageError& e) {
+    } catch (const Cancelled& e) {
         return report_error(context, {e.what(), 0, {}, {}, {}, k_exit_usage});
+    } catch (const UsageError& e) {
+        // Like a usage error of the parser: where the failing command's help is (not in the JSON
+        // error lines of -o json / ndjson, which are one object each).
+        const int code = report_error(context, {e.what(), 0, {}, {}, {}, k_exit_usage});
+        const std::string& output = context.options().output;
+        if (output != "json" && output != "ndjson") context.err() << help_hint(path);
+        return code;
     } catch (const std::exception& e) {
         return report_error(context, {e.what(), 0, {}, {}, {}, k_exit_error});
     }
@@ -452,9 +461,11 @@ int run(const std::vector<std::string>& args, Io& io) {
     Context context(io, options);
     if (!options.fields.empty() && options.output == "raw") {
         // raw is the server's bytes unchanged: selecting members would contradict it.
-        return report_error(context, {"--fields does not apply to -o raw", 0, {}, {}, {}, k_exit_usage});
+        report_error(context, {"--fields does not apply to -o raw", 0, {}, {}, {}, k_exit_usage});
+        *io.err << help_hint(selected_path(app));
+        return k_exit_usage;
     }
-    return finish_output(io, run_action(context, action));
+    return finish_output(io, run_action(context, action, selected_path(app)));
 }
 
 }  // namespace hyperoru::cli

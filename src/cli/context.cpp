@@ -188,7 +188,7 @@ void Context::confirm_or_cancel(const Confirmation& confirmation) {
     }
     const std::string answer = m_io.prompt(confirmation.question + "? [y/N] ", true).value_or("");
     if (answer != "y" && answer != "Y" && answer != "yes")
-        throw UsageError(confirmation.command + ": cancelled");
+        throw Cancelled(confirmation.command + ": cancelled");
 }
 
 ConfigStore& Context::store() {

@@ -11,6 +11,7 @@
 #include "cli/app.hpp"
 #include "hyperoru/client.hpp"
 #include "hyperoru/config.hpp"
+#include "hyperoru/errors.hpp"
 #include "hyperoru/http.hpp"
 #include "hyperoru/ws.hpp"
 
@@ -20,6 +21,13 @@ enum class Format { json, ndjson, table, raw };
 
 class Printer;
 class Status;
+
+/// The answer to a confirmation was not yes: a usage error (exit 2), but not a mistake in the
+/// command line, so no pointer to --help follows it.
+class Cancelled : public UsageError {
+public:
+    using UsageError::UsageError;
+};
 
 /// Global options as parsed from the command line (unset optionals: not given).
 struct GlobalOptions {

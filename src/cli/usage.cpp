@@ -50,10 +50,6 @@ std::string path_of(const std::vector<CLI::App*>& chain) {
     return path;
 }
 
-std::string help_hint(const std::string& path) {
-    return "Run '" + path + " --help' for usage.\n";
-}
-
 std::vector<CLI::App*> subcommands_of(CLI::App& command) {
     return command.get_subcommands([](CLI::App* sub) { return !sub->get_name().empty(); });
 }
@@ -305,6 +301,14 @@ int report_parse_error(CLI::App& app, const CLI::ParseError& error, std::ostream
     }
     err << "hyperoru: error: " << *line << '\n' << help_hint(path_of(chain));
     return k_exit_usage;
+}
+
+std::string help_hint(const std::string& path) {
+    return "Run '" + path + " --help' for usage.\n";
+}
+
+std::string selected_path(CLI::App& app) {
+    return path_of(selected_chain(app));
 }
 
 int report_missing_command(CLI::App& app, std::ostream& err) {

@@ -19,6 +19,12 @@ namespace hyperoru::cli {
 /// or one plain line ending with "Run 'hyperoru ... --help' for usage.". Returns the exit code, 2.
 int report_parse_error(CLI::App& app, const CLI::ParseError& error, std::ostream& out, std::ostream& err);
 
+/// "hyperoru order create": the command CLI11 selected in `app` after a successful parse.
+std::string selected_path(CLI::App& app);
+
+/// "Run 'hyperoru order create --help' for usage.\n": the line that ends every usage error.
+std::string help_hint(const std::string& path);
+
 /// A command line with no command: the top-level help on `err`, exit 2.
 int report_missing_command(CLI::App& app, std::ostream& err);
 

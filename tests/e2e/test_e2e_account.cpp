@@ -246,6 +246,7 @@ TEST_CASE("e2e: account update with nothing to change is a usage error and sends
     CHECK(r.out.empty());
     CHECK(r.err ==
           "hyperoru: error: nothing to change: give at least one of --name, --description, --llm-provider, "
-          "--llm-model, ..., --set key=value, --body FILE\n");
+          "--llm-model, ..., --set key=value, --body FILE\n"
+          "Run 'hyperoru account update --help' for usage.\n");
     CHECK(server.requests().empty());
 }

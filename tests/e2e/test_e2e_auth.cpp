@@ -113,7 +113,9 @@ TEST_CASE("e2e: login off a terminal without --password-stdin is a usage error, 
         cli(env, {"--base-url", server.base_url(), "login", "--email", "trader@example.com"}, "secret\n", 5s);
     CHECK(r.rc == 2);
     CHECK(r.out.empty());
-    CHECK(r.err == "hyperoru: error: no password: pipe it with --password-stdin (stdin is not a terminal)\n");
+    CHECK(r.err ==
+          "hyperoru: error: no password: pipe it with --password-stdin (stdin is not a terminal)\n"
+          "Run 'hyperoru login --help' for usage.\n");
     CHECK(server.requests().empty());
     CHECK_FALSE(std::filesystem::exists(env.config_file()));
 }

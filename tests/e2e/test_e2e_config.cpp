@@ -380,7 +380,8 @@ TEST_CASE("e2e: config set base_url prepares a context before its login, and nev
           2, "",
           "hyperoru: error: context \"selfhosted\" holds a token issued by " + selfhosted.base_url() +
               ", which would then be sent to " + production.base_url() +
-              "; run 'hyperoru logout' first, or use another context (--context NAME)\n");
+              "; run 'hyperoru logout' first, or use another context (--context NAME)\n"
+              "Run 'hyperoru config set --help' for usage.\n");
     CHECK(read_text(env.config_file()) == before);
     // The same server with a path prefix is fine: the token stays with its origin.
     check(outputs.add(cli(
@@ -416,21 +417,28 @@ TEST_CASE("e2e: config usage errors are exit 2 and leave the file alone") {
     REQUIRE(login(server, env).rc == 0);
     const std::string before = read_text(env.config_file());
     check(outputs.add(cli(env, {"config", "get", "token"})), 2, "",
-          "hyperoru: error: the token is never printed by config; use 'hyperoru auth token'\n");
+          "hyperoru: error: the token is never printed by config; use 'hyperoru auth token'\n"
+          "Run 'hyperoru config get --help' for usage.\n");
     check(outputs.add(cli(env, {"-o", "raw", "config", "get", "token"})), 2, "",
-          "hyperoru: error: the token is never printed by config; use 'hyperoru auth token'\n");
+          "hyperoru: error: the token is never printed by config; use 'hyperoru auth token'\n"
+          "Run 'hyperoru config get --help' for usage.\n");
     check(outputs.add(cli(env, {"config", "set", "token", "abc"})), 2, "",
-          "hyperoru: error: the token cannot be set by config; use 'hyperoru login'\n");
+          "hyperoru: error: the token cannot be set by config; use 'hyperoru login'\n"
+          "Run 'hyperoru config set --help' for usage.\n");
     const std::string unknown_key =
         "hyperoru: error: unknown key \"editor\": expected context, base_url or token\n";
-    check(outputs.add(cli(env, {"config", "get", "editor"})), 2, "", unknown_key);
-    check(outputs.add(cli(env, {"config", "set", "editor", "vi"})), 2, "", unknown_key);
+    check(outputs.add(cli(env, {"config", "get", "editor"})), 2, "",
+          unknown_key + "Run 'hyperoru config get --help' for usage.\n");
+    check(outputs.add(cli(env, {"config", "set", "editor", "vi"})), 2, "",
+          unknown_key + "Run 'hyperoru config set --help' for usage.\n");
     check(outputs.add(cli(env, {"--context", "new", "config", "set", "base_url", "api.example.com"})), 2, "",
-          "hyperoru: error: invalid base URL 'api.example.com': expected https://host[:port]\n");
+          "hyperoru: error: invalid base URL 'api.example.com': expected https://host[:port]\n"
+          "Run 'hyperoru config set --help' for usage.\n");
     check(outputs.add(cli(env, {"--context", "new", "config", "set", "base_url", "http://api.example.com"})),
           2, "",
           "hyperoru: error: refusing plain http to api.example.com: the token would travel unencrypted (use "
-          "https, or --allow-http)\n");
+          "https, or --allow-http)\n"
+          "Run 'hyperoru config set --help' for usage.\n");
     check(
         outputs.add(cli(env, {"config", "get"})), 2, "",
         "hyperoru: error: \"hyperoru config get\" needs KEY\nRun 'hyperoru config get --help' for usage.\n");

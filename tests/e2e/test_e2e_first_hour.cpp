@@ -14,7 +14,8 @@ TEST_CASE("e2e: first hour: a mistyped --context names the context meant and sen
     CHECK(r.rc == 2);
     CHECK(r.out.empty());
     CHECK(r.err ==
-          "hyperoru: error: unknown context \"sandbx\"; did you mean \"sandbox\"? (known: sandbox)\n");
+          "hyperoru: error: unknown context \"sandbx\"; did you mean \"sandbox\"? (known: sandbox)\n"
+          "Run 'hyperoru account list --help' for usage.\n");
     CHECK(server.requests().empty());
 }
 
@@ -25,7 +26,8 @@ TEST_CASE("e2e: first hour: api -X DELETE needs --yes off a terminal and asks on
     CHECK(refused.rc == 2);
     CHECK(refused.out.empty());
     CHECK(refused.err == "hyperoru: error: refusing to DELETE " + server.base_url() +
-                             "/api/account/1 without --yes (stdin is not a terminal)\n");
+                             "/api/account/1 without --yes (stdin is not a terminal)\n"
+                             "Run 'hyperoru api --help' for usage.\n");
     const auto asked =
         cli_pty(env, at(server, {"api", "-X", "DELETE", "/api/account/1"}), {{"[y/N] ", "n\n"}});
     CHECK(asked.exit_code == 2);

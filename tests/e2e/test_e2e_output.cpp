@@ -48,7 +48,9 @@ TEST_CASE("e2e: account list --fields name,id in JSON, NDJSON and a table") {
     const auto raw = cli(env, at(server, {"-o", "raw", "account", "list", "--fields", "name,id"}));
     CHECK(raw.rc == 2);
     CHECK(raw.out.empty());
-    CHECK(raw.err == "hyperoru: error: --fields does not apply to -o raw\n");
+    CHECK(raw.err ==
+          "hyperoru: error: --fields does not apply to -o raw\n"
+          "Run 'hyperoru account list --help' for usage.\n");
 
     const auto list = req("GET", "/api/account/list");
     const auto hidden = req("GET", "/api/account/list?include_hidden=true");
@@ -119,18 +121,23 @@ TEST_CASE("e2e: --no-input on a terminal: login and a destructive command ask no
     const TokenEnv env;
     const auto login = cli_pty(Env{}, at(server, {"--no-input", "login"}));
     CHECK(login.exit_code == 2);
-    CHECK(login.output == "hyperoru: error: --email or --username is required (--no-input)\n");
+    CHECK(login.output ==
+          "hyperoru: error: --email or --username is required (--no-input)\n"
+          "Run 'hyperoru login --help' for usage.\n");
     const auto password =
         cli_pty(Env{}, at(server, {"login", "--email", "trader@example.com", "--no-input"}));
     CHECK(password.exit_code == 2);
-    CHECK(password.output == "hyperoru: error: no password: pipe it with --password-stdin (--no-input)\n");
+    CHECK(password.output ==
+          "hyperoru: error: no password: pipe it with --password-stdin (--no-input)\n"
+          "Run 'hyperoru login --help' for usage.\n");
 
     seed(server, R"({"kind": "orders", "count": 1})");
     const auto cancel = cli_pty(env, at(server, {"order", "cancel", "42", "--no-input"}));
     CHECK(cancel.exit_code == 2);
     CHECK(cancel.output ==
           "hyperoru: error: refusing to run 'order cancel' without --yes (--no-input; --dry-run shows the "
-          "request)\n");
+          "request)\n"
+          "Run 'hyperoru order cancel --help' for usage.\n");
     CHECK(server.requests().empty());
 }
 

@@ -37,6 +37,13 @@ const std::vector<std::vector<std::string>> k_every_transport = {
     {"ai", "chat", "hello"},
 };
 
+/// The line that ends a usage error of the command `args` runs: its words before the first
+/// argument that is not a command name (these commands have one or two).
+std::string help_line(const std::vector<std::string>& args) {
+    const bool two = args[0] == "ws" || args[0] == "ai";
+    return "Run 'hyperoru " + args[0] + (two ? " " + args[1] : "") + " --help' for usage.\n";
+}
+
 /// This machine's name, when it resolves to an IPv4 loopback address (as /etc/hosts makes it
 /// on Debian); the test requires it.
 std::string loopback_host_name() {
@@ -79,7 +86,7 @@ TEST_CASE("e2e: plain http to a remote host is refused on every transport, befor
         const auto r = cli(env, line);
         CHECK(r.rc == 2);
         CHECK(r.out.empty());
-        CHECK(r.err == refusal("remote.example"));
+        CHECK(r.err == refusal("remote.example") + help_line(args));
     }
 }
 
@@ -97,7 +104,7 @@ TEST_CASE("e2e: loopback is decided on the literal host, never on a name that lo
             const auto r = cli(env, line);
             CHECK(r.rc == 2);
             CHECK(r.out.empty());
-            CHECK(r.err == refusal(host));
+            CHECK(r.err == refusal(host) + help_line(args));
         }
     }
     CHECK(server.requests().empty());

@@ -106,7 +106,9 @@ TEST_CASE("e2e: api deletes, cancels and process-all off a terminal need --yes")
         CHECK(refused.rc == 2);
         CHECK(refused.out.empty());
         CHECK(refused.err == "hyperoru: error: refusing to run '" + command +
-                                 "' without --yes (stdin is not a terminal; --dry-run shows the request)\n");
+                                 "' without --yes (stdin is not a terminal; --dry-run shows the request)\n"
+                                 "Run 'hyperoru " +
+                                 command + " --help' for usage.\n");
         CHECK(describe(server.requests()) == describe(sent));
         auto yes = args;
         yes.emplace_back("--yes");

@@ -319,7 +319,9 @@ TEST_CASE("cli: base URL and context precedence: flag > environment > config > d
     cli.env.erase("HYPERORU_BASE_URL");
     cli.env["HYPERORU_CONTEXT"] = "other";
     CHECK(cli.run({"health"}) == 2);  // a context that does not exist is a mistake, not an empty one
-    CHECK(cli.err == "hyperoru: error: unknown context \"other\" (HYPERORU_CONTEXT) (known: default)\n");
+    CHECK(cli.err ==
+          "hyperoru: error: unknown context \"other\" (HYPERORU_CONTEXT) (known: default)\n"
+          "Run 'hyperoru health --help' for usage.\n");
     ConfigStore(cli.dir.path()).update([](Config& c) { c.contexts["other"].email = "o@example.com"; });
     cli.server->respond(200, "{}", k_json);
     CHECK(cli.run({"health"}) == 0);
@@ -406,7 +408,8 @@ TEST_CASE("cli: login by username into a named context", "[cli]") {
     CHECK(cli.run({"--context", "staging", "login", "--username", "trader1", "--password-stdin"}, "pw") == 2);
     CHECK(cli.err ==
           "hyperoru: error: context \"staging\" does not exist; give --base-url to create it (stdin is not a "
-          "terminal)\n");
+          "terminal)\n"
+          "Run 'hyperoru login --help' for usage.\n");
     CHECK(cli.server->requests.empty());
     CHECK(cli.run({"--context", "staging", "--base-url", test::k_production_url, "login", "--username",
                    "trader1", "--password-stdin"},
@@ -467,7 +470,8 @@ TEST_CASE("cli: login to a context that does not exist asks first, or needs --ba
         CHECK(cli.run({"--context", "sandbx", "account", "list"}) == 2);
         CHECK(cli.err ==
               "hyperoru: error: unknown context \"sandbx\"; did you mean \"sandbox\"? (known: default "
-              "sandbox)\n");
+              "sandbox)\n"
+              "Run 'hyperoru account list --help' for usage.\n");
         CHECK(cli.server->requests.empty());
     }
 }
@@ -476,9 +480,12 @@ TEST_CASE("cli: login off a terminal without a password source is a usage error"
     Cli cli;
     CHECK(cli.run({"login", "--email", "a@b.c"}) == 2);
     CHECK(cli.err ==
-          "hyperoru: error: no password: pipe it with --password-stdin (stdin is not a terminal)\n");
+          "hyperoru: error: no password: pipe it with --password-stdin (stdin is not a terminal)\n"
+          "Run 'hyperoru login --help' for usage.\n");
     CHECK(cli.run({"login", "--password-stdin"}, "pw\n") == 2);
-    CHECK(cli.err == "hyperoru: error: --email or --username is required (stdin is not a terminal)\n");
+    CHECK(cli.err ==
+          "hyperoru: error: --email or --username is required (stdin is not a terminal)\n"
+          "Run 'hyperoru login --help' for usage.\n");
     CHECK(cli.run({"login", "--email", "a@b.c", "--password-stdin"}, "") == 2);
     CHECK(cli.prompts.empty());
     CHECK(cli.server->requests.empty());
@@ -814,7 +821,9 @@ TEST_CASE("cli: a base URL with user:password@ is refused and never echoed", "[c
         CHECK(cli.err ==
               "hyperoru: error: the base URL carries a user name or password (user:password@host); hyperoru "
               "never "
-              "sends one: drop it from the URL and run 'hyperoru login'\n");
+              "sends one: drop it from the URL and run 'hyperoru login'\n"
+              "Run 'hyperoru " +
+                  args[0] + " --help' for usage.\n");
         CHECK(cli.server->requests.empty());
         CHECK(cli.ws.connects == 0);
     }
@@ -853,11 +862,17 @@ TEST_CASE("cli: input past its cap is a usage error before any request", "[cli]"
     SECTION("--input - and --body -") {
         test::LoggedIn cli;
         CHECK(cli.run({"api", "-X", "POST", "/api/programs/", "--input", "-"}, too_big) == 2);
-        CHECK(cli.err == "hyperoru: error: --input -: more than 16777216 bytes (the limit)\n");
+        CHECK(cli.err ==
+              "hyperoru: error: --input -: more than 16777216 bytes (the limit)\n"
+              "Run 'hyperoru api --help' for usage.\n");
         CHECK(cli.run({"program", "create", "--name", "p", "--code-file", "-"}, too_big) == 2);
-        CHECK(cli.err == "hyperoru: error: --code-file -: more than 16777216 bytes (the limit)\n");
+        CHECK(cli.err ==
+              "hyperoru: error: --code-file -: more than 16777216 bytes (the limit)\n"
+              "Run 'hyperoru program create --help' for usage.\n");
         CHECK(cli.run({"prompt-backtest", "create", "--body", "-"}, too_big) == 2);
-        CHECK(cli.err == "hyperoru: error: --body -: more than 16777216 bytes (the limit)\n");
+        CHECK(cli.err ==
+              "hyperoru: error: --body -: more than 16777216 bytes (the limit)\n"
+              "Run 'hyperoru prompt-backtest create --help' for usage.\n");
         CHECK(cli.server->requests.empty());
     }
     SECTION("a file") {
@@ -865,8 +880,9 @@ TEST_CASE("cli: input past its cap is a usage error before any request", "[cli]"
         const auto file = cli.dir.path() / "big.py";
         std::ofstream(file, std::ios::binary) << too_big;
         CHECK(cli.run({"program", "create", "--name", "p", "--code-file", file.string()}) == 2);
-        CHECK(cli.err ==
-              "hyperoru: error: --code-file " + file.string() + ": more than 16777216 bytes (the limit)\n");
+        CHECK(cli.err == "hyperoru: error: --code-file " + file.string() +
+                             ": more than 16777216 bytes (the limit)\n"
+                             "Run 'hyperoru program create --help' for usage.\n");
         CHECK(cli.server->requests.empty());
     }
     SECTION("a secret on stdin: 4096 bytes and a line ending, no more") {
@@ -874,7 +890,9 @@ TEST_CASE("cli: input past its cap is a usage error before any request", "[cli]"
         CHECK(cli.run({"--base-url", "http://127.0.0.1:8080", "login", "--email", "a@example.com",
                        "--password-stdin"},
                       std::string(4097, 'p') + "\n") == 2);
-        CHECK(cli.err == "hyperoru: error: standard input (a secret): more than 4096 bytes (the limit)\n");
+        CHECK(cli.err ==
+              "hyperoru: error: standard input (a secret): more than 4096 bytes (the limit)\n"
+              "Run 'hyperoru login --help' for usage.\n");
         CHECK(cli.server->requests.empty());
         cli.server->respond(200, R"({"user":{"id":1,"username":"u"},"session_token":"tok_new"})", k_json);
         CHECK(cli.run({"--base-url", "http://127.0.0.1:8080", "login", "--email", "a@example.com",

@@ -91,6 +91,7 @@ TEST_CASE("fields: a name no result has is a usage error naming the fields there
                               ? "hyperoru: error: --fields: no result has \"nmae\"; did you mean \"name\"? "
                                 "(fields: id name "
                                 "price)\n"
+                                "Run 'hyperoru account list --help' for usage.\n"
                               : "{\"error\":\"--fields: no result has \\\"nmae\\\"; did you mean "
                                 "\\\"name\\\"? (fields: id "
                                 "name price)\",\"exit_code\":2}\n"));
@@ -194,7 +195,9 @@ TEST_CASE("fields: refused with -o raw, and an empty or repeated name is a usage
     LoggedIn cli;
     CHECK(cli.run({"-o", "raw", "--fields", "id", "account", "list"}) == 2);
     CHECK(cli.out.empty());
-    CHECK(cli.err == "hyperoru: error: --fields does not apply to -o raw\n");
+    CHECK(cli.err ==
+          "hyperoru: error: --fields does not apply to -o raw\n"
+          "Run 'hyperoru account list --help' for usage.\n");
     const std::vector<std::pair<std::string, std::string>> mistakes = {
         {"", "empty list; expected names like id,name"}, {",", "empty name in ','"},
         {"id,,name", "empty name in 'id,,name'"},        {"id,", "empty name in 'id,'"},
@@ -283,31 +286,41 @@ TEST_CASE("prompts: only with stdin and stdout on a terminal and without --no-in
     SECTION("login: stdin on a terminal, stdout a pipe") {
         cli.stdin_tty = true;
         CHECK(cli.run({"login"}) == 2);
-        CHECK(cli.err == "hyperoru: error: --email or --username is required (stdout is not a terminal)\n");
+        CHECK(cli.err ==
+              "hyperoru: error: --email or --username is required (stdout is not a terminal)\n"
+              "Run 'hyperoru login --help' for usage.\n");
         CHECK(cli.run({"login", "--email", "a@b.c"}) == 2);
         CHECK(cli.err ==
-              "hyperoru: error: no password: pipe it with --password-stdin (stdout is not a terminal)\n");
+              "hyperoru: error: no password: pipe it with --password-stdin (stdout is not a terminal)\n"
+              "Run 'hyperoru login --help' for usage.\n");
     }
     SECTION("login: --no-input on a terminal") {
         cli.stdin_tty = true;
         cli.stdout_tty = true;
         CHECK(cli.run({"--no-input", "login"}) == 2);
-        CHECK(cli.err == "hyperoru: error: --email or --username is required (--no-input)\n");
+        CHECK(cli.err ==
+              "hyperoru: error: --email or --username is required (--no-input)\n"
+              "Run 'hyperoru login --help' for usage.\n");
         CHECK(cli.run({"login", "--email", "a@b.c", "--no-input"}) == 2);
-        CHECK(cli.err == "hyperoru: error: no password: pipe it with --password-stdin (--no-input)\n");
+        CHECK(cli.err ==
+              "hyperoru: error: no password: pipe it with --password-stdin (--no-input)\n"
+              "Run 'hyperoru login --help' for usage.\n");
     }
     SECTION("login: --password-stdin on a terminal needs the email as an option") {
         cli.stdin_tty = true;
         cli.stdout_tty = true;
         CHECK(cli.run({"login", "--password-stdin"}, "pw\n") == 2);
         CHECK(cli.err ==
-              "hyperoru: error: --email or --username is required (standard input holds the password)\n");
+              "hyperoru: error: --email or --username is required (standard input holds the password)\n"
+              "Run 'hyperoru login --help' for usage.\n");
     }
     SECTION("register: --no-input on a terminal") {
         cli.stdin_tty = true;
         cli.stdout_tty = true;
         CHECK(cli.run({"register", "--username", "trader2", "--no-input"}) == 2);
-        CHECK(cli.err == "hyperoru: error: no password: pipe it with --password-stdin (--no-input)\n");
+        CHECK(cli.err ==
+              "hyperoru: error: no password: pipe it with --password-stdin (--no-input)\n"
+              "Run 'hyperoru register --help' for usage.\n");
     }
     SECTION("a destructive command is refused, an order execute proceeds") {
         cli.login_state();
@@ -317,13 +330,15 @@ TEST_CASE("prompts: only with stdin and stdout on a terminal and without --no-in
         CHECK(
             cli.err ==
             "hyperoru: error: refusing to run 'order cancel' without --yes (--no-input; --dry-run shows the "
-            "request)\n");
+            "request)\n"
+            "Run 'hyperoru order cancel --help' for usage.\n");
         CHECK(cli.server->requests.empty());
         cli.stdout_tty = false;
         CHECK(cli.run({"order", "cancel", "42"}) == 2);
         CHECK(cli.err ==
               "hyperoru: error: refusing to run 'order cancel' without --yes (stdout is not a terminal; "
-              "--dry-run shows the request)\n");
+              "--dry-run shows the request)\n"
+              "Run 'hyperoru order cancel --help' for usage.\n");
         CHECK(cli.server->requests.empty());
         cli.stdout_tty = true;
         cli.server->respond(200, R"({"status":"ok","order_id":42})", k_json);

@@ -41,7 +41,9 @@ TEST_CASE("resources: order create sends exact numbers, a default name, and asks
     SECTION("a limit order without a price is refused before sending") {
         CHECK(cli.run({"order", "create", "--account", "1", "--symbol", "BTC", "--side", "buy", "--type",
                        "limit", "--quantity", "1"}) == 2);
-        CHECK(cli.err == "hyperoru: error: a limit order needs --price\n");
+        CHECK(cli.err ==
+              "hyperoru: error: a limit order needs --price\n"
+              "Run 'hyperoru order create --help' for usage.\n");
         CHECK(cli.server->requests.size() == 1);
     }
     SECTION("enums are checked") {
@@ -49,7 +51,9 @@ TEST_CASE("resources: order create sends exact numbers, a default name, and asks
                        "market", "--quantity", "1"}) == 2);
         CHECK(cli.run({"order", "create", "--account", "1", "--symbol", "BTC", "--side", "buy", "--type",
                        "market", "--quantity", "lots"}) == 2);
-        CHECK(cli.err == "hyperoru: error: --quantity expects a number, got 'lots'\n");
+        CHECK(cli.err ==
+              "hyperoru: error: --quantity expects a number, got 'lots'\n"
+              "Run 'hyperoru order create --help' for usage.\n");
         CHECK(cli.server->requests.size() == 1);
     }
     SECTION("on a terminal it asks, and 'n' sends nothing") {
@@ -238,7 +242,8 @@ TEST_CASE("resources: klines resolves times and checks the interval", "[resource
     CHECK(cli.run({"klines", "BTC", "--start", "yesterday"}) == 2);
     CHECK(cli.err ==
           "hyperoru: error: invalid time 'yesterday': use now, a duration like 24h or 7d, or an ISO 8601 "
-          "date/time\n");
+          "date/time\n"
+          "Run 'hyperoru klines --help' for usage.\n");
     cli.server->respond(200, R"({"symbols":["BTC","ETH"]})", k_json);
     CHECK(cli.run({"klines", "symbols"}) == 0);
     CHECK(cli.request(1).url == k_base + "/api/klines/supported-symbols");
@@ -279,7 +284,9 @@ TEST_CASE("resources: bodies built from flags, files, --set and --body", "[resou
     CHECK_THAT(cli.err,
                Catch::StartsWith("hyperoru: error: --body " + body.string() + ": invalid JSON at byte"));
     CHECK(cli.run({"program", "create", "--name", "x", "--code-file", "/nonexistent/file.py"}) == 2);
-    CHECK(cli.err == "hyperoru: error: --code-file: cannot read '/nonexistent/file.py'\n");
+    CHECK(cli.err ==
+          "hyperoru: error: --code-file: cannot read '/nonexistent/file.py'\n"
+          "Run 'hyperoru program create --help' for usage.\n");
     CHECK(cli.server->requests.size() == 4);
 }
 
@@ -511,11 +518,13 @@ TEST_CASE("resources: an update with nothing to change is a usage error and send
     CHECK(cli.out.empty());
     CHECK(cli.err ==
           "hyperoru: error: nothing to change: give at least one of --name, --description, --llm-provider, "
-          "--llm-model, ..., --set key=value, --body FILE\n");
+          "--llm-model, ..., --set key=value, --body FILE\n"
+          "Run 'hyperoru account update --help' for usage.\n");
     CHECK(cli.run({"profile", "update"}) == 2);
     CHECK(cli.err ==
           "hyperoru: error: nothing to change: give at least one of --email, --username, --set key=value, "
-          "--body FILE\n");
+          "--body FILE\n"
+          "Run 'hyperoru profile update --help' for usage.\n");
     CHECK(cli.server->requests.empty());
 }
 
@@ -530,7 +539,9 @@ TEST_CASE("resources: account update takes the API key from stdin and keeps it o
     CHECK(cli.request().body == R"({"llm_model":"gpt-4o","llm_api_key":"sk-upd-KEY"})");
     CHECK(cli.transport_options->secrets == std::vector<std::string>{"sk-upd-KEY", "tok_stored"});
     CHECK(cli.run({"account", "update", "3", "--llm-api-key-stdin"}, "") == 2);
-    CHECK(cli.err == "hyperoru: error: --llm-api-key-stdin: nothing on standard input\n");
+    CHECK(cli.err ==
+          "hyperoru: error: --llm-api-key-stdin: nothing on standard input\n"
+          "Run 'hyperoru account update --help' for usage.\n");
 }
 
 TEST_CASE("resources: --all never runs forever against a server that ignores paging", "[resources]") {
@@ -612,7 +623,8 @@ TEST_CASE("resources: api -X DELETE is confirmed like account delete", "[resourc
     LoggedIn cli;
     CHECK(cli.run({"api", "-X", "DELETE", "/api/account/1"}) == 2);
     CHECK(cli.err == "hyperoru: error: refusing to DELETE " + k_base +
-                         "/api/account/1 without --yes (stdin is not a terminal)\n");
+                         "/api/account/1 without --yes (stdin is not a terminal)\n"
+                         "Run 'hyperoru api --help' for usage.\n");
     cli.stdin_tty = true;
     cli.stdout_tty = true;
     cli.answers = {"n"};

@@ -66,7 +66,7 @@ TEST_CASE("e2e: --help documents the offline sandbox, the environment and the fi
         "\n\nExamples:\n"
         "  hyperoru login --email you@example.com\n"
         "  hyperoru account list\n"
-        "  hyperoru price BTC | jq .price\n"
+        "  hyperoru price BTC --fields price -o ndjson\n"
         "\n"
         "Offline sandbox:\n"
         "  hyperoru-sandbox (installed next to hyperoru; --help lists its options) serves the whole\n"
@@ -105,7 +105,7 @@ TEST_CASE("e2e: price --help shows an example") {
     CHECK(r.rc == 0);
     CHECK(r.err.empty());
     CHECK(contains(r.out, "Usage: hyperoru price [OPTIONS] symbols...\n"));
-    CHECK(contains(r.out, "\nExample:\n  hyperoru price BTC | jq .price\n"));
+    CHECK(contains(r.out, "\nExample:\n  hyperoru price BTC ETH --fields symbol,price -o ndjson\n"));
 }
 
 TEST_CASE("e2e: health prints the body as indented JSON and sends no token") {

@@ -264,7 +264,8 @@ TEST_CASE("e2e: the README demo script runs offline") {
     const auto r = run(env, {"/bin/bash", std::string(HYPERORU_SOURCE_DIR) + "/scripts/demo.sh"}, "", 60s);
     CHECK(r.rc == 0);
     INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
-    CHECK(r.out.ends_with("\n67012.5\n"));  // jq's rendering of the price, last line of the demo
+    // The last step, price BTC off a terminal: the server's JSON, the price's number text kept.
+    CHECK(r.out.ends_with("\n  \"price\": 67012.50,\n  \"timestamp\": \"2026-11-25T12:00:00Z\"\n}\n"));
     CHECK(contains(r.err, "Created account 3.\n"));
     CHECK(contains(r.err, "Logged in to http://127.0.0.1:"));
 }

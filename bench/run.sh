@@ -136,7 +136,7 @@ if [[ -x /usr/bin/python3 ]]; then python=/usr/bin/python3; else python=$(comman
 
 # -- 2. the binary ------------------------------------------------------------------------------
 if ((build)); then
-    have cmake || die "cmake is missing: install the build dependencies listed in README.md"
+    have cmake || die "cmake is missing: install the build dependencies listed in README.md (docs/install.md)"
     echo "bench: building the release preset (target hyperoru)" >&2
     (cd "$root" && cmake --preset release >&2 && cmake --build --preset release --target hyperoru >&2)
 fi

@@ -20,8 +20,9 @@ constexpr std::array k_examples{
                "Log in once; the password is asked without echo and the session token is saved in the "
                "config file."},
     ExampleDoc{"hyperoru account list", "List your AI traders: a table on a terminal, JSON in a pipe."},
-    ExampleDoc{"hyperoru price BTC | jq .price",
-               "Print the price of BTC; numbers keep the exact text the server sent."},
+    ExampleDoc{"hyperoru price BTC --fields price -o ndjson",
+               "Print only the price of BTC, as one line of JSON; the number keeps the exact text the server "
+               "sent ({\"price\":67012.50}, where jq .price would print 67012.5)."},
 };
 
 constexpr std::array k_environment{

@@ -84,7 +84,7 @@ TEST_CASE("e2e: man -l renders every section, every command and the shared help 
         INFO(code.code);
         CHECK(contains(r.out, "\n       " + tag + std::string(code.text) + "\n"));
     }
-    CHECK(contains(r.out, "\n           hyperoru price BTC | jq .price\n"));
+    CHECK(contains(r.out, "\n           hyperoru price BTC --fields price -o ndjson\n"));
 }
 
 TEST_CASE("e2e: the build's completion scripts are what hyperoru completion prints") {

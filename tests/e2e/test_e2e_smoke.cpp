@@ -66,7 +66,7 @@ TEST_CASE("e2e: --help documents the offline sandbox, the environment and the fi
         "\n\nExamples:\n"
         "  hyperoru login --email you@example.com\n"
         "  hyperoru account list\n"
-        "  hyperoru price BTC | jq .price\n"
+        "  hyperoru price BTC --fields price -o ndjson\n"
         "\n"
         "Offline sandbox:\n"
         "  hyperoru-sandbox (installed next to hyperoru; --help lists its options) serves the whole\n"
@@ -105,7 +105,7 @@ TEST_CASE("e2e: price --help shows an example") {
     CHECK(r.rc == 0);
     CHECK(r.err.empty());
     CHECK(contains(r.out, "Usage: hyperoru price [OPTIONS] symbols...\n"));
-    CHECK(contains(r.out, "\nExample:\n  hyperoru price BTC | jq .price\n"));
+    CHECK(contains(r.out, "\nExample:\n  hyperoru price BTC ETH --fields symbol,price -o ndjson\n"));
 }
 
 TEST_CASE("e2e: health prints the body as indented JSON and sends no token") {
@@ -264,7 +264,8 @@ TEST_CASE("e2e: the README demo script runs offline") {
     const auto r = run(env, {"/bin/bash", std::string(HYPERORU_SOURCE_DIR) + "/scripts/demo.sh"}, "", 60s);
     CHECK(r.rc == 0);
     INFO("stdout:\n" << r.out << "\nstderr:\n" << r.err);
-    CHECK(r.out.ends_with("\n67012.5\n"));  // jq's rendering of the price, last line of the demo
-    CHECK(contains(r.out, "\"id\": 3,"));   // the created account, as JSON in the pipe
+    // The last step, price BTC off a terminal: the server's JSON, the price's number text kept.
+    CHECK(r.out.ends_with("\n  \"price\": 67012.50,\n  \"timestamp\": \"2026-11-25T12:00:00Z\"\n}\n"));
+    CHECK(contains(r.out, "\"id\": 3,"));  // the created account, as JSON in the pipe
     CHECK(contains(r.err, "Logged in to http://127.0.0.1:"));
 }

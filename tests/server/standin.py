@@ -12,7 +12,7 @@ Usage: standin.py [--host 127.0.0.1] [--port 0] [--token T]... [--login-token T]
                   [--envelope] [--sse-framing chunked|close] [--sse-delay SECONDS]
                   [--demo | --no-demo] [--ws-demo-interval SECONDS]
                   [--tls-cert FILE --tls-key FILE] [--quiet]
-Installed as hyperoru-sandbox, the offline sandbox of the README; run under that name it starts
+Installed as hyperoru-sandbox, the offline sandbox of docs/install.md; run under that name it starts
 in demo mode (seeded orders, WebSocket pushes every 3 s; see HELP_EPILOG), run as standin.py it
 does not, and the test suites rely on that seeded state byte for byte.
 Once listening it prints "PORT <n>" on stdout: the test harness waits for that line instead of

@@ -741,8 +741,8 @@ TEST_CASE("cli: logout with an empty stored token removes it without a request",
     CHECK_FALSE(cli.config().contexts.at("default").session_token);
 }
 
-TEST_CASE("cli: README's command reference names every command", "[cli]") {
-    std::ifstream file(std::string(HYPERORU_SOURCE_DIR) + "/README.md");
+TEST_CASE("cli: the command reference (docs/commands.md) names every command", "[cli]") {
+    std::ifstream file(std::string(HYPERORU_SOURCE_DIR) + "/docs/commands.md");
     const std::string readme((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     REQUIRE_FALSE(readme.empty());
     const auto paths = cli::command_paths();

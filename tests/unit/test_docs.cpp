@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "cli/command_tree.hpp"
 #include "cli/help_text.hpp"
@@ -185,4 +187,37 @@ TEST_CASE("man page: a command's path, description, arguments and options, escap
     CHECK_THAT(page, Catch::Contains(".TP\n.I ~/.config/hyperoru/config.json\n"));
     CHECK_THAT(page, Catch::Contains(".SS \"Offline sandbox\"\n"));
     CHECK_THAT(page, Catch::Contains("\n.nf\nhyperoru\\-sandbox \\-\\-port 8080 &\n"));
+}
+
+TEST_CASE("docs: .ci/run installs the packages of README's two apt-get lines, build first", "[docs]") {
+    const auto read = [](const std::string& name) {
+        std::ifstream file(std::string(HYPERORU_SOURCE_DIR) + "/" + name);
+        std::ostringstream text;
+        text << file.rdbuf();
+        return text.str();
+    };
+    const auto words = [](const std::string& text) {
+        std::istringstream in(text);
+        Names out;
+        for (std::string word; in >> word;) out.push_back(word);
+        return out;
+    };
+    // README: the build dependencies, then the test and benchmark tools, one line each.
+    std::vector<Names> lines;
+    std::istringstream readme(read("README.md"));
+    const std::string install = "sudo apt-get install ";
+    for (std::string line; std::getline(readme, line);) {
+        if (line.starts_with(install)) lines.push_back(words(line.substr(install.size())));
+    }
+    REQUIRE(lines.size() == 2);
+    CHECK(std::find(lines[0].begin(), lines[0].end(), "g++") != lines[0].end());
+    CHECK(std::find(lines[0].begin(), lines[0].end(), "clang-format") == lines[0].end());
+
+    const std::string ci = read(".ci/run");
+    const auto start = ci.find("\npackages=(");
+    REQUIRE(start != std::string::npos);
+    const auto open = ci.find('(', start) + 1;
+    Names both = lines[0];
+    both.insert(both.end(), lines[1].begin(), lines[1].end());
+    CHECK(words(ci.substr(open, ci.find(')', open) - open)) == both);
 }

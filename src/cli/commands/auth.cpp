@@ -308,7 +308,9 @@ void register_auth(CLI::App& app, Action& action, const Selection& only) {
     status->footer(example("hyperoru auth status -o json"));
     status->callback([&action] { action = run_status; });
     auto* token = auth->add_subcommand("token", "Print the session token, and nothing else");
-    token->footer(example("curl -H \"Authorization: Bearer $(hyperoru auth token)\" ..."));
+    token->footer(
+        example("curl -H \"Authorization: Bearer $(hyperoru auth token)\" \"$(hyperoru config get "
+                "base_url)/api/users/profile\""));
     token->callback([&action] { action = run_token; });
 }
 

@@ -74,7 +74,7 @@ void register_price(CLI::App& app, Action& action, const Selection& only) {
     price->add_option("symbols", options->symbols, "coin tickers such as BTC ETH SOL")
         ->required()
         ->type_name("SYMBOL...");
-    price->footer(example("hyperoru price BTC | jq .price"));
+    price->footer(example("hyperoru price BTC ETH --fields symbol,price -o ndjson"));
     price->callback(
         [&action, options] { action = [options](Context& c) { return run_price(c, *options); }; });
 }

@@ -36,7 +36,7 @@ const std::vector<CommandSpec>& program_rows() {
         {.words = {"program", "dev-guide"},
          .endpoint = &api::program_dev_guide,
          .summary = "The program developer guide (Markdown)",
-         .example = "hyperoru program dev-guide | less",
+         .example = "hyperoru program dev-guide | jq -r .guide | less",
          // §2.7: the guide is Markdown text, shown as text to people (the printer's text view).
          .view = {.kind = TableView::Kind::text, .items_key = "guide"}},
         {.words = {"program", "list"},

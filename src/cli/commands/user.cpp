@@ -66,7 +66,7 @@ const std::vector<CommandSpec>& users_rows() {
         {.words = {"register"},
          .endpoint = &api::user_register,
          .summary = "Create a Hyperoru user (POST /api/users/register)",
-         .example = "echo \"$PASSWORD\" | hyperoru register --username trader1 --email you@example.com "
+         .example = "echo \"$PASSWORD\" | hyperoru register --username newtrader --email you@example.com "
                     "--password-stdin",
          .fields = {Field{.flag = "--username", .key = "username", .help = "unique handle", .required = true},
                     Field{.flag = "--email", .key = "email", .help = "email (needed to log in by email)"},

@@ -169,7 +169,7 @@ void register_watch_command(CLI::App& app, Action& action) {
     watch->add_flag("--auth-message", watch_options->auth_message,
                     "authenticate with a connect message instead of the URL (older servers)");
     watch->footer(
-        example("hyperoru watch trades positions | jq -c .") +
+        example("hyperoru watch asset_curve --count 3") +
         "\nOff a terminal each message is one line of compact JSON: numbers as sent, secrets masked,\n"
         "a message that is not JSON as a JSON string (-o raw: as received). A ping goes every 15 s;\n"
         "45 s without a frame means the connection is dead and hyperoru reconnects (backoff 1 s\n"

@@ -183,7 +183,8 @@ std::vector<Case> help_cases() {
              "hyperoru account create --name \"BTC Trend\" --llm-provider openai --llm-model gpt-4o --set "
              "initial_capital=5000",
          .out = {"\"name\": \"BTC Trend\"", "\"model\": \"gpt-4o\"", "\"initial_capital\": 5000"},
-         .err = {"Created account 3."}},
+         .after = "hyperoru account list --fields name -o ndjson",
+         .after_out = "{\"name\":\"BTC Trend\"}"},
         {.example = "hyperoru account overview 1", .out = {"\"name\": \"Main Account\"", "\"total_trades\""}},
         {.example = "hyperoru account list --include-hidden -o ndjson | jq -r .name",
          .exact = "Main Account\nHidden Scalper\n"},

@@ -157,6 +157,12 @@ TEST_CASE("e2e: ai conversation create sends the start body and keeps ids above 
              post_json("/api/hyper-ai/conversations", k_auth,
                        R"({"context":{"symbol":"BTC","weight":0.50},"message":"","skill_ids":[1,2]})")}) +
             chat_request(R"({"context":{},"message":"hi","conversation_id":9007199254740993})"));
+    // On a terminal, a success line with the id to continue with.
+    const auto shown = cli_pty(env, at(server, {"ai", "conversation", "create", "--message", "Later"}));
+    CHECK(shown.exit_code == 0);
+    CHECK(
+        shown.output.ends_with("Created conversation 9007199254740995; continue it with: hyperoru ai chat "
+                               "--conversation 9007199254740995 MESSAGE\n"));
 }
 
 TEST_CASE("e2e: ai stream --follow prints the chunks of a task in order, polling with since") {

@@ -151,6 +151,15 @@ int run_conversation_create(Context& context, const ChatOptions& options) {
     const RawReply reply =
         context.client().invoke(api::ai_conversation_create, {}, {}, chat_start(context, options));
     context.printer().reply(reply);
+    // The success line of every mutation (on a terminal), with the id to pass to --conversation.
+    if (json::is_valid(reply.body)) {
+        const json::Value body = json::parse(reply.body);
+        if (const json::Value* id = body.find("id"); id != nullptr && (id->is_number() || id->is_string())) {
+            context.status().success("Created conversation " + id->text() +
+                                     "; continue it with: hyperoru ai chat --conversation " + id->text() +
+                                     " MESSAGE");
+        }
+    }
     return k_exit_ok;
 }
 

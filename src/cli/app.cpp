@@ -455,7 +455,7 @@ int run(const std::vector<std::string>& args, Io& io) {
     } catch (const CLI::CallForVersion& e) {
         return finish_output(io, app.exit(e, *io.out, *io.err));
     } catch (const CLI::ParseError& e) {
-        return report_parse_error(app, e, *io.out, *io.err);
+        return report_parse_error(app, e, *io.err);
     }
     if (!action) return report_missing_command(app, *io.err);
     Context context(io, options);

@@ -291,8 +291,7 @@ std::vector<std::string> nearest_names(const std::string& word, const std::vecto
     return names;
 }
 
-int report_parse_error(CLI::App& app, const CLI::ParseError& error, std::ostream& out, std::ostream& err) {
-    (void)out;
+int report_parse_error(CLI::App& app, const CLI::ParseError& error, std::ostream& err) {
     const auto chain = selected_chain(app);
     const auto line = plain_message(app, chain, error);
     if (!line) {

@@ -17,7 +17,7 @@ namespace hyperoru::cli {
 /// Reports a command line CLI11 refused (`app` after the failed parse, so the commands it had
 /// recognised are still selected): the help of a command that needs a subcommand and got none,
 /// or one plain line ending with "Run 'hyperoru ... --help' for usage.". Returns the exit code, 2.
-int report_parse_error(CLI::App& app, const CLI::ParseError& error, std::ostream& out, std::ostream& err);
+int report_parse_error(CLI::App& app, const CLI::ParseError& error, std::ostream& err);
 
 /// "hyperoru order create": the command CLI11 selected in `app` after a successful parse.
 std::string selected_path(CLI::App& app);

@@ -61,12 +61,16 @@ class Stream {
 public:
     using OnMessage = std::function<bool(const ws::Message&)>;  ///< false: stop
     using OnNotice = std::function<void(const std::string&)>;   ///< reconnects, gaps, reasons
+    /// Called once the messages that were waiting have all been delivered, before the stream
+    /// blocks for more (at most once per burst): where a printer flushes its output, so a live
+    /// reader sees each burst at once without a flush per message. false: stop, as on_message.
+    using OnIdle = std::function<bool()>;
 
     /// `connector` and `clock` must outlive the Stream.
     Stream(ws::Connector& connector, ws::ConnectOptions connect, StreamOptions options, Clock& clock);
 
     /// Runs until an end condition; see StreamEnd. Messages are delivered in the order received.
-    StreamEnd run(const OnMessage& on_message, const OnNotice& on_notice = {});
+    StreamEnd run(const OnMessage& on_message, const OnNotice& on_notice = {}, const OnIdle& on_idle = {});
 
     /// Why the last run ended, for messages ("connection closed: 1011 going away").
     const std::string& reason() const noexcept { return m_reason; }
@@ -89,6 +93,7 @@ private:
     std::string m_reason;
     int m_reconnects = 0;
     std::vector<std::string> m_request_ids;  ///< the ids start() sent on the current connection
+    OnIdle m_on_idle;                        ///< run()'s, for serve()
 };
 
 /// A one-shot request over a fresh connection: sends {type, request_id, data} and returns the

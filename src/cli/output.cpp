@@ -545,6 +545,10 @@ bool Printer::message(std::string_view text, std::chrono::system_clock::time_poi
             m_out << '\n';
         }
     }
+    return static_cast<bool>(m_out);
+}
+
+bool Printer::flush() {
     m_out.flush();
     return static_cast<bool>(m_out);
 }

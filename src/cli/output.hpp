@@ -82,9 +82,11 @@ public:
 
     /// One message of the live stream: on a terminal (table) a readable line, time first; off
     /// one, one line of compact JSON (exact numbers, secrets masked, --fields applied), a
-    /// message that is not JSON as a JSON string; raw: the bytes as received. False when the
-    /// reader went away.
+    /// message that is not JSON as a JSON string; raw: the bytes as received. Buffered: the
+    /// caller flushes when its input is drained (flush()). False when the reader went away.
     bool message(std::string_view text, std::chrono::system_clock::time_point at);
+    /// Writes out what is buffered; false when the reader went away.
+    bool flush();
     /// The reply to a one-shot stream request: its `data` (or the whole message) as a reply.
     void stream_reply(const std::string& text);
     /// One event of a stream of events (SSE chat, AI task chunks): off a terminal `json_line`

@@ -115,6 +115,7 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
     };
     auto last_frame = m_clock.monotonic();
     auto last_ping = last_frame;
+    bool delivered = false;  // a message went to on_message since on_idle last ran
     for (;;) {
         if (interrupt_flag().load()) {
             connection.close(1000, "interrupted");
@@ -144,9 +145,20 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
             wait =
                 std::min(wait, *m_options.duration - std::chrono::duration_cast<milliseconds>(now - started));
         }
-        ws::Next next = connection.next(std::max(wait, milliseconds{1}));
+        // After a delivery, first look without waiting: nothing there means the burst is over,
+        // and on_idle runs before the stream blocks.
+        const bool look = m_on_idle && delivered;
+        ws::Next next = connection.next(look ? milliseconds{0} : std::max(wait, milliseconds{1}));
         if (auto* failure = std::get_if<ws::Failure>(&next)) return *failure;
         auto& message = std::get<std::optional<ws::Message>>(next);
+        if (!message && look) {
+            delivered = false;
+            if (!m_on_idle()) {
+                connection.close(1000, "done");
+                m_reason = "stopped";
+                return StreamEnd::stopped;
+            }
+        }
         if (!message) continue;
         last_frame = m_clock.monotonic();
         if (message->pong) continue;
@@ -167,6 +179,7 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
                                           .value_or(error_field(value, "message").value_or("token rejected")),
                                       m_connect.secrets);
         }
+        delivered = true;
         if (!on_message(*message)) {
             connection.close(1000, "done");
             m_reason = "stopped";
@@ -179,7 +192,8 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
     }
 }
 
-StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
+StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice, const OnIdle& on_idle) {
+    m_on_idle = on_idle;
     const auto notice = [&](const std::string& text) {
         if (on_notice) on_notice(text);
     };
@@ -213,6 +227,11 @@ StreamEnd Stream::run(const OnMessage& on_message, const OnNotice& on_notice) {
                 auto served = serve(*connection, on_message, started);
                 if (auto* end = std::get_if<StreamEnd>(&served)) return *end;
                 failure = std::move(std::get<ws::Failure>(served));
+                // What was delivered before the loss is shown before any wait to reconnect.
+                if (m_on_idle && !m_on_idle()) {
+                    m_reason = "stopped";
+                    return StreamEnd::stopped;
+                }
             }
         }
         m_reason = describe(failure, m_connect.secrets);

@@ -359,3 +359,42 @@ TEST_CASE("stream: a TLS failure is not retried", "[stream]") {
     CHECK(f.server.connects == 1);
     CHECK(stream.reason() == "certificate verify failed");
 }
+
+TEST_CASE("stream: on_idle runs once a burst is delivered, before the stream waits or reconnects",
+          "[stream]") {
+    Fixture f;
+    const auto m = [](int n) {
+        return WsStep::message(R"({"type":"trades","seq":)" + std::to_string(n) + "}");
+    };
+    f.server.open({m(1), m(2), m(3), WsStep::silence(5s), m(4), WsStep::pong(), WsStep::silence(2s), m(5),
+                   WsStep::drop()});
+    f.server.open({m(6)});
+    std::vector<std::string> events;
+    Stream stream(f.connector, url("wss://h/ws?session_token=t"), StreamOptions{}, f.clock);
+    const StreamEnd end = stream.run(
+        [&](const ws::Message& message) {
+            events.push_back(message.text.substr(message.text.size() - 2, 1));
+            return message.text.find("\"seq\":6") == std::string::npos;  // stop at seq 6
+        },
+        [&](const std::string&) { events.emplace_back("notice"); },
+        [&] {
+            events.emplace_back("idle");
+            return true;
+        });
+    CHECK(end == StreamEnd::stopped);
+    // One idle per burst (a pong is no delivery), and one before the notice of the reconnect.
+    // (The second notice says the stream is back.)
+    CHECK(events ==
+          std::vector<std::string>{"1", "2", "3", "idle", "4", "idle", "5", "idle", "notice", "notice", "6"});
+}
+
+TEST_CASE("stream: on_idle returning false stops the stream with a normal close", "[stream]") {
+    Fixture f;
+    f.server.open({WsStep::message("{}"), WsStep::silence(5s), WsStep::message("{}")});
+    int delivered = 0;
+    Stream stream(f.connector, url("wss://h/ws?session_token=t"), StreamOptions{}, f.clock);
+    CHECK(stream.run([&](const ws::Message&) { return ++delivered > 0; }, {}, [] { return false; }) ==
+          StreamEnd::stopped);
+    CHECK(delivered == 1);
+    CHECK(f.server.connections.at(0).close_code == 1000);
+}

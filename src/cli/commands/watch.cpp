@@ -79,6 +79,7 @@ int run_watch(Context& context, const WatchOptions& options) {
     const StreamEnd end = stream.run(
         [&](const ws::Message& message) {
             if (message.binary) {
+                printer.flush();  // the messages before it first, on a terminal shared with stderr
                 context.err() << "hyperoru: binary frame of " << message.size << " bytes ignored\n";
                 return true;
             }
@@ -94,6 +95,13 @@ int run_watch(Context& context, const WatchOptions& options) {
         },
         [&](const std::string& notice) {
             context.err() << "hyperoru: " << sanitize_for_terminal(notice) << '\n' << std::flush;
+        },
+        // One flush per burst, when the messages waiting are all printed, instead of one per
+        // message: a live reader still sees each burst at once.
+        [&] {
+            if (printer.flush()) return true;
+            stdout_closed = true;
+            return false;
         });
     switch (end) {
         case StreamEnd::stopped: return k_exit_ok;

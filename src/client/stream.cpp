@@ -163,8 +163,15 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
         last_frame = m_clock.monotonic();
         if (message->pong) continue;
         bool rejected = false;
-        if (!message->binary && json::is_valid(message->text)) {
-            const json::Value value = json::parse(message->text);
+        std::optional<json::Value> parsed;
+        if (!message->binary) {
+            try {  // one pass: parse accepts exactly what is_valid does, and says so by throwing
+                parsed = json::parse(message->text);
+            } catch (const DecodeError&) {
+            }
+        }
+        if (parsed) {
+            const json::Value& value = *parsed;
             // §3.5: a reply is matched to its request through the echoed request_id.
             const json::Value* id = value.find("request_id");
             message->reply =

@@ -127,7 +127,8 @@ std::string question_of(Context& context, const CommandSpec& spec, const Given& 
     const json::Value* item = nullptr;
     if (wording.lookup != nullptr && !given.args.empty()) {
         try {
-            const std::size_t arguments = api::path_parameters(*wording.lookup).size();
+            const std::size_t arguments =
+                std::min(api::path_parameters(*wording.lookup).size(), given.args.size());
             const std::vector<std::string> path_args(given.args.begin(),
                                                      given.args.begin() + static_cast<long>(arguments));
             const RawReply reply = context.client().invoke(*wording.lookup, path_args, {}, std::nullopt);

@@ -31,18 +31,19 @@ void Status::erase() {
     m_shown = false;
 }
 
-void Status::notice(const std::string& text) {
+void Status::line(std::string_view prefix, const std::string& text) {
     if (!m_options.notices) return;
     const std::lock_guard lock(m_mutex);
     erase();
-    m_err << "hyperoru: " << sanitize_for_terminal(text) << '\n' << std::flush;
+    m_err << prefix << sanitize_for_terminal(text) << '\n' << std::flush;
+}
+
+void Status::notice(const std::string& text) {
+    line("hyperoru: ", text);
 }
 
 void Status::success(const std::string& text) {
-    if (!m_options.notices) return;
-    const std::lock_guard lock(m_mutex);
-    erase();
-    m_err << sanitize_for_terminal(text) << '\n' << std::flush;
+    line("", text);
 }
 
 void Status::progress(const std::string& text) {

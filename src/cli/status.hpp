@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace hyperoru::cli {
@@ -47,6 +48,9 @@ public:
 
 private:
     void spin(std::string what);
+    /// `prefix` and `text` on a line of its own, the transient line erased first; nothing
+    /// without `notices`.
+    void line(std::string_view prefix, const std::string& text);
     void draw(const std::string& text);  // with m_mutex held
     void erase();                        // with m_mutex held
 

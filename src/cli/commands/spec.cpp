@@ -72,11 +72,11 @@ CallOptions options_of(const Call& call) {
     return options;
 }
 
-void print_request_id(Context& context, const RawReply& reply) {
+/// The request id of a change: the X-Request-Id header, else the body's "request_id".
+void print_request_id(Context& context, const RawReply& reply, const json::Value* body) {
     std::optional<std::string> id = http::find_header(reply.headers, "X-Request-Id");
-    if (!id && !reply.body.empty() && json::is_valid(reply.body)) {
-        const json::Value value = json::parse(reply.body);
-        if (const json::Value* field = value.find("request_id"); field != nullptr && field->is_string()) {
+    if (!id && body != nullptr) {
+        if (const json::Value* field = body->find("request_id"); field != nullptr && field->is_string()) {
             id = field->text();
         }
     }
@@ -179,14 +179,10 @@ void confirm(Context& context, const CommandSpec& spec, const Given& given, cons
 }
 
 /// The line a mutation prints on a terminal when it succeeded, with values from what was given
-/// and from the reply.
-void print_done(Context& context, const CommandSpec& spec, const Given& given, const RawReply& reply) {
-    if (spec.wording.done.empty()) return;
-    std::optional<json::Value> body;
-    if (json::is_valid(reply.body)) body = json::parse(reply.body);
-    const json::Value* object = body && body->is_object() ? &*body : nullptr;
+/// and from the reply's object (`body`, when it is one).
+void print_done(Context& context, const CommandSpec& spec, const Given& given, const json::Value* body) {
     context.status().success(fill_wording(spec.wording.done, [&](std::string_view name) {
-        if (name.starts_with('.')) return member_text(object, name.substr(1));
+        if (name.starts_with('.')) return member_text(body, name.substr(1));
         return given_value(spec, given, name);
     }));
 }
@@ -467,8 +463,14 @@ int send(Context& context, const CommandSpec& spec, const Given& given, const Ca
     }
     const RawReply reply = client.send(request);
     context.printer().reply(reply, view);
-    if (spec.safety != Safety::none) print_request_id(context, reply);
-    print_done(context, spec, given, reply);
+    if (spec.safety != Safety::none) {
+        // The reply of a change, read once for its request id and its success line.
+        std::optional<json::Value> body;
+        if (!reply.body.empty() && json::is_valid(reply.body)) body = json::parse(reply.body);
+        const json::Value* object = body && body->is_object() ? &*body : nullptr;
+        print_request_id(context, reply, object);
+        print_done(context, spec, given, object);
+    }
     return k_exit_ok;
 }
 

@@ -2,6 +2,7 @@
 // as Server-Sent Events (cut into awkward pieces, framed by chunked encoding or by closing the
 // connection), conversations with ids above 2^53, and polling an AI task with the since cursor.
 #include "e2e/e2e.hpp"
+#include "hyperoru/exact_json.hpp"
 
 namespace {
 
@@ -237,36 +238,24 @@ TEST_CASE(
     "e2e: ai chat on a terminal shows a spinner between the conversation's status and the first token") {
     StandIn server;
     TokenEnv env;
-    env.set("TERM", "xterm");                          // a terminal that can erase a line
-    const auto quoted = [](const std::string& text) {  // as a JSON string
-        std::string out = "\"";
-        for (const char c : text) {
-            if (c == '\n') {
-                out += "\\n";
-            } else {
-                if (c == '"') out += '\\';
-                out += c;
-            }
-        }
-        return out + "\"";
-    };
-    // The status event, then 2 s of thinking (the spinner shows after 1 s), then the answer.
+    env.set("TERM", "xterm");  // a terminal that can erase a line
+    // The status event, then `stall` seconds of thinking, then the answer.
     const std::string status = "event: status\ndata: {\"conversation_id\": 7}\n\n";
     const std::string answer = "event: token\ndata: {\"content\": \"Hi\"}\n\nevent: done\ndata: [DONE]\n\n";
-    server.script(R"({"method": "POST", "path": "/api/hyper-ai/chat", "responses": [{"headers": )"
-                  R"({"Content-Type": "text/event-stream"}, "body": )" +
-                  quoted(status + answer) + R"(, "action": "pause_at", "at": )" +
-                  std::to_string(status.size()) + R"(, "stall": 2}]})");
+    const auto script_chat = [&](const char* stall) {
+        server.script(R"({"method": "POST", "path": "/api/hyper-ai/chat", "responses": [{"headers": )"
+                      R"({"Content-Type": "text/event-stream"}, "body": )" +
+                      hyperoru::json::quote(status + answer) + R"(, "action": "pause_at", "at": )" +
+                      std::to_string(status.size()) + R"(, "stall": )" + stall + "}]}");
+    };
+    script_chat("2");  // the spinner shows after 1 s
     const auto r = cli_pty(env, at(server, {"ai", "chat", "hello"}));
     CHECK(r.exit_code == 0);
     INFO(r.output);
     CHECK(r.output.starts_with("conversation: 7\n\r⠋ waiting for the answer ...\033[K"));
     CHECK(r.output.ends_with("\033[K\r\033[KHi\n"));
     // Off a terminal: the events, nothing else on stderr.
-    server.script(R"({"method": "POST", "path": "/api/hyper-ai/chat", "responses": [{"headers": )"
-                  R"({"Content-Type": "text/event-stream"}, "body": )" +
-                  quoted(status + answer) + R"(, "action": "pause_at", "at": )" +
-                  std::to_string(status.size()) + R"(, "stall": 1.2}]})");
+    script_chat("1.2");
     const auto piped = cli(env, at(server, {"ai", "chat", "hello"}));
     CHECK(piped.rc == 0);
     CHECK(piped.err == "conversation: 7\n");

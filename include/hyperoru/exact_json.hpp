@@ -7,6 +7,7 @@
 /// interface, which hands over the original lexeme of floating-point numbers.
 #include <cstddef>
 #include <functional>
+#include <initializer_list>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -121,6 +122,17 @@ void write_text(std::ostream& out, std::string_view text, const PrintOptions& op
 /// for_each_item.
 bool write_ndjson_items(std::ostream& out, std::string_view text,
                         const std::vector<std::string>& mask_keys = {});
+
+/// Appends `text`, printed compactly (write_text with pretty off), to `out` and returns true;
+/// returns false, appending nothing, when `text` is not valid JSON. One pass for a stream
+/// message: no document model, no exception for an invalid one.
+bool compact(std::string_view text, std::string& out, const std::vector<std::string>& mask_keys = {});
+
+/// A cheap look-up to classify a stream message: when `text` is a JSON object, for each of
+/// `keys` its first top-level member of that name if it is a string (decoded) or a number (its
+/// lexeme), else null. Values it passes over are not checked: a look-up, not a validation.
+/// Returns an empty vector when `text` is not an object it can read.
+std::vector<Value> peek(std::string_view text, std::initializer_list<std::string_view> keys);
 
 /// `s` as a JSON string literal, quotes included, escaped as write() escapes strings.
 std::string quote(std::string_view s);

@@ -517,18 +517,26 @@ std::string readable(const json::Value& value) {
 }  // namespace
 
 bool Printer::message(std::string_view text, std::chrono::system_clock::time_point at) {
-    // Parsed once: json::parse accepts exactly what json::is_valid does, and says so by throwing.
-    std::optional<json::Value> value;
-    if (m_format != Format::raw) {
-        try {
-            value = json::parse(text);
-        } catch (const DecodeError&) {
-        }
-    }
     if (m_format == Format::raw) {
         emit_text(text);
         m_out << '\n';
-    } else if (!value) {
+        return static_cast<bool>(m_out);
+    }
+    if (m_format != Format::table && m_fields.empty()) {
+        // The common case, at wire speed: checked and printed in one pass, no document model.
+        m_line.clear();
+        if (!json::compact(text, m_line, json::default_mask_keys())) m_line = json::quote(text);
+        emit_json(m_line);  // one line whatever it holds, and still JSON
+        m_out << '\n';
+        return static_cast<bool>(m_out);
+    }
+    // Parsed once: json::parse accepts exactly what json::is_valid does, and says so by throwing.
+    std::optional<json::Value> value;
+    try {
+        value = json::parse(text);
+    } catch (const DecodeError&) {
+    }
+    if (!value) {
         if (m_format == Format::table) {
             m_out << clock_text(at) << "  ?  " << sanitize_for_terminal(text) << '\n';
         } else {

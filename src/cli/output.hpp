@@ -107,6 +107,7 @@ private:
     bool m_terminal;
     bool m_colour;
     std::vector<std::string> m_fields;
+    std::string m_line;  // a stream message's compact text, reused from one message to the next
     bool m_text_open = false;
 };
 

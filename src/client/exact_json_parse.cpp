@@ -1,5 +1,6 @@
-// Exact JSON parsing: nlohmann/json's SAX interface builds an ordered model that keeps each
-// number's lexeme; depth is capped without recursion.
+// The Value type, and the reference reader: nlohmann/json's SAX interface builds an ordered model
+// that keeps each number's lexeme; depth is capped without recursion. The public readers are in
+// exact_json_simd.cpp; they come here for a text they decline, for this reader's error message.
 #include "hyperoru/exact_json.hpp"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/exact_json_detail.hpp"
 #include "hyperoru/errors.hpp"
 
 namespace hyperoru::json {
@@ -76,8 +78,9 @@ bool is_zero_shape(std::string_view s) {
     return s.size() >= 5 && s[0] == '0' && s[1] == '.' && s.find_first_not_of('0', 2) == npos;
 }
 
-/// Whether `s` matches the JSON number grammar exactly.
-bool is_json_number(std::string_view s) {
+}  // namespace
+
+bool detail::is_json_number(std::string_view s) {
     std::size_t i = s.starts_with('-') ? 1 : 0;
     const auto digits = [&] {
         const std::size_t from = i;
@@ -93,6 +96,10 @@ bool is_json_number(std::string_view s) {
     }
     return i == s.size();
 }
+
+namespace {
+
+using detail::is_json_number;
 
 /// Copy of `text` with out-of-range numbers replaced; `originals` receives the original text of
 /// every zero-shaped number of the copy, in document order.
@@ -257,7 +264,7 @@ std::string run(std::string_view text, Handler<Build>& handler, std::size_t max_
 
 }  // namespace
 
-Value parse(std::string_view text, const Limits& limits) {
+Value detail::sax_parse(std::string_view text, const Limits& limits) {
     Handler<true> handler(limits.max_depth);
     if (std::string error = run(text, handler, limits.max_depth); !error.empty()) {
         throw DecodeError(error);
@@ -265,7 +272,8 @@ Value parse(std::string_view text, const Limits& limits) {
     return handler.take_root();
 }
 
-bool for_each_item(std::string_view text, const std::function<void(Value&)>& on_item, const Limits& limits) {
+bool detail::sax_for_each_item(std::string_view text, const std::function<void(Value&)>& on_item,
+                               const Limits& limits) {
     const auto first = text.find_first_not_of(" \t\r\n");
     if (first == npos || text[first] != '[') return false;
     // Check the whole text first, so that nothing is handed out from a body that turns out to
@@ -293,7 +301,7 @@ bool for_each_item(std::string_view text, const std::function<void(Value&)>& on_
     return true;
 }
 
-bool is_valid(std::string_view text, const Limits& limits) {
+bool detail::sax_is_valid(std::string_view text, const Limits& limits) {
     Handler<false> handler(limits.max_depth);
     return run(text, handler, limits.max_depth).empty();
 }

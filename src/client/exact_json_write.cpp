@@ -6,54 +6,19 @@
 #include <ostream>
 #include <string>
 
+#include "client/exact_json_detail.hpp"
 #include "hyperoru/errors.hpp"
 
 namespace hyperoru::json {
+
+using detail::print;
+using detail::put_quoted;
+using detail::Sink;
 
 // ---------------------------------------------------------------------------------------------
 // Printing
 
 namespace {
-
-constexpr std::size_t k_chunk = 64 * 1024;  // bytes buffered before one ostream::write
-constexpr std::string_view k_mask = "\"********\"";
-
-/// Output buffer: collects text and hands it to the stream in large writes (a 30 MB response
-/// must not cost one virtual call per character). Without a stream it just accumulates.
-class Sink {
-public:
-    explicit Sink(std::ostream* out) : m_out(out) {
-        if (m_out != nullptr) m_buf.reserve(k_chunk);
-    }
-    void put(char c) {
-        m_buf.push_back(c);
-        if (m_buf.size() >= k_chunk) flush();
-    }
-    void put(std::string_view s) {
-        if (m_out != nullptr && m_buf.size() + s.size() >= k_chunk) {
-            flush();
-            if (s.size() >= k_chunk) {  // a huge run goes straight through
-                m_out->write(s.data(), static_cast<std::streamsize>(s.size()));
-                return;
-            }
-        }
-        m_buf.append(s);
-    }
-    void indent(std::size_t depth) {
-        put('\n');
-        m_buf.append(2 * depth, ' ');
-    }
-    void flush() {
-        if (m_out == nullptr) return;
-        m_out->write(m_buf.data(), static_cast<std::streamsize>(m_buf.size()));
-        m_buf.clear();
-    }
-    std::string take() { return std::move(m_buf); }
-
-private:
-    std::ostream* m_out;
-    std::string m_buf;
-};
 
 /// Length of the well-formed UTF-8 sequence starting at `p` (2 to 4), or 0 if it is not one.
 std::size_t utf8_sequence(const char* p, const char* end) {
@@ -83,10 +48,9 @@ std::size_t utf8_sequence(const char* p, const char* end) {
     return n;
 }
 
-/// Writes `text` as a JSON string literal, escaped like nlohmann's dump() with ensure_ascii off.
-/// Bytes that are not well-formed UTF-8 (possible only in values built by the program, never in
-/// parsed ones) become U+FFFD so that the output is always valid JSON.
-void put_quoted(Sink& sink, std::string_view text) {
+}  // namespace
+
+void detail::put_quoted(Sink& sink, std::string_view text) {
     static constexpr char k_hex[] = "0123456789abcdef";
     sink.put('"');
     const char* const end = text.data() + text.size();
@@ -126,16 +90,22 @@ void put_quoted(Sink& sink, std::string_view text) {
     sink.put('"');
 }
 
-bool masked(const std::string& key, const Value& value, const std::vector<std::string>& mask_keys) {
-    return value.is_string() && !value.text().empty() &&
-           std::find(mask_keys.begin(), mask_keys.end(), key) != mask_keys.end();
+bool detail::is_mask_key(std::string_view key, const std::vector<std::string>& mask_keys) {
+    return std::find(mask_keys.begin(), mask_keys.end(), key) != mask_keys.end();
 }
 
-/// Iterative (an explicit stack instead of recursion), so the printer's stack use does not grow
-/// with the document's depth.
-/// `base` is the depth `root` sits at (its inner lines are indented one more level).
-void print(Sink& sink, const Value& root, bool pretty, const std::vector<std::string>& mask_keys,
-           std::size_t base = 0) {
+namespace {
+
+bool masked(const std::string& key, const Value& value, const std::vector<std::string>& mask_keys) {
+    return value.is_string() && !value.text().empty() && detail::is_mask_key(key, mask_keys);
+}
+
+}  // namespace
+
+// Iterative (an explicit stack instead of recursion), so the printer's stack use does not grow
+// with the document's depth.
+void detail::print(Sink& sink, const Value& root, bool pretty, const std::vector<std::string>& mask_keys,
+                   std::size_t base) {
     struct Frame {
         const Value* container;
         std::size_t next;
@@ -191,8 +161,6 @@ void print(Sink& sink, const Value& root, bool pretty, const std::vector<std::st
         }
     }
 }
-
-}  // namespace
 
 const std::vector<std::string>& default_mask_keys() {
     static const std::vector<std::string> keys = {"api_key", "llm_api_key", "session_token"};
@@ -279,36 +247,6 @@ std::string ObjectWriter::str() const {
         out.append(quote(key)).append(":").append(text);
     }
     return out + '}';
-}
-
-void write_text(std::ostream& out, std::string_view text, const PrintOptions& options) {
-    Sink sink(&out);
-    bool first = true;
-    const bool streamed = for_each_item(text, [&](Value& item) {
-        sink.put(first ? '[' : ',');
-        first = false;
-        if (options.pretty) sink.indent(1);
-        print(sink, item, options.pretty, options.mask_keys, 1);
-    });
-    if (!streamed) {
-        print(sink, parse(text), options.pretty, options.mask_keys);
-    } else if (first) {
-        sink.put("[]");
-    } else {
-        if (options.pretty) sink.indent(0);
-        sink.put(']');
-    }
-    sink.flush();
-}
-
-bool write_ndjson_items(std::ostream& out, std::string_view text, const std::vector<std::string>& mask_keys) {
-    Sink sink(&out);
-    const bool streamed = for_each_item(text, [&](Value& item) {
-        print(sink, item, false, mask_keys);
-        sink.put('\n');
-    });
-    sink.flush();
-    return streamed;
 }
 
 }  // namespace hyperoru::json

@@ -163,28 +163,28 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
         last_frame = m_clock.monotonic();
         if (message->pong) continue;
         bool rejected = false;
-        std::optional<json::Value> parsed;
-        if (!message->binary) {
-            try {  // one pass: parse accepts exactly what is_valid does, and says so by throwing
-                parsed = json::parse(message->text);
-            } catch (const DecodeError&) {
-            }
-        }
-        if (parsed) {
-            const json::Value& value = *parsed;
+        // A cheap look-up of the two members that classify a message (no document model); only
+        // an error message is read whole, for its code and text.
+        const std::vector<json::Value> found =
+            message->binary ? std::vector<json::Value>{} : json::peek(message->text, {"request_id", "type"});
+        if (!found.empty()) {
             // §3.5: a reply is matched to its request through the echoed request_id.
-            const json::Value* id = value.find("request_id");
+            const json::Value& id = found[0];
             message->reply =
-                id != nullptr && (id->is_string() || id->is_number()) &&
-                std::find(m_request_ids.begin(), m_request_ids.end(), id->text()) != m_request_ids.end();
-            const json::Value* type = value.find("type");
-            rejected = type != nullptr && type->is_string() && type->text() == "error" &&
-                       is_auth_code(error_field(value, "code"));
-            if (rejected)
-                m_reason =
-                    http::redact_line(error_field(value, "error")
-                                          .value_or(error_field(value, "message").value_or("token rejected")),
-                                      m_connect.secrets);
+                (id.is_string() || id.is_number()) &&
+                std::find(m_request_ids.begin(), m_request_ids.end(), id.text()) != m_request_ids.end();
+            if (found[1].is_string() && found[1].text() == "error") {
+                try {
+                    const json::Value value = json::parse(message->text);
+                    rejected = is_auth_code(error_field(value, "code"));
+                    if (rejected)
+                        m_reason = http::redact_line(
+                            error_field(value, "error")
+                                .value_or(error_field(value, "message").value_or("token rejected")),
+                            m_connect.secrets);
+                } catch (const DecodeError&) {  // not JSON after all: an ordinary message
+                }
+            }
         }
         delivered = true;
         if (!on_message(*message)) {

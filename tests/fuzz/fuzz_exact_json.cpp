@@ -7,7 +7,11 @@
 //    keys in the same order, equal strings and every number's text unchanged; printing is
 //    idempotent, and write() and to_string() agree;
 //  - with mask keys, exactly the non-empty string members under those keys become "********";
-//  - ObjectWriter::add_json keeps the value exactly, and refuses invalid JSON with UsageError.
+//  - ObjectWriter::add_json keeps the value exactly, and refuses invalid JSON with UsageError;
+//  - the fast reader (simdjson) and the reference reader (nlohmann/json SAX) agree on every
+//    input, whatever the window size the first byte picks: same validity, same document, same
+//    error message, the same text from write_text and write_ndjson_items as from the model's
+//    printers, and nothing written for an invalid text.
 #include <cstddef>
 #include <cstdint>
 #include <sstream>
@@ -17,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/exact_json_detail.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
@@ -108,10 +113,73 @@ void check_printers(const Value& value) {
     FUZZ_CHECK(same(value, hyperoru::json::parse(masked), mask_keys));
 }
 
+std::string decode_error(const auto& action) {
+    try {
+        action();
+    } catch (const hyperoru::DecodeError& e) {
+        return e.what();
+    }
+    return {};
+}
+
+/// The fast reader against the reference on `text`.
+void check_against_reference(std::string_view text) {
+    namespace json = hyperoru::json;
+    namespace detail = hyperoru::json::detail;
+    const json::Limits limits;
+    const bool valid = json::is_valid(text);
+    FUZZ_CHECK(valid == detail::sax_is_valid(text, limits));
+    const auto& mask_keys = json::default_mask_keys();
+    std::ostringstream pretty;
+    std::ostringstream compact;
+    std::ostringstream ndjson;
+    bool streamed = false;
+    const std::string text_error = decode_error([&] {
+        json::write_text(pretty, text, PrintOptions{true, {}});
+    });
+    decode_error([&] { json::write_text(compact, text, PrintOptions{false, mask_keys}); });
+    decode_error([&] { streamed = json::write_ndjson_items(ndjson, text, mask_keys); });
+    std::vector<Value> items;
+    bool each = false;
+    const std::string items_error = decode_error(
+        [&] { each = json::for_each_item(text, [&](Value& item) { items.push_back(std::move(item)); }); });
+    if (!valid) {
+        const std::string reference = decode_error([&] { detail::sax_parse(text, limits); });
+        FUZZ_CHECK(!reference.empty());
+        FUZZ_CHECK(decode_error([&] { json::parse(text); }) == reference);
+        FUZZ_CHECK(text_error == reference);
+        FUZZ_CHECK(pretty.str().empty() && compact.str().empty() && ndjson.str().empty() && items.empty());
+        if (!items_error.empty()) FUZZ_CHECK(items_error == reference);
+        return;
+    }
+    const Value reference = detail::sax_parse(text, limits);
+    const Value value = json::parse(text);
+    FUZZ_CHECK(same(reference, value));
+    FUZZ_CHECK(text_error.empty() && items_error.empty());
+    FUZZ_CHECK(pretty.str() == json::to_string(reference, PrintOptions{true, {}}));
+    FUZZ_CHECK(compact.str() == json::to_string(reference, PrintOptions{false, mask_keys}));
+    std::ostringstream expected_ndjson;
+    if (reference.is_array()) {
+        json::write_ndjson(expected_ndjson, reference, mask_keys);
+        FUZZ_CHECK(streamed && each && items.size() == reference.items().size());
+        for (std::size_t i = 0; i < items.size(); ++i) FUZZ_CHECK(same(reference.items()[i], items[i]));
+    } else {
+        FUZZ_CHECK(!streamed && !each && items.empty());
+    }
+    FUZZ_CHECK(ndjson.str() == expected_ndjson.str());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
+    // The first byte picks the window of the fast reader: 1 to 16 bytes (a cut at almost every
+    // comma), or the default.
+    std::size_t& window = hyperoru::json::detail::window_bytes();
+    const std::size_t default_window = window;
+    if (size > 0 && static_cast<unsigned char>(data[0]) < 0x20) window = (data[0] & 0x0F) + 1;
+    check_against_reference(text);
+    window = default_window;
     const bool valid = hyperoru::json::is_valid(text);
     // Every '[' or '{' could open a level: inputs this short cannot pass the depth limit.
     if (size <= hyperoru::json::Limits{}.max_depth && nlohmann::json::accept(text)) FUZZ_CHECK(valid);

@@ -25,7 +25,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [[ "$(field Package)" == hyperoru ]] || fail "Package is not hyperoru"
 [[ "$(field Version)" == "$version" ]] || fail "Version is not $version"
 depends=$(field Depends)
-for package in libc6 libcurl4 libssl3 libutf8proc2 python3; do
+for package in libc6 libcurl4 libssl3 libutf8proc2 libsimdjson14 python3; do
     # As a whole name in the comma-separated list, with or without a version constraint.
     grep -Eq "(^|, )$package( \(|,|$)" <<<"$depends" || fail "Depends lacks $package: $depends"
 done

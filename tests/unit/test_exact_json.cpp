@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "client/exact_json_detail.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
 
@@ -284,4 +285,191 @@ TEST_CASE("ObjectWriter builds a body with exact value text", "[json]") {
                       Catch::StartsWith("value of \"price\" is not valid JSON"));
     CHECK_FALSE(body.has("price"));
     CHECK(ObjectWriter().str() == "{}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast reader (simdjson, exact_json_simd.cpp): every public reader and text printer keeps
+// the exactness rules, whole or window by window, and refuses what the reference refuses with
+// the reference's message.
+
+namespace {
+
+/// Sets the fast reader's window for one test.
+class Window {
+public:
+    explicit Window(std::size_t bytes) : m_saved(hyperoru::json::detail::window_bytes()) {
+        hyperoru::json::detail::window_bytes() = bytes;
+    }
+    ~Window() { hyperoru::json::detail::window_bytes() = m_saved; }
+    Window(const Window&) = delete;
+    Window& operator=(const Window&) = delete;
+
+private:
+    std::size_t m_saved;
+};
+
+const std::string k_exact_doc =
+    R"([0.00000012, 67012.50, 1e400, -0, 123456789012345678901234567890,)"
+    R"( {"z": 1, "a": "tab\there \u00e9 \ud83d\ude00 \/", "z": [], "api_key": "sk-1"}, "caf)"
+    "\xC3\xA9"
+    R"(", true, null, {}])";
+
+std::string text_of(std::string_view text, const PrintOptions& options) {
+    std::ostringstream out;
+    write_text(out, text, options);
+    return out.str();
+}
+
+std::string ndjson_of(std::string_view text) {
+    std::ostringstream out;
+    CHECK(write_ndjson_items(out, text, default_mask_keys()));
+    return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("the fast reader keeps numbers, key order and escapes on every path", "[json][simd]") {
+    const std::string pretty_expected =
+        "[\n  0.00000012,\n  67012.50,\n  1e400,\n  -0,\n  123456789012345678901234567890,\n  {\n"
+        "    \"z\": 1,\n    \"a\": \"tab\\there \xC3\xA9 \xF0\x9F\x98\x80 /\",\n    \"z\": [],\n"
+        "    \"api_key\": \"********\"\n  },\n  \"caf\xC3\xA9\",\n  true,\n  null,\n  {}\n]";
+    const std::string compact_expected =
+        "[0.00000012,67012.50,1e400,-0,123456789012345678901234567890,{\"z\":1,\"a\":\"tab\\there "
+        "\xC3\xA9 \xF0\x9F\x98\x80 /\",\"z\":[],\"api_key\":\"sk-1\"},\"caf\xC3\xA9\",true,null,{}]";
+    const std::string ndjson_expected =
+        "0.00000012\n67012.50\n1e400\n-0\n123456789012345678901234567890\n{\"z\":1,\"a\":\"tab\\there "
+        "\xC3\xA9 \xF0\x9F\x98\x80 /\",\"z\":[],\"api_key\":\"********\"}\n\"caf\xC3\xA9\"\ntrue\nnull\n{}\n";
+    // Whole (one window) and cut at nearly every comma (a window of 1 byte).
+    for (const std::size_t window : {std::size_t{1} << 20, std::size_t{1}, std::size_t{7}}) {
+        INFO("window " << window);
+        const Window scope(window);
+        CHECK(text_of(k_exact_doc, PrintOptions{true, default_mask_keys()}) == pretty_expected);
+        CHECK(text_of(k_exact_doc, k_compact) == compact_expected);
+        CHECK(ndjson_of(k_exact_doc) == ndjson_expected);
+        CHECK(to_string(parse(k_exact_doc), k_compact) == compact_expected);
+        std::string items;
+        CHECK(for_each_item(k_exact_doc, [&](Value& item) { items += to_string(item, k_compact) + "|"; }));
+        CHECK(items ==
+              "0.00000012|67012.50|1e400|-0|123456789012345678901234567890|{\"z\":1,\"a\":\"tab\\there "
+              "\xC3\xA9 \xF0\x9F\x98\x80 /\",\"z\":[],\"api_key\":\"sk-1\"}|\"caf\xC3\xA9\"|true|null|{}|");
+        std::string line;
+        CHECK(compact(k_exact_doc, line));
+        CHECK(line == compact_expected);
+    }
+}
+
+TEST_CASE("the fast reader refuses with the reference's message, before any output", "[json][simd]") {
+    const std::string two_windows = "[" + repeat("{\"n\": 1.50},", 200000) + "1,]";  // about 2.4 MB
+    const std::string late_garbage = "[" + repeat("1,", 700000) + "2] x";
+    const std::string unclosed = "[" + repeat("\"a\",", 300000) + "\"b\"";
+    for (const std::size_t window : {std::size_t{1} << 20, std::size_t{3}}) {
+        INFO("window " << window);
+        const Window scope(window);
+        for (const std::string& bad :
+             {two_windows, late_garbage, unclosed, std::string("[1,,2]"), std::string("[1,2,]"),
+              std::string("[\"\\ud800\"]"), std::string("[\"\\udc00 x\"]"), std::string("{\"a\" 1}"),
+              std::string("[nul]"), std::string("[1.]"), std::string("[-]"), std::string("[01]"),
+              std::string("[\"\\x\"]")}) {
+            INFO(bad.substr(0, 40));
+            std::string reference;
+            try {
+                hyperoru::json::detail::sax_parse(bad, Limits{});
+            } catch (const DecodeError& e) {
+                reference = e.what();
+            }
+            REQUIRE_FALSE(reference.empty());
+            CHECK_FALSE(is_valid(bad));
+            CHECK_THROWS_WITH(parse(bad), reference);
+            std::ostringstream out;
+            CHECK_THROWS_WITH(write_text(out, bad, {}), reference);
+            if (bad.front() == '[') {
+                CHECK_THROWS_WITH(write_ndjson_items(out, bad, {}), reference);
+                CHECK_THROWS_WITH(
+                    for_each_item(bad, [](Value&) { FAIL("called before the text was checked"); }),
+                    reference);
+            } else {  // not an array: nothing printed or called, nothing checked (as documented)
+                CHECK_FALSE(write_ndjson_items(out, bad, {}));
+                CHECK_FALSE(for_each_item(bad, [](Value&) { FAIL("called"); }));
+            }
+            CHECK(out.str().empty());
+            std::string line = "kept";
+            CHECK_FALSE(compact(bad, line));
+            CHECK(line == "kept");
+        }
+    }
+    CHECK_THROWS_WITH(parse("[1,t"),
+                      "invalid JSON at byte 5 (line 1, column 5): "
+                      "syntax error while parsing value - invalid literal");
+}
+
+TEST_CASE("a list of several windows prints element by element, exactly", "[json][simd]") {
+    // 120 000 elements of about 40 bytes: more than four default windows.
+    std::string text = "[";
+    std::string pretty_expected = "[";
+    std::string ndjson_expected;
+    for (int i = 0; i < 120000; ++i) {
+        const std::string n = std::to_string(i);
+        text += (i ? ", " : "") + std::string("{\"id\": ") + n + ", \"p\": 0.000000" + n + ", \"k\": \"v" +
+                n + "\"}";
+        pretty_expected += std::string(i ? "," : "") + "\n  {\n    \"id\": " + n + ",\n    \"p\": 0.000000" +
+                           n + ",\n    \"k\": \"v" + n + "\"\n  }";
+        ndjson_expected += "{\"id\":" + n + ",\"p\":0.000000" + n + ",\"k\":\"v" + n + "\"}\n";
+    }
+    text += "]\n";
+    pretty_expected += "\n]";
+    REQUIRE(text.size() > 4 * hyperoru::json::detail::window_bytes());
+    CHECK(text_of(text, PrintOptions{true, {}}) == pretty_expected);
+    CHECK(ndjson_of(text) == ndjson_expected);
+    std::size_t count = 0;
+    CHECK(for_each_item(text, [&](Value& item) {
+        CHECK(item.find("id")->text() == std::to_string(count));
+        ++count;
+    }));
+    CHECK(count == 120000);
+    CHECK(parse(text).items().size() == 120000);
+}
+
+TEST_CASE("what the fast reader declines but the reference accepts is printed by the reference",
+          "[json][simd]") {
+    // A byte order mark: simdjson refuses it, nlohmann/json skips it.
+    const std::string bom = "\xEF\xBB\xBF[1, 2.50]";
+    CHECK(is_valid(bom));
+    CHECK(text_of(bom, PrintOptions{true, {}}) == "[\n  1,\n  2.50\n]");
+    std::ostringstream lines;  // as the reference: not an array to write_ndjson_items
+    CHECK_FALSE(write_ndjson_items(lines, bom, {}));
+    CHECK(lines.str().empty());
+    std::string line;
+    CHECK(compact(bom, line));
+    CHECK(line == "[1,2.50]");
+}
+
+TEST_CASE("peek reads the members that classify a stream message", "[json][simd]") {
+    const auto found = peek(R"({"type": "trade", "data": {"type": "x"}, "request_id": 7, "type": "later"})",
+                            {"request_id", "type", "absent"});
+    REQUIRE(found.size() == 3);
+    CHECK(found[0].is_number());
+    CHECK(found[0].text() == "7");
+    CHECK(found[1].is_string());
+    CHECK(found[1].text() == "trade");  // the first member of a name, as Value::find
+    CHECK(found[2].is_null());
+    const auto escaped =
+        peek(R"({"ty\u0070e": "err\u006fr", "request_id": {"x": 1}})", {"type", "request_id"});
+    REQUIRE(escaped.size() == 2);
+    CHECK(escaped[0].text() == "error");
+    CHECK(escaped[1].is_null());  // neither a string nor a number
+    CHECK(peek("[1, 2]", {"type"}).empty());
+    CHECK(peek("not json", {"type"}).empty());
+    CHECK(peek("", {"type"}).empty());
+}
+
+TEST_CASE("compact prints one line, masked, or says the text is not JSON", "[json][simd]") {
+    std::string line = "> ";
+    CHECK(
+        compact(" {\"session_token\": \"t-1\", \"n\": 1.10, \"s\": \"a\\nb\"} ", line, default_mask_keys()));
+    CHECK(line == "> {\"session_token\":\"********\",\"n\":1.10,\"s\":\"a\\nb\"}");
+    line.clear();
+    CHECK(compact("\"x\"", line));
+    CHECK(line == "\"x\"");
+    CHECK_FALSE(compact("{\"a\": 1} {", line));
+    CHECK(line == "\"x\"");
 }

@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
 """WebSocket push server for the streaming benchmark of bench/run.sh (Python standard library).
 
-    ws_server.py --messages N [--token TOKEN]
+    ws_server.py --messages N [--max-messages M] [--token TOKEN]
 
 Binds 127.0.0.1 on a port the kernel picks and prints "PORT <port> BYTES <bytes>" once it
-listens; BYTES is how much each connection receives after the 101 response (N text frames and a
-close frame), so a raw reader knows when it has everything.
+listens; BYTES is how much a connection to /ws receives after the 101 response (N text frames and
+a close frame), so a raw reader knows when it has everything.
 
 Every connection to GET /ws (RFC 6455 handshake: Sec-WebSocket-Accept = base64(sha1(key + GUID)))
 is sent N text frames right after the 101, then a close frame (1000), then the server reads what
 the client sends (its subscribe message, its close frame) until the client closes or goes quiet.
-The frames are built once at startup, so sending them is one sendall() of a prebuilt buffer: the
-server's per-message cost is near zero and the client is what is measured (run.sh also times a raw
-socket reader against this server to show the server's own ceiling).
+GET /K/ws does the same with K frames instead of N, for any K up to max(N, M): a client whose base
+URL is http://127.0.0.1:PORT/K (hyperoru appends /ws to it) gets K messages, which is how run.sh
+compares the memory of `hyperoru watch` over 1 000 and 1 000 000 messages with one server.
+With ?after=heartbeat in the URL, the messages are followed by no close frame but by a text frame
+{"type": "heartbeat"} every 10 ms until the client goes away (at most 2 minutes): for a client
+that must be ended by its reader, as wscat is (it exits at the close frame without writing out
+what it still holds for a pipe, so run.sh stops it with `head -n N` and the next heartbeat).
+The frames are built once at startup, so sending them is one sendall() of a slice of a prebuilt
+buffer (and one of the close frame): the server's per-message cost is near zero and the client is
+what is measured (run.sh also times a raw socket reader against this server to show the server's
+own ceiling).
 
 Differences from the stand-in (tests/server/standin.py), on purpose:
 - it pushes without waiting for `subscribe` and sends no "subscribed" reply, so that N messages are
@@ -24,11 +32,14 @@ The pushed messages are the stand-in's trade pushes: {"type": "trades", "seq": i
 """
 
 import argparse
+import array
 import base64
 import hashlib
+import re
 import socket
 import socketserver
 import sys
+import time
 from urllib.parse import parse_qs, urlsplit
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
@@ -36,6 +47,8 @@ PUSH = ('{"type": "trades", "seq": %d, "data": {"id": %d, "account_id": 1, "symb
         '"side": "buy", "price": 67012.50, "quantity": 0.01}}')
 MAX_HEAD = 64 * 1024
 DRAIN_TIMEOUT = 10.0  # seconds to wait for the client's close frame after ours
+HEARTBEAT_EVERY = 0.01  # seconds
+HEARTBEATS_FOR = 120.0  # seconds
 
 
 def frame(opcode, payload):
@@ -51,10 +64,20 @@ def frame(opcode, payload):
 
 
 CLOSE_FRAME = frame(0x8, (1000).to_bytes(2, "big") + b"done")
+HEARTBEAT_FRAME = frame(0x1, b'{"type": "heartbeat"}')
+
+
+PATH = re.compile(r"/(?:([0-9]+)/)?ws")  # /ws, or /K/ws for K messages
 
 
 def build_stream(count):
-    return b"".join(frame(0x1, (PUSH % (i, i)).encode()) for i in range(1, count + 1)) + CLOSE_FRAME
+    """The text frames of messages 1..count in one buffer, and where each frame ends: the first K
+    messages are stream[:ends[K]] (ends[0] is 0)."""
+    stream, ends = bytearray(), array.array("Q", [0])
+    for i in range(1, count + 1):
+        stream += frame(0x1, (PUSH % (i, i)).encode())
+        ends.append(len(stream))
+    return bytes(stream), ends
 
 
 def client_closed(buffer):
@@ -99,11 +122,15 @@ class Handler(socketserver.BaseRequestHandler):
             headers[name.strip().lower()] = value.strip()
         target = urlsplit(parts[1] if len(parts) > 1 else "")
         key = headers.get("sec-websocket-key", "")
-        if parts[0] != "GET" or target.path != "/ws" or "websocket" not in headers.get(
-                "upgrade", "").lower() or not key:
+        path = PATH.fullmatch(target.path)
+        count = int(path.group(1)) if path and path.group(1) else self.server.messages
+        if parts[0] != "GET" or not path or count >= len(self.server.ends) or (
+                "websocket" not in headers.get("upgrade", "").lower()) or not key:
             sock.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             return
-        token = parse_qs(target.query).get("session_token", [None])[0]
+        query = parse_qs(target.query)
+        token = query.get("session_token", [None])[0]
+        heartbeats = query.get("after", [None])[0] == "heartbeat"
         if self.server.token is not None and token != self.server.token:
             body = b'{"error": "Invalid or expired session token", "code": "UNAUTHORIZED"}'
             sock.sendall(b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
@@ -113,7 +140,14 @@ class Handler(socketserver.BaseRequestHandler):
         sock.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                      b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n")
         try:
-            sock.sendall(self.server.stream)
+            sock.sendall(memoryview(self.server.stream)[:self.server.ends[count]])
+            if heartbeats:
+                until = time.monotonic() + HEARTBEATS_FOR
+                while time.monotonic() < until:
+                    sock.sendall(HEARTBEAT_FRAME)
+                    time.sleep(HEARTBEAT_EVERY)
+                return
+            sock.sendall(CLOSE_FRAME)
         except OSError:
             return  # the client went away early (hyperoru --count smaller than N, a Ctrl-C)
         # Our close frame is out; read until the client's close frame or EOF, then close TCP.
@@ -138,12 +172,15 @@ class Server(socketserver.ThreadingTCPServer):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, required=True)
+    parser.add_argument("--max-messages", type=int, default=0)
     parser.add_argument("--token")
     args = parser.parse_args()
     server = Server(("127.0.0.1", 0), Handler)
-    server.stream = build_stream(args.messages)
+    server.stream, server.ends = build_stream(max(args.messages, args.max_messages))
+    server.messages = args.messages
     server.token = args.token
-    print("PORT %d BYTES %d" % (server.server_address[1], len(server.stream)), flush=True)
+    announced = server.ends[args.messages] + len(CLOSE_FRAME)
+    print("PORT %d BYTES %d" % (server.server_address[1], announced), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

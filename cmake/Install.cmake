@@ -135,7 +135,7 @@ else()
   string(REGEX REPLACE "/$" "" _relative "${_relative}")
   set(HYPERORU_PC_PREFIX "\${pcfiledir}/${_relative}")
 endif()
-string(JOIN " " HYPERORU_PC_LIBS_PRIVATE -lcurl -lsimdjson -lssl -lcrypto -pthread ${HYPERORU_SANITIZER_LINK_OPTIONS})
+string(JOIN " " HYPERORU_PC_LIBS_PRIVATE -lcurl -lssl -lcrypto -pthread ${HYPERORU_SANITIZER_LINK_OPTIONS})
 configure_file("${CMAKE_CURRENT_LIST_DIR}/hyperoru.pc.in" "${PROJECT_BINARY_DIR}/hyperoru.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/hyperoru.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 
@@ -184,9 +184,16 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${HYPERORU_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "python3")  # hyperoru-sandbox; the rest comes from shlibdeps
+# python3: hyperoru-sandbox. The simdjson library is opened at run time (dlopen), so shlibdeps
+# cannot see it: its package is named from its soname (libsimdjson.so.14: libsimdjson14).
+get_target_property(_simdjson_soname simdjson::simdjson IMPORTED_SONAME_RELWITHDEBINFO)
+if(NOT _simdjson_soname)
+  get_target_property(_simdjson_soname simdjson::simdjson IMPORTED_SONAME)
+endif()
+string(REGEX REPLACE "^lib(.*)\\.so\\.([0-9]+)$" "lib\\1\\2" _simdjson_package "${_simdjson_soname}")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "python3, ${_simdjson_package}")  # the rest comes from shlibdeps
 # What building against the library needs besides this package.
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libcurl4-openssl-dev, libsimdjson-dev, libssl-dev, nlohmann-json3-dev, pkg-config")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libcurl4-openssl-dev, libssl-dev, nlohmann-json3-dev, pkg-config")
 # `cpack --config CPackSourceConfig.cmake` (the package_source target): the sources only.
 set(CPACK_SOURCE_IGNORE_FILES "/\\.git/" "/build/" "__pycache__")
 include(CPack)

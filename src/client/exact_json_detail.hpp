@@ -71,6 +71,13 @@ bool is_mask_key(std::string_view key, const std::vector<std::string>& mask_keys
 /// Whether `s` matches the JSON number grammar exactly (RFC 8259 section 6).
 bool is_json_number(std::string_view s);
 
+/// Bytes of JSON a process reads before the fast reader's library is opened (64 KiB); the
+/// tests and the fuzz target set 0 so that it reads everything.
+std::size_t& fast_reader_after();
+
+/// Whether the fast reader's library has been opened (it then reads every text).
+bool fast_reader_open();
+
 /// Bytes of a top-level array the fast reader indexes at a time (1 MiB). Tests and the fuzz
 /// target shrink it to exercise the cuts between windows on small texts.
 std::size_t& window_bytes();

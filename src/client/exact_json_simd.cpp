@@ -1,29 +1,42 @@
-// The public exact JSON readers and text printers on simdjson's On Demand API (Debian's
-// libsimdjson-dev): parse(), for_each_item(), is_valid(), write_text() and write_ndjson_items().
+// The public exact JSON readers and text printers, fast: parse(), for_each_item(), is_valid(),
+// write_text(), write_ndjson_items(), compact() and peek().
 //
-// Exactness: a number is printed as its raw token, after a check against the JSON grammar (On
-// Demand does not check a token it is not asked to convert); a string without escapes is
-// copied as it came (simdjson has checked its UTF-8 and refused raw control characters); one
-// with escapes is decoded by simdjson, checked for well-formed UTF-8 (a lone surrogate) and
-// printed as the reference printer escapes it. Keys likewise; objects keep their order and
-// duplicate keys.
+// simdjson (Debian's libsimdjson-dev) does the byte-level work: its first stage, chosen at run
+// time for the CPU (AVX-512, AVX2, SSE4.2 or portable), checks the UTF-8, finds every string
+// and refuses raw control characters in them, and lists the position of every structural
+// character and token; its string decoder unescapes. The second stage is here (Stage2): one
+// pass over those positions that checks the grammar and hands each value to a visitor that
+// checks, prints or builds. Exactness: a number is copied as its token after a check against
+// the JSON grammar; a string without escapes is copied as it came; one with escapes is decoded,
+// checked for well-formed UTF-8 (a lone surrogate) and escaped as the reference printer does.
+// Objects keep their order and duplicate keys.
 //
 // Anything the fast reader refuses goes to the reference reader (detail::sax_*, nlohmann/json):
 // it either words the error the way it always has, or accepts the text (a leading byte order
-// mark, nesting deeper than simdjson allows) and is then used for the whole text. So the fast
-// reader never accepts what the reference refuses (the exact_json fuzz target compares the two),
-// and never changes an error message.
+// mark) and is then used for the whole text. So the fast reader never accepts what the
+// reference refuses (the exact_json fuzz target compares the two on every input), and never
+// changes an error message.
+//
+// Loading: the library is opened (dlopen) the first time a process has read 64 KiB of JSON in
+// all, or one text that big: a one-shot command with a small answer never pays the 1.5 ms a
+// shared library and the libstdc++ it needs cost at start-up, while a big answer, --all and a
+// stream switch over early. Until then, or for good if the library cannot be opened, the
+// reference reader does the work, with the same results. Only virtual functions of the library
+// are called, through the one entry point found with dlsym, so nothing is linked.
 //
 // Memory: a top-level array, the shape of every large answer, is read in windows of whole
-// elements of about a megabyte (detail::window_bytes()), each copied into a padded buffer and indexed on its
-// own, so a 30 MB list never costs simdjson's index of 30 MB (4 bytes per structural character). Output that
-// must not start before the whole text is known valid (write_text, write_ndjson_items, for_each_item) takes
-// two passes over the windows when there are several: the first checks, the second prints or builds. A text
-// of one window is read once, its output held until the end.
+// elements of about a megabyte (detail::window_bytes()), each copied into a padded buffer and
+// indexed on its own, so a 30 MB list never costs an index of 30 MB (4 bytes per token). Output
+// that must not start before the whole text is known valid (write_text, write_ndjson_items,
+// for_each_item) takes two passes over the windows when there are several: the first checks,
+// the second prints or builds. A text of one window is read once, its output held until the end.
+#include <dlfcn.h>
 #include <simdjson.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -41,9 +54,34 @@ namespace hyperoru::json {
 
 namespace {
 
-namespace od = simdjson::ondemand;
 using simdjson::error_code;
 using simdjson::SUCCESS;
+
+/// The CPU's implementation in the opened library (simdjson::get_active_implementation()).
+const simdjson::implementation* g_implementation = nullptr;
+
+bool open_library() {
+    void* library = dlopen(HYPERORU_SIMDJSON_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) return false;
+    using Active = simdjson::internal::atomic_ptr<const simdjson::implementation>& (*)();
+    // simdjson::get_active_implementation(), by its C++ (Itanium ABI) name.
+    void* symbol = dlsym(library, "_ZN8simdjson25get_active_implementationEv");
+    if (symbol == nullptr) return false;
+    g_implementation = reinterpret_cast<Active>(symbol)();
+    return g_implementation != nullptr;  // the active implementation is one this CPU runs
+}
+
+std::atomic<int> g_state{0};  // 0: not opened yet, 1: opened, -1: cannot be opened
+
+/// Whether to read a text of `bytes` with simdjson (see "Loading" above).
+bool use_fast_reader(std::size_t bytes) {
+    static std::atomic<std::size_t> seen{0};
+    if (const int now = g_state.load(std::memory_order_acquire); now != 0) return now > 0;
+    if (seen.fetch_add(bytes) + bytes < detail::fast_reader_after()) return false;
+    static const bool opened = open_library();
+    g_state.store(opened ? 1 : -1, std::memory_order_release);
+    return opened;
+}
 
 /// A reader whose buffers grew beyond this is released after use (the library may live long).
 constexpr std::size_t k_keep = std::size_t{8} << 20;
@@ -52,19 +90,14 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-std::string_view trim_end(std::string_view s) {
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
 /// A string literal's content, from just after its opening quote to its closing quote.
 struct Literal {
     std::string_view content;
     bool escaped = false;
 };
 
-/// Reads the literal whose content starts at `p`. simdjson's first stage has checked that every
-/// string is closed (so the scan ends inside the buffer) and holds no raw control character.
+/// Reads the literal whose content starts at `p`. The first stage has checked that every string
+/// is closed (so the scan ends inside the buffer) and holds no raw control character.
 Literal scan_literal(const char* p) {
     Literal literal;
     const char* q = p;
@@ -81,7 +114,7 @@ Literal scan_literal(const char* p) {
 // Visitors of the walk: Check (nothing), Print (into a Sink) and Build (a Value).
 // open/close frame a container; item precedes each element and key each member's value;
 // scalar gets a number lexeme or true/false/null; string gets a content either as it came
-// (`raw`: no escapes) or decoded.
+// (`raw`: no escapes) or decoded. What they are given lives until the next call.
 
 struct Check {
     void open(bool) {}
@@ -188,112 +221,230 @@ private:
     Value m_root;
 };
 
-/// The string `v` (a string token `token`) handed to the visitor.
-template <class Visitor, class Source>
-error_code visit_string(Source& v, std::string_view token, Visitor& visitor) {
-    const Literal literal = scan_literal(token.data() + 1);
-    if (!literal.escaped) {
-        visitor.string(literal.content, true);
-        return SUCCESS;
-    }
-    std::string_view decoded;
-    if (auto error = v.get_string().get(decoded)) return error;
-    if (!simdjson::validate_utf8(decoded.data(), decoded.size())) return simdjson::STRING_ERROR;
-    visitor.string(decoded, false);
-    return SUCCESS;
-}
+/// Hands the elements of a window's array to `inner`, without the window's own brackets:
+/// `begin()` before each element, `end()` after it.
+template <class Inner, class Begin, class End>
+class Elements {
+public:
+    Elements(Inner& inner, Begin& begin, End& end) : m_inner(inner), m_begin(begin), m_end(end) {}
 
-/// A scalar (`type` is not array or object) handed to the visitor; `v` is a value or a document.
-template <class Visitor, class Source>
-error_code visit_scalar(Source& v, od::json_type type, std::string_view token, Visitor& visitor) {
-    switch (type) {
-        case od::json_type::number:
-            if (!detail::is_json_number(token)) return simdjson::NUMBER_ERROR;
-            visitor.scalar(Value::Kind::number, token);
-            return SUCCESS;
-        case od::json_type::string: return visit_string(v, token, visitor);
-        case od::json_type::boolean: {
-            bool b = false;
-            if (auto error = v.get_bool().get(b)) return error;
-            visitor.scalar(Value::Kind::boolean, b ? "true" : "false");
-            return SUCCESS;
-        }
-        case od::json_type::null: {
-            bool null = false;
-            if (auto error = v.is_null().get(null)) return error;
-            if (!null) return simdjson::INCORRECT_TYPE;
-            visitor.scalar(Value::Kind::null, "null");
-            return SUCCESS;
-        }
-        default: return simdjson::INCORRECT_TYPE;
+    void open(bool array) {
+        if (m_depth++ > 0) m_inner.open(array);
     }
-}
+    void item(std::size_t index) {
+        if (m_depth == 1) {
+            m_begin();
+        } else {
+            m_inner.item(index);
+        }
+    }
+    void key(std::size_t index, std::string_view key, bool raw) { m_inner.key(index, key, raw); }
+    void close(bool array, std::size_t count) {
+        if (--m_depth == 0) return;
+        m_inner.close(array, count);
+        if (m_depth == 1) m_end();
+    }
+    void scalar(Value::Kind kind, std::string_view text) {
+        m_inner.scalar(kind, text);
+        if (m_depth == 1) m_end();
+    }
+    void string(std::string_view content, bool raw) {
+        m_inner.string(content, raw);
+        if (m_depth == 1) m_end();
+    }
 
-/// Walks `v`, which sits inside `depth` containers, refusing a container at `max_depth` the way
-/// the reference reader does. Recursion is bounded by max_depth.
+private:
+    Inner& m_inner;
+    Begin& m_begin;
+    End& m_end;
+    std::size_t m_depth = 0;
+};
+
+/// A parser's first stage and buffers, one per thread, lent to one reading at a time (a
+/// callback of for_each_item that reads JSON itself gets a reader of its own).
+class Reader {
+public:
+    std::string buffer;  ///< the text to read; index() appends the padding
+    bool busy = false;
+
+    /// The positions of the tokens of `buffer`, found by simdjson's first stage.
+    error_code index() {
+        m_size = buffer.size();
+        buffer.append(simdjson::SIMDJSON_PADDING, ' ');
+        if (!m_stage1 || m_stage1->capacity() < m_size) {
+            m_stage1.reset();
+            const std::size_t capacity = std::max<std::size_t>(m_size, std::size_t{64} << 10);
+            if (auto error = g_implementation->create_dom_parser_implementation(capacity, 1024, m_stage1))
+                return error;
+        }
+        return m_stage1->stage1(reinterpret_cast<const std::uint8_t*>(buffer.data()), m_size,
+                                simdjson::stage1_mode::regular);
+    }
+    const char* data() const { return buffer.data(); }
+    std::size_t size() const { return m_size; }
+    const std::uint32_t* tokens() const { return m_stage1->structural_indexes.get(); }
+    std::size_t count() const { return m_stage1->n_structural_indexes; }
+
+    /// The string whose content starts at `p` (escaped), decoded; empty data() when invalid.
+    std::string_view decode(const char* p, std::size_t content_size) {
+        m_scratch.resize(content_size + simdjson::SIMDJSON_PADDING);
+        auto* out = reinterpret_cast<std::uint8_t*>(m_scratch.data());
+        const std::uint8_t* end = m_stage1->parse_string(reinterpret_cast<const std::uint8_t*>(p), out);
+        if (end == nullptr) return {};
+        const std::string_view decoded(m_scratch.data(), static_cast<std::size_t>(end - out));
+        if (!g_implementation->validate_utf8(decoded.data(), decoded.size())) return {};
+        return decoded;
+    }
+
+    void release_if_large() {
+        if (buffer.capacity() <= k_keep) return;
+        buffer = std::string();
+        m_scratch = std::string();
+        m_stage1.reset();
+    }
+
+private:
+    std::unique_ptr<simdjson::internal::dom_parser_implementation> m_stage1;
+    std::string m_scratch;
+    std::size_t m_size = 0;
+};
+
+class Lease {
+public:
+    Lease() {
+        thread_local Reader shared;
+        if (shared.busy) {
+            m_own = std::make_unique<Reader>();
+            m_reader = m_own.get();
+        } else {
+            m_reader = &shared;
+        }
+        m_reader->busy = true;
+    }
+    ~Lease() {
+        m_reader->busy = false;
+        m_reader->release_if_large();
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Reader& operator*() const { return *m_reader; }
+    Reader* operator->() const { return m_reader; }
+
+private:
+    std::unique_ptr<Reader> m_own;
+    Reader* m_reader;
+};
+
+/// The second stage: one pass over the tokens the first stage found in `reader`'s text, checking
+/// the grammar and handing each value to `visitor`. A container at `max_depth` is refused as the
+/// reference refuses it. No recursion: an explicit stack.
 template <class Visitor>
-error_code walk(od::value& v, Visitor& visitor, std::size_t depth, std::size_t max_depth) {
-    od::json_type type{};
-    if (auto error = v.type().get(type)) return error;
-    if (type == od::json_type::array) {
-        if (depth >= max_depth) return simdjson::DEPTH_ERROR;
-        od::array array;
-        if (auto error = v.get_array().get(array)) return error;
-        visitor.open(true);
-        std::size_t count = 0;
-        for (auto element : array) {
-            od::value item;
-            if (auto error = std::move(element).get(item)) return error;
-            visitor.item(count++);
-            if (auto error = walk(item, visitor, depth + 1, max_depth)) return error;
+error_code walk(Reader& reader, Visitor& visitor, std::size_t max_depth) {
+    const char* const text = reader.data();
+    const std::uint32_t* const tokens = reader.tokens();
+    const std::size_t count = reader.count();
+    const std::size_t size = reader.size();
+    // Where token k ends at the latest: where the next one starts, or the end of the text.
+    const auto limit = [&](std::size_t k) { return text + (k + 1 < count ? tokens[k + 1] : size); };
+    const auto only_space = [](const char* p, const char* end) {
+        for (; p < end; ++p) {
+            if (!is_space(*p)) return false;
         }
-        visitor.close(true, count);
+        return true;
+    };
+    struct Frame {
+        bool array;
+        std::size_t count;
+    };
+    std::vector<Frame> stack;
+    std::size_t k = 0;
+    enum class Next { value, key, after_value } next = Next::value;
+    // Reads the string token k; hands its content to `use(content, raw)`.
+    const auto string_token = [&](auto&& use) -> error_code {
+        const char* start = text + tokens[k] + 1;
+        const Literal literal = scan_literal(start);
+        const char* after = literal.content.data() + literal.content.size() + 1;
+        const char* end = limit(k);
+        if (after > end || !only_space(after, end)) return simdjson::TAPE_ERROR;
+        if (!literal.escaped) {
+            use(literal.content, true);
+            return SUCCESS;
+        }
+        const std::string_view decoded = reader.decode(start, literal.content.size());
+        if (decoded.data() == nullptr) return simdjson::STRING_ERROR;
+        use(decoded, false);
         return SUCCESS;
-    }
-    if (type == od::json_type::object) {
-        if (depth >= max_depth) return simdjson::DEPTH_ERROR;
-        od::object object;
-        if (auto error = v.get_object().get(object)) return error;
-        visitor.open(false);
-        std::size_t count = 0;
-        for (auto member : object) {
-            od::field field;
-            if (auto error = std::move(member).get(field)) return error;
-            const Literal key = scan_literal(field.key().raw());
-            std::string_view name = key.content;
-            if (key.escaped) {
-                if (auto error = field.unescaped_key().get(name)) return error;
-                if (!simdjson::validate_utf8(name.data(), name.size())) return simdjson::STRING_ERROR;
+    };
+    for (;;) {
+        if (next == Next::after_value) {
+            if (stack.empty()) return k == count ? SUCCESS : simdjson::TRAILING_CONTENT;
+            if (k >= count) return simdjson::TAPE_ERROR;
+            Frame& frame = stack.back();
+            const char c = text[tokens[k++]];
+            if (c == ',') {
+                if (frame.array) visitor.item(frame.count);
+                next = frame.array ? Next::value : Next::key;
+                continue;
             }
-            visitor.key(count++, name, !key.escaped);
-            if (auto error = walk(field.value(), visitor, depth + 1, max_depth)) return error;
+            if (c != (frame.array ? ']' : '}')) return simdjson::TAPE_ERROR;
+            const bool array = frame.array;
+            const std::size_t members = frame.count;
+            stack.pop_back();
+            visitor.close(array, members);
+            continue;
         }
-        visitor.close(false, count);
-        return SUCCESS;
+        if (next == Next::key) {
+            if (k >= count || text[tokens[k]] != '"') return simdjson::TAPE_ERROR;
+            Frame& frame = stack.back();
+            const std::size_t index = frame.count++;
+            if (auto error =
+                    string_token([&](std::string_view key, bool raw) { visitor.key(index, key, raw); }))
+                return error;
+            if (++k >= count || text[tokens[k]] != ':') return simdjson::TAPE_ERROR;
+            ++k;
+            next = Next::value;
+            continue;
+        }
+        // A value.
+        if (k >= count) return simdjson::TAPE_ERROR;
+        const char c = text[tokens[k]];
+        if (c == '[' || c == '{') {
+            if (stack.size() >= max_depth) return simdjson::DEPTH_ERROR;
+            const bool array = c == '[';
+            visitor.open(array);
+            ++k;
+            if (k < count && text[tokens[k]] == (array ? ']' : '}')) {
+                ++k;
+                visitor.close(array, 0);
+                next = Next::after_value;
+                continue;
+            }
+            stack.push_back(Frame{array, array ? 1U : 0U});
+            if (array) visitor.item(0);
+            next = array ? Next::value : Next::key;
+            continue;
+        }
+        if (c == '"') {
+            if (auto error = string_token([&](std::string_view s, bool raw) { visitor.string(s, raw); }))
+                return error;
+        } else {
+            std::string_view token(text + tokens[k], static_cast<std::size_t>(limit(k) - (text + tokens[k])));
+            while (!token.empty() && is_space(token.back())) token.remove_suffix(1);
+            if (token == "true" || token == "false") {
+                visitor.scalar(Value::Kind::boolean, token);
+            } else if (token == "null") {
+                visitor.scalar(Value::Kind::null, token);
+            } else if (detail::is_json_number(token)) {
+                visitor.scalar(Value::Kind::number, token);
+            } else {
+                return simdjson::TAPE_ERROR;
+            }
+        }
+        ++k;
+        next = Next::after_value;
     }
-    return visit_scalar(v, type, trim_end(v.raw_json_token()), visitor);
 }
 
-/// Walks a whole document: `text` is its text without the padding; anything after the root
-/// value but whitespace is refused.
-template <class Visitor>
-error_code walk_document(od::document& doc, std::string_view text, Visitor& visitor, std::size_t max_depth) {
-    od::json_type type{};
-    if (auto error = doc.type().get(type)) return error;
-    if (type == od::json_type::array || type == od::json_type::object) {
-        od::value root;
-        if (auto error = doc.get_value().get(root)) return error;
-        if (auto error = walk(root, visitor, 0, max_depth)) return error;
-        const char* rest = nullptr;
-        return doc.current_location().get(rest) == SUCCESS ? simdjson::TRAILING_CONTENT : SUCCESS;
-    }
-    std::string_view token;
-    if (auto error = doc.raw_json_token().get(token)) return error;
-    if (token.data() + token.size() != text.data() + text.size()) return simdjson::TRAILING_CONTENT;
-    return visit_scalar(doc, type, trim_end(token), visitor);
-}
-
-/// Where a top-level array's text is cut into windows of whole elements.
 class Windows {
 public:
     /// Splits `text` when it is one array (whitespace around it); otherwise, and for any shape
@@ -362,109 +513,41 @@ private:
     std::size_t m_close = 0;
 };
 
-/// A parser and a padded buffer, one per thread, lent to one reading at a time (a callback of
-/// for_each_item that reads JSON itself gets a reader of its own).
-class Reader {
-public:
-    od::parser parser;
-    std::string buffer;
-    bool busy = false;
-
-    /// Starts reading `buffer` (its text, followed by simdjson's padding).
-    simdjson::simdjson_result<od::document> iterate() {
-        const std::size_t size = buffer.size();
-        buffer.append(simdjson::SIMDJSON_PADDING, ' ');
-        return parser.iterate(simdjson::padded_string_view(buffer.data(), size, buffer.size()));
-    }
-    std::string_view text() const {
-        return std::string_view(buffer).substr(0, buffer.size() - simdjson::SIMDJSON_PADDING);
-    }
-
-    /// Reads `text` as one document: `on_document(document&, text)`.
-    template <class OnDocument>
-    error_code read_document(std::string_view text, OnDocument&& on_document) {
-        buffer.assign(text);
-        od::document doc;
-        if (auto error = iterate().get(doc)) return error;
-        return on_document(doc, this->text());
-    }
-};
-
-class Lease {
-public:
-    Lease() {
-        thread_local Reader shared;
-        if (shared.busy) {
-            m_own = std::make_unique<Reader>();
-            m_reader = m_own.get();
-        } else {
-            m_reader = &shared;
-        }
-        m_reader->busy = true;
-    }
-    ~Lease() {
-        m_reader->busy = false;
-        if (m_reader->buffer.capacity() > k_keep) {
-            m_reader->buffer = std::string();
-            m_reader->parser = od::parser();
-        }
-    }
-    Lease(const Lease&) = delete;
-    Lease& operator=(const Lease&) = delete;
-    Reader* operator->() const { return m_reader; }
-
-private:
-    std::unique_ptr<Reader> m_own;
-    Reader* m_reader;
-};
-
-/// Reads every window of `windows` in order. In array mode `on_element(value&)` gets each element
-/// of the top-level array; otherwise `on_document(document&, text)` gets the whole document.
-template <class OnElement, class OnDocument>
-error_code read(const Windows& windows, OnElement&& on_element, OnDocument&& on_document) {
+/// Reads each window of `windows` with `visitor`, in order.
+template <class Visitor>
+error_code read(const Windows& windows, Visitor& visitor, std::size_t max_depth) {
     Lease reader;
     for (std::size_t i = 0; i < windows.size(); ++i) {
         if (!windows.text(i, reader->buffer)) return simdjson::TAPE_ERROR;
-        od::document doc;
-        if (auto error = reader->iterate().get(doc)) return error;
-        if (!windows.array()) return on_document(doc, reader->text());
-        od::array array;
-        if (auto error = doc.get_array().get(array)) return error;
-        for (auto element : array) {
-            od::value item;
-            if (auto error = std::move(element).get(item)) return error;
-            if (auto error = on_element(item)) return error;
-        }
+        if (auto error = reader->index()) return error;
+        if (auto error = walk(*reader, visitor, max_depth)) return error;
     }
     return SUCCESS;
+}
+
+/// Reads the elements of the array `windows` with `inner`: `begin()` before each, `end()` after.
+template <class Inner, class Begin, class End>
+error_code read_elements(const Windows& windows, Inner& inner, std::size_t max_depth, Begin&& begin,
+                         End&& end) {
+    Elements<Inner, std::remove_reference_t<Begin>, std::remove_reference_t<End>> elements(inner, begin, end);
+    return read(windows, elements, max_depth);
 }
 
 /// Checks the whole text (one pass, nothing built).
 error_code check(const Windows& windows, std::size_t max_depth) {
     Check visitor;
-    return read(
-        windows, [&](od::value& v) { return walk(v, visitor, 1, max_depth); },
-        [&](od::document& doc, std::string_view text) {
-            return walk_document(doc, text, visitor, max_depth);
-        });
+    return read(windows, visitor, max_depth);
 }
 
-/// The printers' common shape: a top-level array element by element (`element(sink, value)`,
-/// then `close(sink, count)`), anything else with `document`. Output goes to `out` only once the
-/// text is known valid: buffered for one window, after a checking pass for several. Returns
-/// false, writing nothing, when the fast reader refused the text.
-template <class Element, class Close, class Document>
-bool print(std::ostream& out, const Windows& windows, std::size_t max_depth, Element&& element, Close&& close,
-           Document&& document) {
+/// Prints the text of `windows` with `print_into(sink)`, which reads it with a Print visitor.
+/// Output goes to `out` only once the text is known valid: held for one window, after a checking
+/// pass for several. Returns false, writing nothing, when the fast reader refused the text.
+template <class PrintInto>
+bool print(std::ostream& out, const Windows& windows, std::size_t max_depth, PrintInto&& print_into) {
     const bool one_pass = windows.size() == 1;
     if (!one_pass && check(windows, max_depth) != SUCCESS) return false;
     detail::Sink sink(one_pass ? nullptr : &out);
-    std::size_t count = 0;
-    const error_code error = read(
-        windows, [&](od::value& v) { return element(sink, v, count++); },
-        [&](od::document& doc, std::string_view text) { return document(sink, doc, text); });
-    if (error != SUCCESS) return false;  // only possible in one pass: nothing was written
-    if (windows.array()) close(sink, count);
+    if (print_into(sink) != SUCCESS) return false;  // only possible in one pass: nothing was written
     if (one_pass) {
         const std::string text = sink.take();
         out.write(text.data(), static_cast<std::streamsize>(text.size()));
@@ -474,70 +557,9 @@ bool print(std::ostream& out, const Windows& windows, std::size_t max_depth, Ele
     return true;
 }
 
-}  // namespace
-
-std::size_t& detail::window_bytes() {
-    static std::size_t bytes = std::size_t{1} << 20;
-    return bytes;
-}
-
-Value parse(std::string_view text, const Limits& limits) {
-    const Windows windows(text);
-    Build visitor;
-    if (windows.array()) visitor.open(true);
-    const error_code error = read(
-        windows, [&](od::value& v) { return walk(v, visitor, 1, limits.max_depth); },
-        [&](od::document& doc, std::string_view whole) {
-            return walk_document(doc, whole, visitor, limits.max_depth);
-        });
-    if (error != SUCCESS) return detail::sax_parse(text, limits);
-    if (windows.array()) visitor.close(true, 0);
-    return visitor.take();
-}
-
-bool for_each_item(std::string_view text, const std::function<void(Value&)>& on_item, const Limits& limits) {
-    const Windows windows(text);
-    if (!windows.array()) return detail::sax_for_each_item(text, on_item, limits);
-    if (check(windows, limits.max_depth) != SUCCESS) return detail::sax_for_each_item(text, on_item, limits);
-    read(
-        windows,
-        [&](od::value& v) {
-            Build visitor;
-            if (auto error = walk(v, visitor, 1, limits.max_depth)) return error;  // not reached: checked
-            Value item = visitor.take();
-            on_item(item);
-            return SUCCESS;
-        },
-        [](od::document&, std::string_view) { return SUCCESS; });
-    return true;
-}
-
-bool is_valid(std::string_view text, const Limits& limits) {
-    return check(Windows(text), limits.max_depth) == SUCCESS || detail::sax_is_valid(text, limits);
-}
-
-void write_text(std::ostream& out, std::string_view text, const PrintOptions& options) {
+/// The reference reader's write_text: the worded DecodeError, or what it accepts printed.
+void reference_write_text(std::ostream& out, std::string_view text, const PrintOptions& options) {
     const Limits limits;
-    const Windows windows(text);
-    const bool printed = print(
-        out, windows, limits.max_depth,
-        [&](detail::Sink& sink, od::value& v, std::size_t index) {
-            sink.put(index == 0 ? '[' : ',');
-            if (options.pretty) sink.indent(1);
-            Print visitor(sink, options.pretty, options.mask_keys, 1);
-            return walk(v, visitor, 1, limits.max_depth);
-        },
-        [&](detail::Sink& sink, std::size_t count) {
-            if (count == 0) return sink.put("[]");
-            if (options.pretty) sink.indent(0);
-            sink.put(']');
-        },
-        [&](detail::Sink& sink, od::document& doc, std::string_view whole) {
-            Print visitor(sink, options.pretty, options.mask_keys, 0);
-            return walk_document(doc, whole, visitor, limits.max_depth);
-        });
-    if (printed) return;
-    // The reference reader: it throws the worded DecodeError, or prints what it accepts.
     detail::Sink sink(&out);
     bool first = true;
     const bool streamed = detail::sax_for_each_item(
@@ -560,59 +582,87 @@ void write_text(std::ostream& out, std::string_view text, const PrintOptions& op
     sink.flush();
 }
 
-bool compact(std::string_view text, std::string& out, const std::vector<std::string>& mask_keys) {
-    const Limits limits;
-    const std::size_t start = out.size();
-    detail::Sink sink(nullptr);
-    Print visitor(sink, false, mask_keys, 0);
-    const error_code error = Lease()->read_document(text, [&](od::document& doc, std::string_view whole) {
-        return walk_document(doc, whole, visitor, limits.max_depth);
-    });
-    if (error == SUCCESS) {
-        out.append(sink.take());
-        return true;
+}  // namespace
+
+std::size_t& detail::fast_reader_after() {
+    static std::size_t bytes = std::size_t{64} << 10;
+    return bytes;
+}
+
+bool detail::fast_reader_open() {
+    return g_state.load() > 0;
+}
+
+std::size_t& detail::window_bytes() {
+    static std::size_t bytes = std::size_t{1} << 20;
+    return bytes;
+}
+
+Value parse(std::string_view text, const Limits& limits) {
+    if (!use_fast_reader(text.size())) return detail::sax_parse(text, limits);
+    const Windows windows(text);
+    Build visitor;
+    error_code error = SUCCESS;
+    if (windows.array()) {
+        visitor.open(true);
+        error = read_elements(
+            windows, visitor, limits.max_depth, [] {}, [] {});
+        visitor.close(true, 0);
+    } else {
+        error = read(windows, visitor, limits.max_depth);
     }
-    if (!detail::sax_is_valid(text, limits)) return false;
-    detail::Sink reference(nullptr);
-    detail::print(reference, detail::sax_parse(text, limits), false, mask_keys);
-    out.resize(start);
-    out.append(reference.take());
+    if (error != SUCCESS) return detail::sax_parse(text, limits);
+    return visitor.take();
+}
+
+bool for_each_item(std::string_view text, const std::function<void(Value&)>& on_item, const Limits& limits) {
+    if (!use_fast_reader(text.size())) return detail::sax_for_each_item(text, on_item, limits);
+    const Windows windows(text);
+    if (!windows.array() || check(windows, limits.max_depth) != SUCCESS) {
+        return detail::sax_for_each_item(text, on_item, limits);
+    }
+    Build visitor;
+    (void)read_elements(
+        windows, visitor, limits.max_depth, [] {},
+        [&] {
+            Value item = visitor.take();
+            on_item(item);
+        });  // checked above: it cannot fail
     return true;
 }
 
-std::vector<Value> peek(std::string_view text, std::initializer_list<std::string_view> keys) {
-    std::vector<Value> found(keys.size());
-    std::vector<bool> seen(keys.size());
-    const error_code status = Lease()->read_document(text, [&](od::document& doc, std::string_view) {
-        od::object object;
-        if (auto error = doc.get_object().get(object)) return error;
-        for (auto member : object) {
-            od::field field;
-            if (auto error = std::move(member).get(field)) return error;
-            const Literal key = scan_literal(field.key().raw());
-            std::string_view name = key.content;
-            if (key.escaped && field.unescaped_key().get(name) != SUCCESS) return simdjson::STRING_ERROR;
-            const auto wanted = std::find(keys.begin(), keys.end(), name);
-            if (wanted == keys.end()) continue;
-            const auto index = static_cast<std::size_t>(wanted - keys.begin());
-            if (seen[index]) continue;  // the first member of a name, as Value::find
-            seen[index] = true;
-            Value& slot = found[index];
-            od::json_type type{};
-            if (auto error = field.value().type().get(type)) return error;
-            if (type == od::json_type::string) {
-                std::string_view content;
-                if (auto error = field.value().get_string().get(content)) return error;
-                slot = Value::string(std::string(content));
-            } else if (type == od::json_type::number) {
-                const std::string_view token = trim_end(field.value().raw_json_token());
-                if (detail::is_json_number(token)) slot = Value::number(std::string(token));
+bool is_valid(std::string_view text, const Limits& limits) {
+    return (use_fast_reader(text.size()) && check(Windows(text), limits.max_depth) == SUCCESS) ||
+           detail::sax_is_valid(text, limits);
+}
+
+void write_text(std::ostream& out, std::string_view text, const PrintOptions& options) {
+    const std::size_t max_depth = Limits{}.max_depth;
+    const Windows windows(text);
+    const bool printed =
+        use_fast_reader(text.size()) && print(out, windows, max_depth, [&](detail::Sink& sink) {
+            if (!windows.array()) {
+                Print visitor(sink, options.pretty, options.mask_keys, 0);
+                return read(windows, visitor, max_depth);
             }
-        }
-        return SUCCESS;
-    });
-    if (status != SUCCESS) return {};
-    return found;
+            Print visitor(sink, options.pretty, options.mask_keys, 1);
+            std::size_t count = 0;
+            const error_code error = read_elements(
+                windows, visitor, max_depth,
+                [&] {
+                    sink.put(count++ == 0 ? '[' : ',');
+                    if (options.pretty) sink.indent(1);
+                },
+                [] {});
+            if (count == 0) {
+                sink.put("[]");
+            } else {
+                if (options.pretty) sink.indent(0);
+                sink.put(']');
+            }
+            return error;
+        });
+    if (!printed) reference_write_text(out, text, options);
 }
 
 bool write_ndjson_items(std::ostream& out, std::string_view text, const std::vector<std::string>& mask_keys) {
@@ -621,16 +671,12 @@ bool write_ndjson_items(std::ostream& out, std::string_view text, const std::vec
     if (!windows.array())
         return detail::sax_for_each_item(
             text, [](Value&) {}, limits);
-    const bool printed = print(
-        out, windows, limits.max_depth,
-        [&](detail::Sink& sink, od::value& v, std::size_t) {
+    const bool printed =
+        use_fast_reader(text.size()) && print(out, windows, limits.max_depth, [&](detail::Sink& sink) {
             Print visitor(sink, false, mask_keys, 0);
-            if (auto error = walk(v, visitor, 1, limits.max_depth)) return error;
-            sink.put('\n');
-            return SUCCESS;
-        },
-        [](detail::Sink&, std::size_t) {},
-        [](detail::Sink&, od::document&, std::string_view) { return SUCCESS; });
+            return read_elements(
+                windows, visitor, limits.max_depth, [] {}, [&] { sink.put('\n'); });
+        });
     if (printed) return true;
     detail::Sink sink(&out);
     const bool streamed = detail::sax_for_each_item(
@@ -642,6 +688,49 @@ bool write_ndjson_items(std::ostream& out, std::string_view text, const std::vec
         limits);
     sink.flush();
     return streamed;
+}
+
+bool compact(std::string_view text, std::string& out, const std::vector<std::string>& mask_keys) {
+    const Limits limits;
+    if (use_fast_reader(text.size())) {
+        detail::Sink sink(nullptr);
+        Print visitor(sink, false, mask_keys, 0);
+        Lease reader;
+        reader->buffer.assign(text);
+        if (reader->index() == SUCCESS && walk(*reader, visitor, limits.max_depth) == SUCCESS) {
+            out.append(sink.take());
+            return true;
+        }
+    }
+    Value value;
+    try {
+        value = detail::sax_parse(text, limits);
+    } catch (const DecodeError&) {
+        return false;
+    }
+    detail::Sink reference(nullptr);
+    detail::print(reference, value, false, mask_keys);
+    out.append(reference.take());
+    return true;
+}
+
+std::vector<Value> peek(std::string_view text, std::initializer_list<std::string_view> keys) {
+    // The members are looked up in the model: a stream message is small, and one pass of the
+    // second stage builds it. Only the top level's members are kept.
+    Value value;
+    try {
+        value = parse(text);
+    } catch (const DecodeError&) {
+        return {};
+    }
+    if (!value.is_object()) return {};
+    std::vector<Value> found;
+    for (const std::string_view key : keys) {
+        const Value* member = value.find(key);
+        found.push_back(member != nullptr && (member->is_string() || member->is_number()) ? *member
+                                                                                          : Value());
+    }
+    return found;
 }
 
 }  // namespace hyperoru::json

@@ -175,10 +175,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     // The first byte picks the window of the fast reader: 1 to 16 bytes (a cut at almost every
     // comma), or the default.
+    hyperoru::json::detail::fast_reader_after() = 0;  // every input through the fast reader
     std::size_t& window = hyperoru::json::detail::window_bytes();
     const std::size_t default_window = window;
     if (size > 0 && static_cast<unsigned char>(data[0]) < 0x20) window = (data[0] & 0x0F) + 1;
     check_against_reference(text);
+    FUZZ_CHECK(hyperoru::json::detail::fast_reader_open());
     window = default_window;
     const bool valid = hyperoru::json::is_valid(text);
     // Every '[' or '{' could open a level: inputs this short cannot pass the depth limit.

@@ -110,7 +110,8 @@ struct CallOptions {
     http::Headers headers;  ///< extra headers (CR or LF in a name or value: UsageError)
     std::string accept = "application/json";
     /// When set, a 2xx body goes here as it arrives (RawReply::body stays empty). Such a call is
-    /// never retried once response headers have arrived (§1.9).
+    /// never retried once response headers have arrived (§1.9), unless the sink says it may be
+    /// (BodySink::repeatable), and never once part of the body went to it.
     http::BodySink* sink = nullptr;
 };
 
@@ -192,7 +193,7 @@ public:
                           const CallOptions& options) const;
 
     /// Sends a prepared request with the contract's retries (§1.9) and redirect rule (§1.1);
-    /// with `sink`, a 2xx body goes there as it arrives and is never retried once headers came.
+    /// with `sink`, a 2xx body goes there as it arrives (see CallOptions::sink for retries).
     /// A request that accepts only application/json (every documented endpoint: invoke() and the
     /// typed calls) throws DecodeError for a 2xx body whose Content-Type names something else
     /// ("expected JSON, got text/html: <!DOCTYPE html> ..."); an empty body, or one without a
@@ -211,7 +212,9 @@ public:
 
 private:
     /// send() without the content-type check: retries, redirects, typed errors.
-    RawReply exchange(http::Request request, http::BodySink* sink);
+    /// With `sink` and `json_only`, a 2xx of another type is refused (DecodeError) before its
+    /// first byte reaches the sink.
+    RawReply exchange(http::Request request, http::BodySink* sink, bool json_only = false);
     http::Request build_request(std::string_view method, std::string_view path,
                                 const CallOptions& options) const;
     /// Delay before retry number `retry` of a retryable status: Retry-After when given, else the

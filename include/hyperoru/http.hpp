@@ -109,6 +109,14 @@ public:
     /// boundaries); valid only during the call. Returns false to stop the transfer (the outcome
     /// is then a Failure of kind aborted).
     virtual bool write(std::string_view chunk) = 0;
+    /// Called once before the first piece with the 2xx response's status, reason and headers
+    /// (its body empty); not called for an empty body. Returns false to stop the transfer
+    /// before any piece (the outcome is then a Failure of kind aborted). Default: true.
+    virtual bool start(const Response& head);
+    /// Whether the request may be sent again after an answer that gave this sink nothing: a
+    /// retryable status (its body never comes here) or a failure before the first piece. A
+    /// download to a file or a pipe may; a stream may not (§1.9). Default: false.
+    virtual bool repeatable() const noexcept { return false; }
 };
 
 /// Performs one HTTP exchange. Implementations never follow redirects and never throw for

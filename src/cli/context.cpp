@@ -91,6 +91,8 @@ public:
         class StopFirst final : public http::BodySink {
         public:
             StopFirst(Status& status, http::BodySink& target) : m_status(status), m_target(target) {}
+            bool start(const http::Response& head) override { return m_target.start(head); }
+            bool repeatable() const noexcept override { return m_target.repeatable(); }
             bool write(std::string_view chunk) override {
                 // Once: a sink that shows a wait of its own (the chat's, for its first token)
                 // starts it after this.

@@ -315,6 +315,10 @@ void Printer::emit_text(std::string_view text) {
     }
 }
 
+http::BodySink* Printer::raw_sink() {
+    return m_format == Format::raw && !m_terminal ? &m_raw_sink : nullptr;
+}
+
 void Printer::reply(const RawReply& reply, const TableView& view) {
     if (m_format == Format::raw) {
         emit_text(reply.body);

@@ -48,6 +48,10 @@ public:
     /// non-JSON 2xx body is printed as text (§1.11); an empty body prints nothing. Throws
     /// DecodeError when a JSON body is malformed.
     void reply(const RawReply& reply, const TableView& view = {});
+    /// Where a reply's body goes as it arrives, for -o raw off a terminal (nullptr otherwise: on
+    /// a terminal raw text is made safe first, and the other formats need the whole body). The
+    /// body then goes nowhere else: reply() is not called for it.
+    http::BodySink* raw_sink();
     /// Several responses as one JSON array (table: one row each; raw: bodies one per line).
     void replies(const std::vector<RawReply>& replies, const TableView& view);
     /// A value already parsed, in the chosen format (raw: compact JSON on one line).
@@ -108,6 +112,21 @@ private:
     bool m_colour;
     std::vector<std::string> m_fields;
     std::string m_line;  // a stream message's compact text, reused from one message to the next
+    /// -o raw off a terminal: each piece of the body written as it comes; a download may be
+    /// sent again after a retryable status, as nothing of it was written.
+    class RawSink final : public http::BodySink {
+    public:
+        explicit RawSink(std::ostream& out) : m_out(out) {}
+        bool write(std::string_view chunk) override {
+            m_out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+            return static_cast<bool>(m_out);
+        }
+        bool repeatable() const noexcept override { return true; }
+
+    private:
+        std::ostream& m_out;
+    };
+    RawSink m_raw_sink{m_out};
     bool m_text_open = false;
 };
 

@@ -148,6 +148,46 @@ void expect_json(const RawReply& reply, const std::optional<std::string>& token)
                       excerpt(reply.body, token));
 }
 
+/// Between the transport and a caller's sink: counts the bytes handed over (a request is never
+/// sent again once the caller has some), and for a request that accepts only JSON refuses a 2xx
+/// of another type before its first byte reaches the caller, keeping the start of the body so
+/// that expect_json words the error exactly as for a collected body.
+class SinkGuard final : public http::BodySink {
+public:
+    SinkGuard(http::BodySink& inner, bool json_only) : m_inner(inner), m_json_only(json_only) {}
+
+    bool start(const http::Response& head) override {
+        const std::string type = http::find_header(head.headers, "Content-Type").value_or("");
+        if (m_json_only && !type.empty() && !is_json_content_type(type)) {
+            m_refused.emplace();
+            m_refused->status = head.status;
+            m_refused->content_type = type;
+            return true;  // the start of the body is kept for the message
+        }
+        return m_inner.start(head);
+    }
+    bool write(std::string_view chunk) override {
+        if (m_refused) {
+            m_refused->body.append(chunk.substr(0, k_kept - m_refused->body.size()));
+            return m_refused->body.size() < k_kept;
+        }
+        m_bytes += chunk.size();
+        return m_inner.write(chunk);
+    }
+    bool repeatable() const noexcept override { return m_inner.repeatable(); }
+
+    std::size_t bytes() const { return m_bytes; }
+    /// The refused answer (its body cut at what the message shows), if any.
+    const std::optional<RawReply>& refused() const { return m_refused; }
+
+private:
+    static constexpr std::size_t k_kept = 4096;  // excerpt() reads no further
+    http::BodySink& m_inner;
+    bool m_json_only;
+    std::size_t m_bytes = 0;
+    std::optional<RawReply> m_refused;
+};
+
 /// The error body of `response`, with every text the server wrote passed through the redactor: a
 /// server (or a proxy) that echoes the request's Authorization header or the token must not
 /// make hyperoru print it.
@@ -287,7 +327,10 @@ RawReply Client::call(std::string_view method, std::string_view path, const Call
     return exchange(build_request(method, path, options), options.sink);  // any type: the generic path
 }
 
-RawReply Client::exchange(http::Request request, http::BodySink* sink) {
+RawReply Client::exchange(http::Request request, http::BodySink* caller_sink, bool json_only) {
+    std::optional<SinkGuard> guard;
+    if (caller_sink != nullptr) guard.emplace(*caller_sink, json_only);
+    http::BodySink* const sink = guard ? &*guard : nullptr;
     const int max_retries = m_options.retry.max_retries;
     const auto budget = m_options.budget;
     const auto started = m_clock.monotonic();
@@ -329,9 +372,12 @@ RawReply Client::exchange(http::Request request, http::BodySink* sink) {
         }
         http::Outcome outcome =
             sink != nullptr ? m_transport->stream(request, *sink) : m_transport->perform(request);
+        if (guard && guard->refused()) expect_json(*guard->refused(), m_options.token);
         if (auto* failure = std::get_if<http::Failure>(&outcome)) {
             if (failure->kind == http::FailureKind::aborted && interrupt_flag().load()) throw Interrupted();
-            if (retries < max_retries && is_retryable_failure(request.method, *failure) &&
+            // Never again once the caller has part of the body: it would get it twice.
+            if (retries < max_retries && (!guard || guard->bytes() == 0) &&
+                is_retryable_failure(request.method, *failure) &&
                 retried(backoff_delay(m_options.retry, retries + 1, m_clock.random_unit()), failure->message,
                         describe_failure(failure->kind, failure->message, authority_of(request.url)))) {
                 continue;
@@ -354,8 +400,9 @@ RawReply Client::exchange(http::Request request, http::BodySink* sink) {
             log("following " + describe_status(response) + " to " + request.url);
             continue;
         }
-        // A stream is never retried once response headers have arrived (§1.9).
-        if (sink == nullptr && retries < max_retries &&
+        // A stream is never retried once response headers have arrived (§1.9); a download
+        // that says it may be is, as its sink has had nothing (a status's body never goes there).
+        if ((sink == nullptr || sink->repeatable()) && retries < max_retries &&
             is_retryable_status(request.method, response.status)) {
             const auto retry_after = http::find_header(response.headers, "Retry-After");
             const std::string status_text =
@@ -373,7 +420,7 @@ RawReply Client::exchange(http::Request request, http::BodySink* sink) {
 
 RawReply Client::send(http::Request request, http::BodySink* sink) {
     const bool wants_json = http::find_header(request.headers, "Accept") == "application/json";
-    RawReply reply = exchange(std::move(request), sink);
+    RawReply reply = exchange(std::move(request), sink, wants_json);
     if (wants_json && sink == nullptr) expect_json(reply, m_options.token);
     return reply;
 }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include <strings.h>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -77,6 +78,7 @@ struct Transfer {
     Response response;
     BodySink* sink = nullptr;   ///< receives 2xx bodies as they arrive, when streaming
     long status = 0;            ///< of the status line last seen
+    bool sink_started = false;  ///< the sink was given the response's head
     bool sink_stopped = false;  ///< the sink asked to stop
     std::size_t cap = 0;
     bool too_large = false;
@@ -89,6 +91,17 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     auto& transfer = *static_cast<Transfer*>(user);
     const std::size_t bytes = size * count;
     if (transfer.sink != nullptr && transfer.status >= 200 && transfer.status < 300) {
+        if (!transfer.sink_started) {
+            transfer.sink_started = true;
+            Response head;
+            head.status = transfer.status;
+            head.reason = transfer.response.reason;
+            head.headers = transfer.response.headers;
+            if (!transfer.sink->start(head)) {
+                transfer.sink_stopped = true;
+                return 0;
+            }
+        }
         if (transfer.sink->write(std::string_view(data, bytes))) return bytes;
         transfer.sink_stopped = true;
         return 0;
@@ -124,6 +137,15 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     if (colon != std::string_view::npos && colon > 0) {
         transfer.response.headers.push_back(
             Header{std::string(line.substr(0, colon)), std::string(trim(line.substr(colon + 1)))});
+        // A body to collect is given its size at once (within the cap): no reallocations, each
+        // a copy, and no capacity beyond it.
+        const Header& header = transfer.response.headers.back();
+        if (strcasecmp(header.name.c_str(), "Content-Length") == 0 && transfer.status >= 200 &&
+            transfer.status < 300 && transfer.sink == nullptr) {
+            const unsigned long long length = std::strtoull(header.value.c_str(), nullptr, 10);
+            if (length > 0 && length <= transfer.cap)
+                transfer.response.body.reserve(static_cast<std::size_t>(length));
+        }
     }
     return bytes;
 }

@@ -23,11 +23,20 @@ std::optional<std::string> find_header(const Headers& headers, std::string_view 
     return std::nullopt;
 }
 
+bool BodySink::start(const Response&) {
+    return true;
+}
+
 Outcome Transport::stream(const Request& request, BodySink& sink) {
     Outcome outcome = perform(request);
     if (auto* response = std::get_if<Response>(&outcome);
         response && response->status >= 200 && response->status < 300) {
-        const bool go_on = response->body.empty() || sink.write(response->body);
+        bool go_on = true;
+        if (!response->body.empty()) {
+            std::string body = std::move(response->body);
+            response->body.clear();
+            go_on = sink.start(*response) && sink.write(body);
+        }
         response->body.clear();
         if (!go_on) return Failure{FailureKind::aborted, "aborted by the receiver", true};
     }

@@ -1,6 +1,10 @@
-// End-to-end: the fast JSON reader in the real binary. A small answer is read without opening
-// the simdjson library (a one-shot command does not pay its loading); a large one opens it and
-// prints every number, key and escape exactly, as JSON and as NDJSON.
+// End-to-end: large answers in the real binary. A small answer is read without opening the
+// simdjson library (a one-shot command does not pay its loading); a large one opens it and
+// prints every number, key and escape exactly, as JSON and as NDJSON. -o raw streams the body
+// to stdout as it arrives: retried after a 503, refused whole when it is not JSON, and in flat
+// memory.
+#include <fstream>
+
 #include "e2e/e2e.hpp"
 #include "hyperoru/exact_json.hpp"
 
@@ -11,6 +15,17 @@ using namespace e2e;
 /// The dynamic loader's trace of the files a process opens (glibc's LD_DEBUG, on stderr).
 bool opened_simdjson(const std::string& err) {
     return err.find("file=libsimdjson.so") != std::string::npos;
+}
+
+/// Peak resident memory of `args` in kilobytes, and its result, through GNU time.
+std::pair<long, Result> peak_kb(const Env& env, std::vector<std::string> args) {
+    const auto report = env.dir() / "time.txt";
+    args.insert(args.begin(), {"/usr/bin/time", "-f", "%M", "-o", report.string(), HYPERORU_BINARY});
+    Result result = run(env, std::move(args));
+    std::ifstream in(report);
+    long kb = 0;
+    in >> kb;
+    return {kb, result};
 }
 
 }  // namespace
@@ -64,4 +79,40 @@ TEST_CASE("e2e: simdjson is opened for a large answer only, and the large answer
     CHECK(ndjson.rc == 0);
     CHECK(ndjson.out == lines);
     CHECK(opened_simdjson(ndjson.err));
+}
+
+TEST_CASE("e2e: -o raw streams a large answer in flat memory, retried after a 503, refused if not JSON") {
+    StandIn server;
+    Env env;
+    env.set("HYPERORU_TOKEN", k_standin_token);
+    std::string body = "[";
+    while (body.size() < 16'000'000) body += R"({"id": 1, "price": 67012.50, "qty": 0.00000012},)";
+    body += "1]";
+    const std::string busy = R"({"status": 503, "headers": {"Retry-After": "0"}, "body": "busy"})";
+    const std::string big =
+        R"({"headers": {"Content-Type": "application/json"}, "body": )" + hyperoru::json::quote(body) + "}";
+    const std::string small = R"({"json": [1]})";
+    server.script(R"({"method": "GET", "path": "/api/account/list", "responses": [)" + small + "," + busy +
+                  "," + big + "]}");
+    const std::vector<std::string> args{"--base-url", server.base_url(), "-o", "raw", "account", "list"};
+
+    const auto [small_kb, small_run] = peak_kb(env, args);
+    CHECK(small_run.rc == 0);
+    CHECK(small_run.out == "[1]");
+    const auto [big_kb, big_run] = peak_kb(env, args);
+    CHECK(big_run.rc == 0);
+    CHECK(big_run.err.empty());
+    CHECK(big_run.out == body);  // once: the 503's body was never printed, the retry's in full
+    // Held whole, the body alone would add 16 MB; streamed, the peak barely moves.
+    INFO("peak " << small_kb << " kB for [1], " << big_kb << " kB for 16 MB");
+    CHECK(big_kb - small_kb < 4000);
+    CHECK(server.requests().size() == 3);  // [1], the 503, its retry
+
+    server.script(R"({"method": "GET", "path": "/api/account/list", "responses": [)"
+                  R"({"headers": {"Content-Type": "text/html"}, "body": "<html>portal</html>"}]})");
+    const auto page = cli(env, args);
+    CHECK(page.rc == 10);
+    CHECK(page.out.empty());
+    CHECK(page.err ==
+          "hyperoru: error: invalid response: expected JSON, got text/html: <html>portal</html>\n");
 }

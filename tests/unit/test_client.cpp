@@ -491,3 +491,83 @@ TEST_CASE("client: typed orders, klines, positions, balance and backtest", "[cli
     CHECK(result.value.metrics == R"({"sharpe":1.25})");
     CHECK(result.value.trades.size() == 1);
 }
+
+namespace {
+
+/// A sink that records what it is given; `repeatable` as a download (true) or a stream.
+class RecordingSink final : public http::BodySink {
+public:
+    explicit RecordingSink(bool repeatable) : m_repeatable(repeatable) {}
+    bool start(const http::Response& head) override {
+        ++starts;
+        content_type = http::find_header(head.headers, "Content-Type").value_or("");
+        return true;
+    }
+    bool write(std::string_view chunk) override {
+        text += chunk;
+        return true;
+    }
+    bool repeatable() const noexcept override { return m_repeatable; }
+
+    int starts = 0;
+    std::string content_type;
+    std::string text;
+
+private:
+    bool m_repeatable;
+};
+
+}  // namespace
+
+TEST_CASE("client: a download sink is retried after a 503 and gets the body once", "[client][retry]") {
+    Fixture f;
+    f.clock.random = 0.0;
+    f.server->respond(503, "busy, busy", {{"Retry-After", "0"}});
+    f.server->respond(200, R"([{"id": 1, "n": 67012.50}])", json_type());
+    RecordingSink download(true);
+    const http::Request request = f.client.prepare(hyperoru::api::account_list, {}, {});
+    const RawReply reply = f.client.send(request, &download);
+    CHECK(f.server->requests.size() == 2);
+    CHECK(download.starts == 1);
+    CHECK(download.content_type == "application/json");
+    CHECK(download.text == R"([{"id": 1, "n": 67012.50}])");
+    CHECK(reply.status == 200);
+    CHECK(reply.body.empty());
+}
+
+TEST_CASE("client: a stream sink is not retried after a 503 (§1.9)", "[client][retry]") {
+    Fixture f;
+    f.server->respond(503, "busy", {{"Retry-After", "0"}});
+    RecordingSink stream(false);
+    const http::Request request = f.client.prepare(hyperoru::api::account_list, {}, {});
+    CHECK_THROWS_AS(f.client.send(request, &stream), ApiError);
+    CHECK(f.server->requests.size() == 1);
+    CHECK(stream.starts == 0);
+    CHECK(stream.text.empty());
+}
+
+TEST_CASE("client: a sink never sees a documented endpoint's non-JSON answer; the error is the same",
+          "[client]") {
+    Fixture f;
+    const std::string page = "<!DOCTYPE html>\n\n<html>\x1b[2J tok_abc and a long tail of markup</html>";
+    f.server->respond(200, page, {{"Content-Type", "text/html"}});
+    f.server->respond(200, page, {{"Content-Type", "text/html"}});
+    const http::Request request = f.client.prepare(hyperoru::api::account_list, {}, {});
+    std::string collected;
+    try {
+        (void)f.client.send(request);
+        FAIL("no error");
+    } catch (const DecodeError& e) {
+        collected = e.what();
+    }
+    RecordingSink download(true);
+    try {
+        (void)f.client.send(request, &download);
+        FAIL("no error");
+    } catch (const DecodeError& e) {
+        CHECK(std::string(e.what()) == collected);
+    }
+    CHECK(collected.starts_with("expected JSON, got text/html: <!DOCTYPE html> <html>\\x1B[2J <redacted>"));
+    CHECK(download.starts == 0);
+    CHECK(download.text.empty());
+}

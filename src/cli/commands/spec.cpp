@@ -461,8 +461,11 @@ int send(Context& context, const CommandSpec& spec, const Given& given, const Ca
         };
         return paginate(context, fetch, {given.page, given.per_page, given.limit, view, given.max_pages});
     }
-    const RawReply reply = client.send(request);
-    context.printer().reply(reply, view);
+    // A read in -o raw off a terminal streams its body to stdout as it arrives (memory stays
+    // flat however large the answer); a change's reply is read for its request id and line.
+    http::BodySink* const raw = spec.safety == Safety::none ? context.printer().raw_sink() : nullptr;
+    const RawReply reply = client.send(request, raw);
+    if (raw == nullptr) context.printer().reply(reply, view);
     if (spec.safety != Safety::none) {
         // The reply of a change, read once for its request id and its success line.
         std::optional<json::Value> body;

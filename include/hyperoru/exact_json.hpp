@@ -130,8 +130,8 @@ bool compact(std::string_view text, std::string& out, const std::vector<std::str
 
 /// A cheap look-up to classify a stream message: when `text` is a JSON object, for each of
 /// `keys` its first top-level member of that name if it is a string (decoded) or a number (its
-/// lexeme), else null. Values it passes over are not checked: a look-up, not a validation.
-/// Returns an empty vector when `text` is not an object it can read.
+/// lexeme), else null. One pass that checks the text and builds nothing else. Returns an empty
+/// vector when `text` is not a valid JSON object.
 std::vector<Value> peek(std::string_view text, std::initializer_list<std::string_view> keys);
 
 /// `s` as a JSON string literal, quotes included, escaped as write() escapes strings.

@@ -221,6 +221,51 @@ private:
     Value m_root;
 };
 
+/// Keeps the top-level string and number members named in `keys` (the first of each name) of
+/// an object, building nothing else: the look-up that classifies a stream message.
+class Peek {
+public:
+    explicit Peek(std::initializer_list<std::string_view> keys)
+        : m_keys(keys), m_found(keys.size()), m_seen(keys.size()) {}
+
+    void open(bool array) {
+        if (m_depth++ == 0) m_object = !array;
+        m_wanted = k_none;
+    }
+    void item(std::size_t) {}
+    void key(std::size_t, std::string_view key, bool) {
+        m_wanted = k_none;
+        if (m_depth != 1) return;
+        const auto at = std::find(m_keys.begin(), m_keys.end(), key);
+        const auto index = static_cast<std::size_t>(at - m_keys.begin());
+        if (at == m_keys.end() || m_seen[index]) return;
+        m_seen[index] = true;  // the first member of a name, as Value::find
+        m_wanted = index;
+    }
+    void close(bool, std::size_t) { --m_depth; }
+    void scalar(Value::Kind kind, std::string_view text) {
+        if (m_wanted != k_none && kind == Value::Kind::number)
+            m_found[m_wanted] = Value::number(std::string(text));
+        m_wanted = k_none;
+    }
+    void string(std::string_view content, bool) {
+        if (m_wanted != k_none) m_found[m_wanted] = Value::string(std::string(content));
+        m_wanted = k_none;
+    }
+
+    /// What was found, or nothing when the text is not an object.
+    std::vector<Value> take() { return m_object ? std::move(m_found) : std::vector<Value>{}; }
+
+private:
+    static constexpr std::size_t k_none = static_cast<std::size_t>(-1);
+    std::vector<std::string_view> m_keys;
+    std::vector<Value> m_found;
+    std::vector<bool> m_seen;
+    std::size_t m_depth = 0;
+    std::size_t m_wanted = k_none;
+    bool m_object = false;
+};
+
 /// Hands the elements of a window's array to `inner`, without the window's own brackets:
 /// `begin()` before each element, `end()` after it.
 template <class Inner, class Begin, class End>
@@ -715,22 +760,28 @@ bool compact(std::string_view text, std::string& out, const std::vector<std::str
 }
 
 std::vector<Value> peek(std::string_view text, std::initializer_list<std::string_view> keys) {
-    // The members are looked up in the model: a stream message is small, and one pass of the
-    // second stage builds it. Only the top level's members are kept.
-    Value value;
-    try {
-        value = parse(text);
-    } catch (const DecodeError&) {
-        return {};
+    if (!use_fast_reader(text.size())) {
+        // The reference reader builds the model (a small message, until the library is opened).
+        Value value;
+        try {
+            value = detail::sax_parse(text, Limits{});
+        } catch (const DecodeError&) {
+            return {};
+        }
+        if (!value.is_object()) return {};
+        std::vector<Value> found;
+        for (const std::string_view key : keys) {
+            const Value* member = value.find(key);
+            found.push_back(member != nullptr && (member->is_string() || member->is_number()) ? *member
+                                                                                              : Value());
+        }
+        return found;
     }
-    if (!value.is_object()) return {};
-    std::vector<Value> found;
-    for (const std::string_view key : keys) {
-        const Value* member = value.find(key);
-        found.push_back(member != nullptr && (member->is_string() || member->is_number()) ? *member
-                                                                                          : Value());
-    }
-    return found;
+    Peek visitor(keys);
+    Lease reader;
+    reader->buffer.assign(text);
+    if (reader->index() != SUCCESS || walk(*reader, visitor, Limits{}.max_depth) != SUCCESS) return {};
+    return visitor.take();
 }
 
 }  // namespace hyperoru::json

@@ -464,6 +464,7 @@ TEST_CASE("peek reads the members that classify a stream message", "[json][simd]
     CHECK(escaped[0].text() == "error");
     CHECK(escaped[1].is_null());  // neither a string nor a number
     CHECK(peek("[1, 2]", {"type"}).empty());
+    CHECK(peek(R"({"type": "trade", )", {"type"}).empty());  // checked whole: not an object
     CHECK(peek("not json", {"type"}).empty());
     CHECK(peek("", {"type"}).empty());
 }

@@ -78,7 +78,7 @@ std::size_t& fast_reader_after();
 /// Whether the fast reader's library has been opened (it then reads every text).
 bool fast_reader_open();
 
-/// Bytes of a top-level array the fast reader indexes at a time (1 MiB). Tests and the fuzz
+/// Bytes of a top-level array the fast reader indexes at a time (256 KiB). Tests and the fuzz
 /// target shrink it to exercise the cuts between windows on small texts.
 std::size_t& window_bytes();
 

@@ -25,7 +25,7 @@
 // are called, through the one entry point found with dlsym, so nothing is linked.
 //
 // Memory: a top-level array, the shape of every large answer, is read in windows of whole
-// elements of about a megabyte (detail::window_bytes()), each copied into a padded buffer and
+// elements of about 256 KiB (detail::window_bytes()), each copied into a padded buffer and
 // indexed on its own, so a 30 MB list never costs an index of 30 MB (4 bytes per token). Output
 // that must not start before the whole text is known valid (write_text, write_ndjson_items,
 // for_each_item) takes two passes over the windows when there are several: the first checks,
@@ -37,6 +37,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -492,39 +493,42 @@ error_code walk(Reader& reader, Visitor& visitor, std::size_t max_depth) {
 
 class Windows {
 public:
-    /// Splits `text` when it is one array (whitespace around it); otherwise, and for any shape
-    /// the scan cannot vouch for, the text is one window read as a whole document.
+    /// Splits `text` when it is shaped like one array (a '[' and a ']' with whitespace around);
+    /// otherwise the text is one window, read as a whole document. The cuts need not be right
+    /// for a text that is not valid: every window is read as an array of one or more elements,
+    /// so the windows are all valid only when the whole array is (a cut is a comma outside any
+    /// string: the scan tracks strings by the parity of unescaped quotes, as JSON does).
     explicit Windows(std::string_view text) : m_text(text) {
-        const std::size_t window = detail::window_bytes();
         const auto open = text.find_first_not_of(" \t\r\n");
         if (open == std::string_view::npos || text[open] != '[') return;
-        std::vector<std::size_t> cuts{open};
+        const auto close = text.find_last_not_of(" \t\r\n");
+        if (close == open || text[close] != ']') return;
+        m_array = true;
+        m_cuts.push_back(open);
+        m_close = close;
+        const std::size_t window = detail::window_bytes();
+        if (close - open <= window) return;  // one window: no cut to look for
+        const char* const p = text.data();
         std::size_t depth = 0;
-        std::size_t close = std::string_view::npos;
-        for (std::size_t i = open; i < text.size() && close == std::string_view::npos; ++i) {
-            switch (text[i]) {
-                case '"':
-                    for (++i; i < text.size() && text[i] != '"'; ++i) {
-                        if (text[i] == '\\') ++i;
-                    }
-                    break;
-                case '[':
-                case '{': ++depth; break;
-                case ']':
-                case '}':
-                    if (--depth == 0) close = i;
-                    break;
-                case ',':
-                    if (depth == 1 && i - cuts.back() >= window) cuts.push_back(i);
-                    break;
-                default: break;
+        for (std::size_t i = open; i < close; ++i) {
+            const char c = p[i];
+            if (c == '"') {  // to the closing quote: one not preceded by an odd run of backslashes
+                for (;;) {
+                    const void* quote = std::memchr(p + i + 1, '"', close - i - 1);
+                    if (quote == nullptr) return;  // unclosed: one window, which will say so
+                    i = static_cast<std::size_t>(static_cast<const char*>(quote) - p);
+                    std::size_t backslashes = 0;
+                    while (p[i - 1 - backslashes] == '\\') ++backslashes;
+                    if (backslashes % 2 == 0) break;
+                }
+            } else if (c == '[' || c == '{') {
+                ++depth;
+            } else if (c == ']' || c == '}') {
+                --depth;
+            } else if (c == ',' && depth == 1 && i - m_cuts.back() >= window) {
+                m_cuts.push_back(i);
             }
         }
-        if (close == std::string_view::npos) return;
-        if (text.find_first_not_of(" \t\r\n", close + 1) != std::string_view::npos) return;
-        m_array = true;
-        m_cuts = std::move(cuts);
-        m_close = close;
     }
 
     /// Whether the text is an array read window by window (each window an array of some of its
@@ -639,7 +643,7 @@ bool detail::fast_reader_open() {
 }
 
 std::size_t& detail::window_bytes() {
-    static std::size_t bytes = std::size_t{1} << 20;
+    static std::size_t bytes = std::size_t{256} << 10;
     return bytes;
 }
 

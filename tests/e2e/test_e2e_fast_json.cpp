@@ -116,3 +116,32 @@ TEST_CASE("e2e: -o raw streams a large answer in flat memory, retried after a 50
     CHECK(page.err ==
           "hyperoru: error: invalid response: expected JSON, got text/html: <html>portal</html>\n");
 }
+
+TEST_CASE("e2e: -o raw is never sent again once part of the body was printed; a collected body is") {
+    StandIn server;
+    Env env;
+    env.set("HYPERORU_TOKEN", k_standin_token);
+    const std::string body = R"([{"id": 1, "price": 67012.50}, {"id": 2, "price": 0.00000012}, {"id": 3}])";
+    const std::string cut =
+        R"({"headers": {"Content-Type": "application/json"}, "action": "close_mid_body", "body": )" +
+        hyperoru::json::quote(body) + "}";
+    const std::string whole = R"({"json": [9]})";
+    server.script(R"({"method": "GET", "path": "/api/account/list", "responses": [)" + cut + "]}");
+    const std::vector<std::string> base{"--base-url", server.base_url(), "account", "list"};
+
+    std::vector<std::string> raw_args{"-o", "raw"};
+    raw_args.insert(raw_args.end(), base.begin(), base.end());
+    const auto raw = cli(env, raw_args);
+    CHECK(raw.rc == 9);
+    CHECK(raw.out == body.substr(0, body.size() / 2));  // what came, once
+    CHECK(server.requests().size() == 1);
+
+    server.script(R"({"method": "GET", "path": "/api/account/list", "responses": [)" + cut + "," + whole +
+                  "]}");
+    std::vector<std::string> json_args{"-o", "json"};
+    json_args.insert(json_args.end(), base.begin(), base.end());
+    const auto json = cli(env, json_args);
+    CHECK(json.rc == 0);
+    CHECK(json.out == "[\n  9\n]\n");
+    CHECK(server.requests().size() == 3);  // the cut answer, then its retry
+}

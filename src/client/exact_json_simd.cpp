@@ -717,15 +717,14 @@ void write_text(std::ostream& out, std::string_view text, const PrintOptions& op
 bool write_ndjson_items(std::ostream& out, std::string_view text, const std::vector<std::string>& mask_keys) {
     const Limits limits;
     const Windows windows(text);
-    if (!windows.array())
-        return detail::sax_for_each_item(
-            text, [](Value&) {}, limits);
-    const bool printed =
-        use_fast_reader(text.size()) && print(out, windows, limits.max_depth, [&](detail::Sink& sink) {
-            Print visitor(sink, false, mask_keys, 0);
-            return read_elements(
-                windows, visitor, limits.max_depth, [] {}, [&] { sink.put('\n'); });
-        });
+    // Not shaped like an array: the reference decides (nothing for another value; the elements
+    // of an array it accepts in another shape, such as one followed by a NUL byte).
+    const bool printed = windows.array() && use_fast_reader(text.size()) &&
+                         print(out, windows, limits.max_depth, [&](detail::Sink& sink) {
+                             Print visitor(sink, false, mask_keys, 0);
+                             return read_elements(
+                                 windows, visitor, limits.max_depth, [] {}, [&] { sink.put('\n'); });
+                         });
     if (printed) return true;
     detail::Sink sink(&out);
     const bool streamed = detail::sax_for_each_item(

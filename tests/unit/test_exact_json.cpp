@@ -446,6 +446,12 @@ TEST_CASE("what the fast reader declines but the reference accepts is printed by
     std::string line;
     CHECK(compact(bom, line));
     CHECK(line == "[1,2.50]");
+    // nlohmann/json ends its input at a NUL byte: an array followed by one is valid to it, so its
+    // elements are printed (a case the fuzz target found).
+    const std::string nul = std::string("[1, \"a\"]\0", 9) + "x}";
+    CHECK(is_valid(nul));
+    CHECK(ndjson_of(nul) == "1\n\"a\"\n");
+    CHECK(text_of(nul, k_compact) == "[1,\"a\"]");
 }
 
 TEST_CASE("peek reads the members that classify a stream message", "[json][simd]") {

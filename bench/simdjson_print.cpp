@@ -109,57 +109,41 @@ void print_object(od::object object, Out& out, int depth) {
     out.put('}');
 }
 
-void print_value(od::value value, Out& out, int depth) {
-    switch (od::json_type(value.type())) {
-        case od::json_type::array: print_array(value.get_array(), out, depth); return;
-        case od::json_type::object: print_object(value.get_object(), out, depth); return;
+/// One value, from an od::value or from the document itself (a document whose root is a scalar
+/// has no od::value): the same calls exist on both.
+template <class Source>
+void print_node(Source& source, Out& out, int depth) {
+    switch (od::json_type(source.type())) {
+        case od::json_type::array: print_array(source.get_array(), out, depth); return;
+        case od::json_type::object: print_object(source.get_object(), out, depth); return;
         case od::json_type::number: {
-            const std::string_view token = trimmed(value.raw_json_token());
-            od::number number = value.get_number();
+            const std::string_view token = trimmed(source.raw_json_token());
+            od::number number = source.get_number();
             (void)number;
             out.put(token);
             return;
         }
         case od::json_type::string: {
-            const std::string_view token = trimmed(value.raw_json_token());
-            std::string_view text = value.get_string();
+            const std::string_view token = trimmed(source.raw_json_token());
+            std::string_view text = source.get_string();
             (void)text;
             out.put(token);
             return;
         }
-        case od::json_type::boolean: out.put(bool(value.get_bool()) ? "true" : "false"); return;
+        case od::json_type::boolean: out.put(bool(source.get_bool()) ? "true" : "false"); return;
         case od::json_type::null:
-            if (!bool(value.is_null())) throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+            if (!bool(source.is_null())) throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
             out.put("null");
             return;
     }
 }
 
-/// A document whose root is a scalar has no od::value; the same cases on the document.
+void print_value(od::value value, Out& out, int depth) {
+    print_node(value, out, depth);
+}
+
 void print_document(od::document& document, Out& out) {
-    switch (od::json_type(document.type())) {
-        case od::json_type::array: print_array(document.get_array(), out, 0); break;
-        case od::json_type::object: print_object(document.get_object(), out, 0); break;
-        case od::json_type::number: {
-            const std::string_view token = trimmed(document.raw_json_token());
-            od::number number = document.get_number();
-            (void)number;
-            out.put(token);
-            break;
-        }
-        case od::json_type::string: {
-            const std::string_view token = trimmed(document.raw_json_token());
-            std::string_view text = document.get_string();
-            (void)text;
-            out.put(token);
-            break;
-        }
-        case od::json_type::boolean: out.put(bool(document.get_bool()) ? "true" : "false"); break;
-        case od::json_type::null:
-            if (!bool(document.is_null())) throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
-            out.put("null");
-            break;
-    }
+    print_node(document, out, 0);
     // Anything after the root value is an error; On Demand only sees it when asked.
     if (document.current_location().error() != simdjson::OUT_OF_BOUNDS)
         throw simdjson::simdjson_error(simdjson::TRAILING_CONTENT);

@@ -142,8 +142,14 @@ std::string excerpt(std::string_view body, const std::optional<std::string>& tok
 /// body, asked for JSON, is stricter: an answer that says it is something else (a captive
 /// portal's HTML, a proxy's page) is not the API's answer. A body without a Content-Type keeps
 /// the benefit of the doubt, and an empty one is "no content".
+/// Whether a documented endpoint's 2xx with this Content-Type is refused: it names a type, and
+/// not JSON (no Content-Type is taken as it is).
+bool names_other_than_json(const std::string& content_type) {
+    return !content_type.empty() && !is_json_content_type(content_type);
+}
+
 void expect_json(const RawReply& reply, const std::optional<std::string>& token) {
-    if (reply.body.empty() || reply.content_type.empty() || is_json_content_type(reply.content_type)) return;
+    if (reply.body.empty() || !names_other_than_json(reply.content_type)) return;
     throw DecodeError("expected JSON, got " + excerpt(reply.content_type, token) + ": " +
                       excerpt(reply.body, token));
 }
@@ -158,7 +164,7 @@ public:
 
     bool start(const http::Response& head) override {
         const std::string type = http::find_header(head.headers, "Content-Type").value_or("");
-        if (m_json_only && !type.empty() && !is_json_content_type(type)) {
+        if (m_json_only && names_other_than_json(type)) {
             m_refused.emplace();
             m_refused->status = head.status;
             m_refused->content_type = type;

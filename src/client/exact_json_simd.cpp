@@ -606,27 +606,44 @@ bool print(std::ostream& out, const Windows& windows, std::size_t max_depth, Pri
     return true;
 }
 
+/// A top-level array printed element by element (write_text): what goes before element `index`,
+/// and the close after `count` elements, so that the result is what print() makes of the array.
+void before_element(detail::Sink& sink, std::size_t index, bool pretty) {
+    sink.put(index == 0 ? '[' : ',');
+    if (pretty) sink.indent(1);
+}
+
+void close_elements(detail::Sink& sink, std::size_t count, bool pretty) {
+    if (count == 0) return sink.put("[]");
+    if (pretty) sink.indent(0);
+    sink.put(']');
+}
+
+/// Reads all of `text` as one document with `visitor` (no windows: a stream message).
+template <class Visitor>
+error_code read_whole(std::string_view text, Visitor& visitor) {
+    Lease reader;
+    reader->buffer.assign(text);
+    if (auto error = reader->index()) return error;
+    return walk(*reader, visitor, Limits{}.max_depth);
+}
+
 /// The reference reader's write_text: the worded DecodeError, or what it accepts printed.
 void reference_write_text(std::ostream& out, std::string_view text, const PrintOptions& options) {
     const Limits limits;
     detail::Sink sink(&out);
-    bool first = true;
+    std::size_t count = 0;
     const bool streamed = detail::sax_for_each_item(
         text,
         [&](Value& item) {
-            sink.put(first ? '[' : ',');
-            first = false;
-            if (options.pretty) sink.indent(1);
+            before_element(sink, count++, options.pretty);
             detail::print(sink, item, options.pretty, options.mask_keys, 1);
         },
         limits);
     if (!streamed) {
         detail::print(sink, detail::sax_parse(text, limits), options.pretty, options.mask_keys);
-    } else if (first) {
-        sink.put("[]");
     } else {
-        if (options.pretty) sink.indent(0);
-        sink.put(']');
+        close_elements(sink, count, options.pretty);
     }
     sink.flush();
 }
@@ -697,18 +714,8 @@ void write_text(std::ostream& out, std::string_view text, const PrintOptions& op
             Print visitor(sink, options.pretty, options.mask_keys, 1);
             std::size_t count = 0;
             const error_code error = read_elements(
-                windows, visitor, max_depth,
-                [&] {
-                    sink.put(count++ == 0 ? '[' : ',');
-                    if (options.pretty) sink.indent(1);
-                },
-                [] {});
-            if (count == 0) {
-                sink.put("[]");
-            } else {
-                if (options.pretty) sink.indent(0);
-                sink.put(']');
-            }
+                windows, visitor, max_depth, [&] { before_element(sink, count++, options.pretty); }, [] {});
+            close_elements(sink, count, options.pretty);
             return error;
         });
     if (!printed) reference_write_text(out, text, options);
@@ -743,9 +750,7 @@ bool compact(std::string_view text, std::string& out, const std::vector<std::str
     if (use_fast_reader(text.size())) {
         detail::Sink sink(nullptr);
         Print visitor(sink, false, mask_keys, 0);
-        Lease reader;
-        reader->buffer.assign(text);
-        if (reader->index() == SUCCESS && walk(*reader, visitor, limits.max_depth) == SUCCESS) {
+        if (read_whole(text, visitor) == SUCCESS) {
             out.append(sink.take());
             return true;
         }
@@ -781,9 +786,7 @@ std::vector<Value> peek(std::string_view text, std::initializer_list<std::string
         return found;
     }
     Peek visitor(keys);
-    Lease reader;
-    reader->buffer.assign(text);
-    if (reader->index() != SUCCESS || walk(*reader, visitor, Limits{}.max_depth) != SUCCESS) return {};
+    if (read_whole(text, visitor) != SUCCESS) return {};
     return visitor.take();
 }
 

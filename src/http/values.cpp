@@ -37,7 +37,6 @@ Outcome Transport::stream(const Request& request, BodySink& sink) {
             response->body.clear();
             go_on = sink.start(*response) && sink.write(body);
         }
-        response->body.clear();
         if (!go_on) return Failure{FailureKind::aborted, "aborted by the receiver", true};
     }
     return outcome;

@@ -83,6 +83,29 @@ Value parse(std::string_view text, const Limits& limits = {});
 bool for_each_item(std::string_view text, const std::function<void(Value&)>& on_item,
                    const Limits& limits = {});
 
+/// One element of a list as a table row (for_each_row): its members, or for an element that is
+/// not an object the element itself as one field with an empty key.
+struct Row {
+    struct Field {
+        std::string key;
+        Value::Kind kind = Value::Kind::null;
+        /// A string's content (decoded), a number's lexeme, "true", "false" or "null", or an
+        /// array or object printed compact.
+        std::string text;
+    };
+    bool object = false;
+    std::vector<Field> fields;
+};
+
+/// for_each_item for a table, with no document model: `on_row` gets each element's top-level
+/// members named in `keys` (every such member, in order, duplicates included), with the
+/// string values of `mask_keys` printed "********" at every depth (as PrintOptions::mask_keys).
+/// The Row is reused from one element to the next. Returns false, calling nothing, when `text`
+/// is not an array; DecodeError (before any call) as for_each_item.
+bool for_each_row(std::string_view text, const std::vector<std::string>& keys,
+                  const std::vector<std::string>& mask_keys, const std::function<void(const Row&)>& on_row,
+                  const Limits& limits = {});
+
 /// True when `text` is one complete, valid JSON value (surrounding whitespace allowed) within
 /// `limits`. Never throws for bad input.
 bool is_valid(std::string_view text, const Limits& limits = {});
@@ -133,6 +156,28 @@ bool compact(std::string_view text, std::string& out, const std::vector<std::str
 /// lexeme), else null. One pass that checks the text and builds nothing else. Returns an empty
 /// vector when `text` is not a valid JSON object.
 std::vector<Value> peek(std::string_view text, std::initializer_list<std::string_view> keys);
+
+/// What read_list() found in one page of a list.
+struct ListPage {
+    bool list = false;       ///< false: the text is JSON but holds no list; nothing was printed
+    std::size_t count = 0;   ///< elements of the list
+    std::string first_id{};  ///< the first element's `id` as compact JSON; "" when it has none or null
+    std::string last_id{};   ///< the same for the last element
+    bool next_null = false;  ///< the text is an object whose first `next` member is null
+};
+
+/// One page of a list (--all) in one pass, with no document model. The list is `text` itself
+/// when it is an array, else the first member named by `keys` (tried in order; the first member
+/// of a name counts) of an object that is an array. Appends its first `max_items` elements to
+/// `out`, printed per `options`: pretty, each after '[' (element `first_index` == 0) or ',' and
+/// a new line indented one level, so that the pages' elements followed by close_list() print
+/// what write() prints of one array of them all; compact, each on a line of its own (NDJSON).
+/// Throws DecodeError as parse() does when `text` is not valid JSON, appending nothing.
+ListPage read_list(std::string_view text, const std::vector<std::string>& keys, const PrintOptions& options,
+                   std::size_t first_index, std::size_t max_items, std::string& out);
+
+/// Ends a list printed pretty by read_list() after `count` elements in all ("[]" when none).
+void close_list(std::string& out, std::size_t count);
 
 /// `s` as a JSON string literal, quotes included, escaped as write() escapes strings.
 std::string quote(std::string_view s);

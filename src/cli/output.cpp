@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <sstream>
 #include <utility>
 
@@ -251,13 +252,16 @@ bool print_table_rows(std::ostream& out, std::string_view body, const TableView&
     } else {
         return false;
     }
+    // A row holds only the members its columns show, as text: no document model.
+    std::vector<std::string> keys;
+    for (const Column& column : columns) keys.insert(keys.end(), column.keys.begin(), column.keys.end());
     TableWriter table(std::move(columns), style.colour);
     bool empty = true;
-    const bool streamed = json::for_each_item(body, [&](json::Value& row) {
-        mask_secrets(row);
-        table.add(row);
-        empty = false;
-    });
+    const bool streamed =
+        json::for_each_row(body, keys, json::default_mask_keys(), [&](const json::Row& row) {
+            table.add(row);
+            empty = false;
+        });
     if (!streamed) return false;
     if (empty) {
         out << view.empty_message << '\n';
@@ -421,10 +425,55 @@ std::string id_text(const json::Value& item) {
 
 }  // namespace
 
+bool Printer::Pages::fast() const {
+    return (m_printer.m_format == Format::json || m_printer.m_format == Format::ndjson) &&
+           m_printer.m_fields.empty();
+}
+
+PageResult Printer::Pages::add_fast(const RawReply& page) {
+    Printer& p = m_printer;
+    if (!is_json_content_type(page.content_type)) {  // not a list: nothing to page through
+        p.reply(page, m_view);
+        return {};
+    }
+    // Where list_items() looks (§1.10).
+    std::vector<std::string> keys = {"items", "data", "results"};
+    if (!m_view.items_key.empty()) keys.insert(keys.begin(), m_view.items_key);
+    const bool pretty = p.m_format == Format::json;
+    const std::size_t room = !m_limit ? std::numeric_limits<std::size_t>::max()
+                             : *m_limit > static_cast<long>(m_count)
+                                 ? static_cast<std::size_t>(*m_limit) - m_count
+                                 : 0;
+    // One piece per page, never one string grown across pages (which would copy the list and
+    // touch twice its memory); a page prints about a third larger than its text.
+    std::string printed;
+    printed.reserve(page.body.size() + page.body.size() / 2);
+    const json::ListPage list = json::read_list(
+        page.body, keys, json::PrintOptions{pretty, json::default_mask_keys()}, m_count, room, printed);
+    if (!list.list) {
+        p.reply(page, m_view);
+        return {};
+    }
+    if (list.count > 0) {
+        auto ids = std::make_pair(list.first_id, list.last_id);
+        if (!ids.first.empty() && !ids.second.empty() && ids == m_previous_ids) return {true, 0, false, true};
+        m_previous_ids = std::move(ids);
+    }
+    m_count += std::min(list.count, room);
+    if (pretty) {
+        m_printed.push_back(std::move(printed));
+    } else {  // ndjson: pages show as they arrive
+        p.emit_json(printed);
+        p.m_out.flush();
+    }
+    return {true, list.count, list.next_null};
+}
+
 PageResult Printer::Pages::add(const RawReply& page) {
     Printer& p = m_printer;
     if (!page.body.empty() && page.body == m_previous_body) return {true, 0, false, true};
     m_previous_body = page.body;
+    if (fast()) return add_fast(page);
     if (p.m_format == Format::raw) {
         p.emit_text(page.body);
         p.m_out << '\n' << std::flush;
@@ -468,6 +517,14 @@ PageResult Printer::Pages::add(const RawReply& page) {
 }
 
 void Printer::Pages::finish() {
+    if (fast()) {
+        if (m_printer.m_format != Format::json) return;
+        std::string end;
+        json::close_list(end, m_count);
+        m_printed.push_back(end + '\n');
+        for (const std::string& piece : m_printed) m_printer.emit_json(piece);
+        return;
+    }
     if (m_printer.m_format == Format::json || m_printer.m_format == Format::table)
         m_printer.value(std::move(m_all), m_view);
 }

@@ -77,7 +77,12 @@ public:
         Printer& m_printer;
         TableView m_view;
         std::optional<long> m_limit;
+        /// json and ndjson without --fields: each page read once, its elements printed from its
+        /// text (json::read_list); json holds each page's printed elements until finish().
+        bool fast() const;
+        PageResult add_fast(const RawReply& page);
         json::Value m_all;
+        std::vector<std::string> m_printed;
         std::size_t m_count = 0;
         std::string m_previous_body;
         std::optional<std::pair<std::string, std::string>> m_previous_ids;

@@ -60,6 +60,9 @@ bool is_bidi_control(char32_t cp) {
     return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/// Bytes of a table collected before one write to the stream.
+constexpr std::size_t k_write_chunk = std::size_t{64} << 10;
+
 void pad(std::string& line, std::size_t count) {
     line.append(count, ' ');
 }
@@ -86,10 +89,10 @@ bool shows_status(const std::string& key) {
 }
 
 /// `cell` as shown: wrapped in its status colour when it has one.
-void append_cell(std::string& line, const std::string& cell, bool coloured) {
+void append_cell(std::string& line, std::string_view cell, bool coloured) {
     const std::string_view sgr = coloured ? status_colour(cell) : std::string_view();
     if (sgr.empty()) {
-        line += cell;
+        line.append(cell);
         return;
     }
     line.append(sgr).append(cell).append(k_colour_reset);
@@ -135,6 +138,9 @@ std::string_view status_colour(std::string_view word) {
 }
 
 std::string sanitize_for_terminal(std::string_view text) {
+    // Printable ASCII, nearly every cell, is kept as it is.
+    if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; }))
+        return std::string(text);
     std::string out;
     out.reserve(text.size());
     std::size_t pos = 0;
@@ -257,50 +263,106 @@ std::size_t display_width(std::string_view text) {
 }
 
 TableWriter::TableWriter(std::vector<Column> columns, bool colour) : m_columns(std::move(columns)) {
-    std::vector<std::string> header;
     for (const Column& column : m_columns) {
-        header.push_back(sanitize_for_terminal(column.header));
+        push_cell(sanitize_for_terminal(column.header));
         m_coloured.push_back(colour && std::any_of(column.keys.begin(), column.keys.end(), shows_status));
     }
-    if (!m_columns.empty()) m_cells.push_back(std::move(header));
+}
+
+void TableWriter::push_cell(std::string_view cell) {
+    // A cell is part of one response body, whose size the transport caps far below 4 GiB.
+    m_text.append(cell);
+    m_sizes.push_back(static_cast<std::uint32_t>(cell.size()));
+    m_widths.push_back(static_cast<std::uint32_t>(display_width(cell)));
 }
 
 void TableWriter::add(const json::Value& row) {
-    std::vector<std::string> line;
     if (m_columns.empty()) {  // e.g. an array of strings: one value per line
-        line.push_back(cell_text(row));
+        push_cell(cell_text(row));
     } else if (row.is_object()) {
-        for (const Column& column : m_columns) line.push_back(column_cell(row, column));
+        for (const Column& column : m_columns) push_cell(column_cell(row, column));
     } else {
-        line.assign(m_columns.size(), std::string());
-        line[0] = cell_text(row);
+        push_cell(cell_text(row));
+        for (std::size_t c = 1; c < m_columns.size(); ++c) push_cell({});
     }
-    m_cells.push_back(std::move(line));
+}
+
+namespace {
+
+/// cell_text() of a field of a json::Row.
+std::string field_cell(const json::Row::Field& field) {
+    switch (field.kind) {
+        case json::Value::Kind::null: return "-";
+        case json::Value::Kind::string:
+        case json::Value::Kind::array:
+        case json::Value::Kind::object: return sanitize_for_terminal(field.text);
+        default: return field.text;  // number lexeme, "true", "false"
+    }
+}
+
+}  // namespace
+
+void TableWriter::add(const json::Row& row) {
+    if (m_columns.empty() || !row.object) {
+        push_cell(row.fields.empty() ? std::string() : field_cell(row.fields.front()));
+        for (std::size_t c = 1; c < m_columns.size(); ++c) push_cell({});
+        return;
+    }
+    // column_cell(): the first of the column's keys whose (first) member is not null.
+    for (const Column& column : m_columns) {
+        std::string cell = "-";
+        for (const std::string& key : column.keys) {
+            const auto field = std::find_if(row.fields.begin(), row.fields.end(),
+                                            [&](const json::Row::Field& f) { return f.key == key; });
+            if (field != row.fields.end() && field->kind != json::Value::Kind::null) {
+                cell = field_cell(*field);
+                break;
+            }
+        }
+        push_cell(cell);
+    }
 }
 
 void TableWriter::write(std::ostream& out) const {
+    // Lines go out in large writes (a table of 60 000 rows is not 60 000 stream calls).
+    std::string text;
+    const auto put = [&](bool last) {
+        if (!last && text.size() < k_write_chunk) return;
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        text.clear();
+    };
+    std::size_t at = 0;  // where the next cell starts in m_text
+    const auto next_cell = [&](std::size_t i) {
+        const std::string_view cell = std::string_view(m_text).substr(at, m_sizes[i]);
+        at += m_sizes[i];
+        return cell;
+    };
     if (m_columns.empty()) {
-        for (const auto& line : m_cells) out << line.front() << '\n';
-        return;
-    }
-    // widths[r][c] caches each cell's display width; column widths are their maximum.
-    std::vector<std::size_t> column_width(m_columns.size(), 0);
-    std::vector<std::vector<std::size_t>> widths(m_cells.size());
-    for (std::size_t r = 0; r < m_cells.size(); ++r) {
-        for (const std::string& cell : m_cells[r]) widths[r].push_back(display_width(cell));
-        for (std::size_t c = 0; c < m_columns.size(); ++c) {
-            column_width[c] = std::max(column_width[c], widths[r][c]);
+        for (std::size_t i = 0; i < m_sizes.size(); ++i) {
+            text.append(next_cell(i)).push_back('\n');
+            put(false);
         }
+        return put(true);
+    }
+    const std::size_t columns = m_columns.size();
+    std::vector<std::uint32_t> column_width(columns, 0);
+    for (std::size_t i = 0; i < m_widths.size(); ++i) {
+        column_width[i % columns] = std::max(column_width[i % columns], m_widths[i]);
     }
     std::string line;
-    for (std::size_t r = 0; r < m_cells.size(); ++r) {
-        for (std::size_t c = 0; c < m_columns.size(); ++c) {
-            append_cell(line, m_cells[r][c], r > 0 && m_coloured[c]);  // row 0: the header
-            if (c + 1 == m_columns.size()) break;
-            pad(line, column_width[c] - widths[r][c] + 2);
+    for (std::size_t i = 0; i < m_sizes.size(); ++i) {
+        const std::size_t c = i % columns;
+        append_cell(line, next_cell(i), i >= columns && m_coloured[c]);  // the first line: the header
+        if (c + 1 < columns) {
+            pad(line, column_width[c] - m_widths[i] + 2);
+            continue;
         }
-        end_line(out, line);
+        line.erase(line.find_last_not_of(' ') + 1);  // no trailing spaces (an empty last cell)
+        text.append(line).push_back('\n');
+        line.clear();
+        put(false);
     }
+    put(true);
 }
 
 void write_table(std::ostream& out, const json::Value& rows, const std::vector<Column>& columns,

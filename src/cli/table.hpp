@@ -5,6 +5,7 @@
 /// sanitize_for_terminal() first: a response must not be able to move the cursor, recolour or
 /// clear the terminal, or reorder what the user reads (bidi controls).
 #include <cstddef>
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -79,12 +80,21 @@ class TableWriter {
 public:
     explicit TableWriter(std::vector<Column> columns, bool colour = false);
     void add(const json::Value& row);
+    /// The same row, as json::for_each_row hands it (secrets already masked) with the members of
+    /// the columns: a table with columns only.
+    void add(const json::Row& row);
     void write(std::ostream& out) const;
 
 private:
+    void push_cell(std::string_view cell);
+
     std::vector<Column> m_columns;
-    std::vector<bool> m_coloured;                   ///< per column: shows a status (only when colour is on)
-    std::vector<std::vector<std::string>> m_cells;  ///< the header line (if any), then one per row
+    std::vector<bool> m_coloured;  ///< per column: shows a status (only when colour is on)
+    // The cells, line by line (the header line, if any, first; one cell a line without columns),
+    // kept one after the other in one text: a cell costs its bytes and two numbers.
+    std::string m_text;
+    std::vector<std::uint32_t> m_sizes;   ///< each cell's size in m_text
+    std::vector<std::uint32_t> m_widths;  ///< each cell's display width
 };
 
 /// Columns for write_table derived from the data: the union of the keys of all object rows, in

@@ -46,6 +46,8 @@ public:
         m_buf.clear();
     }
     std::string take() { return std::move(m_buf); }
+    /// A sink without a stream goes on from `text` (take() gives it back, with what was put).
+    void resume(std::string&& text) { m_buf = std::move(text); }
 
 private:
     std::ostream* m_out;
@@ -74,6 +76,10 @@ bool is_json_number(std::string_view s);
 /// Bytes of JSON a process reads before the fast reader's library is opened (64 KiB); the
 /// tests and the fuzz target set 0 so that it reads everything.
 std::size_t& fast_reader_after();
+
+/// Whether the fast reader may be used at all: the tests and the fuzz target turn it off to
+/// compare what the reference reader alone does.
+bool& fast_reader_enabled();
 
 /// Whether the fast reader's library has been opened (it then reads every text).
 bool fast_reader_open();

@@ -41,6 +41,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -77,6 +78,7 @@ std::atomic<int> g_state{0};  // 0: not opened yet, 1: opened, -1: cannot be ope
 /// Whether to read a text of `bytes` with simdjson (see "Loading" above).
 bool use_fast_reader(std::size_t bytes) {
     static std::atomic<std::size_t> seen{0};
+    if (!detail::fast_reader_enabled()) return false;
     if (const int now = g_state.load(std::memory_order_acquire); now != 0) return now > 0;
     if (seen.fetch_add(bytes) + bytes < detail::fast_reader_after()) return false;
     static const bool opened = open_library();
@@ -304,6 +306,268 @@ private:
     Begin& m_begin;
     End& m_end;
     std::size_t m_depth = 0;
+};
+
+/// One element of a list as a table row (for_each_row): its top-level members named in `keys`,
+/// strings decoded, containers printed compact. Sits inside Elements, so its depth starts at 0
+/// for every element.
+class Cells {
+public:
+    Cells(const std::vector<std::string>& keys, const std::vector<std::string>& mask_keys)
+        : m_keys(keys), m_mask_keys(mask_keys), m_print(m_sink, false, mask_keys, 0) {}
+
+    /// Before each element.
+    void begin() {
+        m_row.object = false;
+        m_row.fields.clear();
+        m_depth = 0;
+        m_take = m_capture = false;
+    }
+    const Row& row() const { return m_row; }
+
+    void open(bool array) {
+        if (m_depth == 0 && !array) {
+            m_row.object = true;
+        } else if (m_depth == 0 || (m_depth == 1 && m_take)) {
+            if (m_depth == 0) m_row.fields.push_back(Row::Field{});
+            m_row.fields.back().kind = array ? Value::Kind::array : Value::Kind::object;
+            m_capture = true;
+            m_capture_depth = m_depth;
+        }
+        m_take = false;
+        if (m_capture) m_print.open(array);
+        ++m_depth;
+    }
+    void item(std::size_t index) {
+        if (m_capture) m_print.item(index);
+    }
+    void key(std::size_t index, std::string_view key, bool raw) {
+        if (m_capture) return m_print.key(index, key, raw);
+        m_take = m_depth == 1 && std::find(m_keys.begin(), m_keys.end(), key) != m_keys.end();
+        if (!m_take) return;
+        m_row.fields.push_back(Row::Field{std::string(key), Value::Kind::null, {}});
+        m_masked = !m_mask_keys.empty() && detail::is_mask_key(key, m_mask_keys);
+    }
+    void close(bool array, std::size_t count) {
+        --m_depth;
+        if (!m_capture) return;
+        m_print.close(array, count);
+        if (m_depth == m_capture_depth) {
+            m_capture = false;
+            m_row.fields.back().text = m_sink.take();
+        }
+    }
+    void scalar(Value::Kind kind, std::string_view text) {
+        if (m_capture) return m_print.scalar(kind, text);
+        if (!wanted()) return;
+        m_row.fields.back().kind = kind;
+        m_row.fields.back().text.assign(text);
+    }
+    void string(std::string_view content, bool raw) {
+        if (m_capture) return m_print.string(content, raw);
+        if (!wanted()) return;
+        const bool masked = m_depth == 1 && m_masked && !content.empty();
+        m_row.fields.back().kind = Value::Kind::string;
+        m_row.fields.back().text.assign(masked ? std::string_view("********") : content);
+    }
+
+private:
+    /// Whether the scalar that comes is a field: a member taken, or the element itself.
+    bool wanted() {
+        if (m_depth == 0) {
+            m_row.fields.push_back(Row::Field{});
+            return true;
+        }
+        const bool take = m_depth == 1 && m_take;
+        m_take = false;
+        return take;
+    }
+
+    const std::vector<std::string>& m_keys;
+    const std::vector<std::string>& m_mask_keys;
+    detail::Sink m_sink{nullptr};
+    Print m_print;
+    Row m_row;
+    std::size_t m_depth = 0;
+    std::size_t m_capture_depth = 0;
+    bool m_take = false;
+    bool m_masked = false;
+    bool m_capture = false;
+};
+
+constexpr std::size_t k_no_member = static_cast<std::size_t>(-1);
+
+/// The top-level members of an object that read_list needs: which member holds the list (the
+/// first of `keys`, in their order, whose first member of that name is an array) and whether
+/// the first `next` is null. Builds nothing.
+class Envelope {
+public:
+    explicit Envelope(const std::vector<std::string>& keys)
+        : m_keys(keys), m_member(keys.size(), k_no_member), m_seen(keys.size(), false) {}
+
+    void open(bool array) {
+        if (m_depth == 0) m_object = !array;
+        if (m_depth == 1) value(array, false);
+        ++m_depth;
+    }
+    void item(std::size_t) {}
+    void key(std::size_t index, std::string_view key, bool) {
+        if (m_depth != 1) return;
+        m_index = index;
+        for (std::size_t i = 0; i < m_keys.size(); ++i) {
+            if (!m_seen[i] && m_keys[i] == key) {
+                m_seen[i] = true;
+                m_pending.push_back(i);
+            }
+        }
+        if (!m_next_seen && key == "next") m_next_seen = m_next_pending = true;
+    }
+    void close(bool, std::size_t) { --m_depth; }
+    void scalar(Value::Kind kind, std::string_view) {
+        if (m_depth == 1) value(false, kind == Value::Kind::null);
+    }
+    void string(std::string_view, bool) {
+        if (m_depth == 1) value(false, false);
+    }
+
+    bool object() const { return m_object; }
+    bool next_null() const { return m_next_null; }
+    /// The index of the member holding the list, or k_no_member.
+    std::size_t list_member() const {
+        for (const std::size_t member : m_member) {
+            if (member != k_no_member) return member;
+        }
+        return k_no_member;
+    }
+
+private:
+    /// The value of member m_index: an array or not, null or not.
+    void value(bool array, bool null) {
+        for (const std::size_t i : m_pending) {
+            if (array) m_member[i] = m_index;
+        }
+        m_pending.clear();
+        if (m_next_pending) m_next_null = null;
+        m_next_pending = false;
+    }
+
+    const std::vector<std::string>& m_keys;
+    std::vector<std::size_t> m_member;  // per key: the index of its first member if an array
+    std::vector<bool> m_seen;
+    std::vector<std::size_t> m_pending;  // keys whose first member's value comes next
+    std::size_t m_depth = 0;
+    std::size_t m_index = 0;
+    bool m_object = false;
+    bool m_next_seen = false;
+    bool m_next_pending = false;
+    bool m_next_null = false;
+};
+
+/// Hands `inner` only the value of the top-level member number `member` of an object, as if it
+/// were the whole text.
+template <class Inner>
+class Within {
+public:
+    Within(Inner& inner, std::size_t member) : m_inner(inner), m_member(member) {}
+
+    void open(bool array) {
+        if (m_inside) m_inner.open(array);
+        ++m_depth;
+    }
+    void item(std::size_t index) {
+        if (m_inside) m_inner.item(index);
+    }
+    void key(std::size_t index, std::string_view key, bool raw) {
+        if (m_depth == 1) {
+            m_inside = index == m_member;
+        } else if (m_inside) {
+            m_inner.key(index, key, raw);
+        }
+    }
+    void close(bool array, std::size_t count) {
+        if (--m_depth == 0 || !m_inside) return;
+        m_inner.close(array, count);
+        if (m_depth == 1) m_inside = false;
+    }
+    void scalar(Value::Kind kind, std::string_view text) {
+        if (!m_inside) return;
+        m_inner.scalar(kind, text);
+        if (m_depth == 1) m_inside = false;
+    }
+    void string(std::string_view content, bool raw) {
+        if (!m_inside) return;
+        m_inner.string(content, raw);
+        if (m_depth == 1) m_inside = false;
+    }
+
+private:
+    Inner& m_inner;
+    std::size_t m_member;
+    std::size_t m_depth = 0;
+    bool m_inside = false;
+};
+
+/// One element of a list page (read_list): printed when wanted, and the compact text of its
+/// first `id` member kept. Sits inside Elements, so its depth starts at 0 for every element.
+class Item {
+public:
+    Item(detail::Sink& sink, const PrintOptions& options)
+        : m_print(sink, options.pretty, options.mask_keys, options.pretty ? 1 : 0),
+          m_id(m_id_sink, false, m_no_keys, 0) {}
+
+    /// Before each element.
+    void begin(bool printing) {
+        m_printing = printing;
+        m_depth = 0;
+        m_seen_id = m_capture = false;
+    }
+    bool printing() const { return m_printing; }
+    /// After each element: its id ("" when none or null).
+    std::string id() { return m_id_sink.take(); }
+
+    void open(bool array) {
+        if (m_printing) m_print.open(array);
+        if (m_capture) m_id.open(array);
+        ++m_depth;
+    }
+    void item(std::size_t index) {
+        if (m_printing) m_print.item(index);
+        if (m_capture) m_id.item(index);
+    }
+    void key(std::size_t index, std::string_view key, bool raw) {
+        if (m_printing) m_print.key(index, key, raw);
+        if (m_capture) return m_id.key(index, key, raw);
+        if (m_depth == 1 && !m_seen_id && key == "id") m_seen_id = m_capture = true;
+    }
+    void close(bool array, std::size_t count) {
+        if (m_printing) m_print.close(array, count);
+        --m_depth;
+        if (!m_capture) return;
+        m_id.close(array, count);
+        if (m_depth == 1) m_capture = false;
+    }
+    void scalar(Value::Kind kind, std::string_view text) {
+        if (m_printing) m_print.scalar(kind, text);
+        if (!m_capture) return;
+        if (m_depth > 1 || kind != Value::Kind::null) m_id.scalar(kind, text);
+        if (m_depth == 1) m_capture = false;
+    }
+    void string(std::string_view content, bool raw) {
+        if (m_printing) m_print.string(content, raw);
+        if (!m_capture) return;
+        m_id.string(content, raw);
+        if (m_depth == 1) m_capture = false;
+    }
+
+private:
+    Print m_print;
+    const std::vector<std::string> m_no_keys;
+    detail::Sink m_id_sink{nullptr};
+    Print m_id;
+    std::size_t m_depth = 0;
+    bool m_printing = false;
+    bool m_seen_id = false;
+    bool m_capture = false;
 };
 
 /// A parser's first stage and buffers, one per thread, lent to one reading at a time (a
@@ -655,6 +919,11 @@ std::size_t& detail::fast_reader_after() {
     return bytes;
 }
 
+bool& detail::fast_reader_enabled() {
+    static bool enabled = true;
+    return enabled;
+}
+
 bool detail::fast_reader_open() {
     return g_state.load() > 0;
 }
@@ -695,6 +964,50 @@ bool for_each_item(std::string_view text, const std::function<void(Value&)>& on_
             on_item(item);
         });  // checked above: it cannot fail
     return true;
+}
+
+bool for_each_row(std::string_view text, const std::vector<std::string>& keys,
+                  const std::vector<std::string>& mask_keys, const std::function<void(const Row&)>& on_row,
+                  const Limits& limits) {
+    if (use_fast_reader(text.size())) {
+        const Windows windows(text);
+        if (windows.array() && check(windows, limits.max_depth) == SUCCESS) {
+            Cells cells(keys, mask_keys);
+            (void)read_elements(
+                windows, cells, limits.max_depth, [&] { cells.begin(); },
+                [&] { on_row(cells.row()); });  // checked above: it cannot fail
+            return true;
+        }
+    }
+    // The reference reader: the worded DecodeError, or the rows of the models it builds.
+    Row row;
+    const auto field = [&](std::string key, const Value& value, bool masked) {
+        Row::Field f{std::move(key), value.kind(), {}};
+        if (value.is_array() || value.is_object()) {
+            detail::Sink sink(nullptr);
+            detail::print(sink, value, false, mask_keys);
+            f.text = sink.take();
+        } else {
+            f.text = masked && value.is_string() && !value.text().empty() ? "********" : value.text();
+        }
+        row.fields.push_back(std::move(f));
+    };
+    return detail::sax_for_each_item(
+        text,
+        [&](Value& item) {
+            row.object = item.is_object();
+            row.fields.clear();
+            if (!row.object) {
+                field({}, item, false);
+            } else {
+                for (const auto& [key, member] : item.members()) {
+                    if (std::find(keys.begin(), keys.end(), key) == keys.end()) continue;
+                    field(key, member, !mask_keys.empty() && detail::is_mask_key(key, mask_keys));
+                }
+            }
+            on_row(row);
+        },
+        limits);
 }
 
 bool is_valid(std::string_view text, const Limits& limits) {
@@ -765,6 +1078,111 @@ bool compact(std::string_view text, std::string& out, const std::vector<std::str
     detail::print(reference, value, false, mask_keys);
     out.append(reference.take());
     return true;
+}
+
+namespace {
+
+/// read_list by the fast reader; nullopt when it refuses the text (the reference then decides).
+std::optional<ListPage> fast_list(std::string_view text, const std::vector<std::string>& keys,
+                                  const PrintOptions& options, std::size_t first_index, std::size_t max_items,
+                                  std::string& out) {
+    const std::size_t max_depth = Limits{}.max_depth;
+    ListPage page;
+    // Printed straight after what `out` holds (a list gathered from many pages is not copied
+    // page by page); cut back to it when the text is refused.
+    const std::size_t before = out.size();
+    detail::Sink sink(nullptr);
+    sink.resume(std::move(out));
+    const auto refused = [&] {
+        out = sink.take();
+        out.resize(before);
+        return std::nullopt;
+    };
+    Item item(sink, options);
+    const auto begin = [&] {
+        item.begin(page.count < max_items);
+        if (item.printing() && options.pretty) before_element(sink, first_index + page.count, true);
+    };
+    const auto end = [&] {
+        if (item.printing() && !options.pretty) sink.put('\n');
+        std::string id = item.id();
+        if (page.count++ == 0) page.first_id = id;
+        page.last_id = std::move(id);
+    };
+    const Windows windows(text);
+    if (windows.array()) {
+        page.list = true;
+        if (read_elements(windows, item, max_depth, begin, end) != SUCCESS) return refused();
+    } else {
+        // An object: one walk finds the member holding the list, a second prints its elements.
+        Lease reader;
+        reader->buffer.assign(text);
+        if (reader->index() != SUCCESS) return refused();
+        Envelope envelope(keys);
+        if (walk(*reader, envelope, max_depth) != SUCCESS) return refused();
+        const std::size_t member = envelope.list_member();
+        if (envelope.object() && member != k_no_member) {
+            page.list = true;
+            page.next_null = envelope.next_null();
+            Elements<Item, decltype(begin), decltype(end)> elements(item, begin, end);
+            Within<decltype(elements)> within(elements, member);
+            (void)walk(*reader, within, max_depth);  // the first walk found the text valid
+        }
+    }
+    out = sink.take();
+    return page;
+}
+
+/// An `id` as read_list keeps it: compact JSON, "" when absent or null or not an object.
+std::string id_text(const Value& item) {
+    const Value* id = item.is_object() ? item.find("id") : nullptr;
+    if (id == nullptr || id->is_null()) return {};
+    detail::Sink sink(nullptr);
+    detail::print(sink, *id, false, {});
+    return sink.take();
+}
+
+}  // namespace
+
+ListPage read_list(std::string_view text, const std::vector<std::string>& keys, const PrintOptions& options,
+                   std::size_t first_index, std::size_t max_items, std::string& out) {
+    if (use_fast_reader(text.size())) {
+        if (auto page = fast_list(text, keys, options, first_index, max_items, out)) return *page;
+    }
+    // The reference reader: the worded DecodeError, or what it accepts, from its model.
+    const Value value = detail::sax_parse(text, Limits{});
+    ListPage page;
+    const Value* items = value.is_array() ? &value : nullptr;
+    if (value.is_object()) {
+        for (const std::string& key : keys) {
+            if (const Value* member = value.find(key); member != nullptr && member->is_array()) {
+                items = member;
+                break;
+            }
+        }
+        if (const Value* next = value.find("next"); next != nullptr) page.next_null = next->is_null();
+    }
+    if (items == nullptr) return ListPage{};
+    page.list = true;
+    page.count = items->items().size();
+    if (page.count > 0) {
+        page.first_id = id_text(items->items().front());
+        page.last_id = id_text(items->items().back());
+    }
+    detail::Sink sink(nullptr);
+    for (std::size_t i = 0; i < page.count && i < max_items; ++i) {
+        if (options.pretty) before_element(sink, first_index + i, true);
+        detail::print(sink, items->items()[i], options.pretty, options.mask_keys, options.pretty ? 1 : 0);
+        if (!options.pretty) sink.put('\n');
+    }
+    out.append(sink.take());
+    return page;
+}
+
+void close_list(std::string& out, std::size_t count) {
+    detail::Sink sink(nullptr);
+    close_elements(sink, count, true);
+    out.append(sink.take());
 }
 
 std::vector<Value> peek(std::string_view text, std::initializer_list<std::string_view> keys) {

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "cli/commands/spec.hpp"
+#include "client/exact_json_detail.hpp"
 #include "support/cli_fixture.hpp"
 
 using namespace hyperoru;
@@ -182,6 +183,58 @@ TEST_CASE("resources: --all pages until a short page", "[resources]") {
         CHECK(cli.run({"users", "list", "--page", "2", "--per-page", "50", "--limit", "5"}) == 0);
         CHECK(cli.request(3).url == k_base + "/api/users/?page=2&per_page=50&limit=5");
     }
+}
+
+TEST_CASE("resources: --all and tables print the same through either JSON reader", "[resources]") {
+    // The reference reader (nlohmann's, for small answers) and the fast one (simdjson, once a
+    // process has read 64 KiB): pages and rows are read from the text by either, with no model.
+    const bool fast = GENERATE(false, true);
+    INFO((fast ? "fast reader" : "reference reader"));
+    hyperoru::json::detail::fast_reader_enabled() = fast;
+    hyperoru::json::detail::fast_reader_after() = 0;
+    LoggedIn cli;
+    const auto three_pages = [&] {
+        cli.server->respond(200, R"([{"id": 1, "n": 0.10}, {"id": 2, "api_key": "sk-1"}])", k_json);
+        cli.server->respond(200, R"({"items": [{"id": 3, "x": [1e400]}, {"id": 4}], "next": 3})", k_json);
+        cli.server->respond(200, R"([{"id": "5\u00e9"}])", k_json);
+    };
+    SECTION("json: one array of every page's elements, exact and masked") {
+        three_pages();
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2"}) == 0);
+        CHECK(cli.out ==
+              "[\n  {\n    \"id\": 1,\n    \"n\": 0.10\n  },\n  {\n    \"id\": 2,\n    \"api_key\": "
+              "\"********\"\n  },\n  {\n    \"id\": 3,\n    \"x\": [\n      1e400\n    ]\n  },\n  {\n    "
+              "\"id\": 4\n  },\n  {\n    \"id\": \"5\xC3\xA9\"\n  }\n]\n");
+        CHECK(cli.server->requests.size() == 3);
+    }
+    SECTION("ndjson, with --limit") {
+        three_pages();
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "--limit", "3", "-o", "ndjson"}) == 0);
+        CHECK(cli.out ==
+              "{\"id\":1,\"n\":0.10}\n{\"id\":2,\"api_key\":\"********\"}\n{\"id\":3,\"x\":[1e400]}\n");
+        CHECK(cli.server->requests.size() == 2);
+    }
+    SECTION("the same ids again: exit 10, what came printed") {
+        cli.server->respond(200, R"([{"id": 1}, {"id": 2}])", k_json);
+        cli.server->respond(200, R"([{"id": 1, "at": 2}, {"id": 2}])", k_json);
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "json"}) == 10);
+        CHECK(cli.out == "[\n  {\n    \"id\": 1\n  },\n  {\n    \"id\": 2\n  }\n]\n");
+    }
+    SECTION("a table: its columns' cells, secrets masked, server text made harmless") {
+        cli.server->respond(
+            200,
+            R"([{"id": 1, "name": "a\u001b[2Jb", "model": "m1", "llm_model": null, "initial_capital": 2000.0,)"
+            R"( "is_active": true, "show_on_dashboard": {"api_key": "k", "n": 1}},)"
+            R"( {"account_id": 2, "name": "\u00e9t\u00e9", "llm_model": "m2", "current_cash": -0}, 7])",
+            k_json);
+        CHECK(cli.run({"account", "list", "-o", "table"}) == 0);
+        CHECK(cli.out ==
+              "ID  NAME       MODEL  TYPE  CAPITAL  CASH  ACTIVE  DASHBOARD\n"
+              "1   a\\x1B[2Jb  m1     -     2000.0   -     true    {\"api_key\":\"********\",\"n\":1}\n"
+              "2   \xC3\xA9t\xC3\xA9        m2     -     -        -0    -       -\n"
+              "7\n");
+    }
+    hyperoru::json::detail::fast_reader_enabled() = true;
 }
 
 TEST_CASE("resources: --all -o raw pages by counting elements, strings and nesting included", "[resources]") {

@@ -487,3 +487,162 @@ TEST_CASE("compact prints one line, masked, or says the text is not JSON", "[jso
     CHECK_FALSE(compact("{\"a\": 1} {", line));
     CHECK(line == "\"x\"");
 }
+
+namespace {
+
+const std::vector<std::string> k_list_keys = {"items", "data", "results"};
+constexpr std::size_t k_all = static_cast<std::size_t>(-1);
+
+/// The reference reader alone, whatever the process has read or opened.
+class ReferenceOnly {
+public:
+    ReferenceOnly() { hyperoru::json::detail::fast_reader_enabled() = false; }
+    ~ReferenceOnly() { hyperoru::json::detail::fast_reader_enabled() = true; }
+    ReferenceOnly(const ReferenceOnly&) = delete;
+    ReferenceOnly& operator=(const ReferenceOnly&) = delete;
+};
+
+}  // namespace
+
+TEST_CASE("read_list prints a page's elements as the gathered array prints, with ids and next",
+          "[json][simd]") {
+    const std::string bare = R"([{"id": 1, "n": 0.10, "api_key": "k"}, {"x": "no id", "id": null}, )"
+                             R"({"id": "a\u00e9", "id": 2}])";
+    const std::string envelope =
+        R"({"data": [9], "items": [{"id": {"k": [1, 2]}}, 1e400], "next": null, "next": 3})";
+    const std::string pretty_expected =
+        "[\n  {\n    \"id\": 1,\n    \"n\": 0.10,\n    \"api_key\": \"********\"\n  },\n  {\n    \"x\": "
+        "\"no id\",\n    \"id\": null\n  },\n  {\n    \"id\": \"a\xC3\xA9\",\n    \"id\": 2\n  },\n  {\n    "
+        "\"id\": {\n      \"k\": [\n        1,\n        2\n      ]\n    }\n  },\n  1e400\n]";
+    const std::string ndjson_expected =
+        "{\"id\":1,\"n\":0.10,\"api_key\":\"********\"}\n{\"x\":\"no id\",\"id\":null}\n"
+        "{\"id\":\"a\xC3\xA9\",\"id\":2}\n{\"id\":{\"k\":[1,2]}}\n1e400\n";
+    const PrintOptions pretty{true, default_mask_keys()};
+    const PrintOptions lines{false, default_mask_keys()};
+    const auto check_pages = [&] {
+        std::string out;
+        ListPage first = read_list(bare, k_list_keys, pretty, 0, k_all, out);
+        CHECK(first.list);
+        CHECK(first.count == 3);
+        CHECK(first.first_id == "1");
+        CHECK(first.last_id == "\"a\xC3\xA9\"");  // the first `id` of an element, as Value::find
+        CHECK_FALSE(first.next_null);
+        // "items" comes before "data" in the keys; the first `next` counts.
+        ListPage second = read_list(envelope, k_list_keys, pretty, 3, k_all, out);
+        CHECK(second.list);
+        CHECK(second.count == 2);
+        CHECK(second.first_id == "{\"k\":[1,2]}");
+        CHECK(second.last_id.empty());  // not an object
+        CHECK(second.next_null);
+        close_list(out, 5);
+        CHECK(out == pretty_expected);
+        // What write() prints of the same elements gathered in one array.
+        CHECK(out ==
+              to_string(parse("[" + bare.substr(1, bare.size() - 2) + R"(, {"id": {"k": [1, 2]}}, 1e400])"),
+                        pretty));
+
+        std::string ndjson;
+        CHECK(read_list(bare, k_list_keys, lines, 0, k_all, ndjson).count == 3);
+        CHECK(read_list(envelope, k_list_keys, lines, 3, k_all, ndjson).count == 2);
+        CHECK(ndjson == ndjson_expected);
+
+        // --limit: all counted, the first ones printed.
+        std::string limited;
+        const ListPage capped = read_list(bare, k_list_keys, pretty, 0, 1, limited);
+        CHECK(capped.count == 3);
+        CHECK(capped.last_id == "\"a\xC3\xA9\"");
+        CHECK(limited == "[\n  {\n    \"id\": 1,\n    \"n\": 0.10,\n    \"api_key\": \"********\"\n  }");
+        std::string none;
+        CHECK(read_list(bare, k_list_keys, pretty, 0, 0, none).count == 3);
+        CHECK(none.empty());
+        close_list(none, 0);
+        CHECK(none == "[]");
+
+        // The view's own key first; the first member of a name decides.
+        std::string out2;
+        CHECK(
+            read_list(R"({"items": [1], "rows": [2, 3]})", {"rows", "items"}, lines, 0, k_all, out2).count ==
+            2);
+        CHECK(read_list(R"({"items": 5, "items": [1], "data": [4]})", k_list_keys, lines, 0, k_all, out2)
+                  .count == 1);
+        CHECK(out2 == "2\n3\n4\n");
+        CHECK(read_list(R"({"items": []})", k_list_keys, lines, 0, k_all, out2).list);
+
+        // No list: nothing printed.
+        std::string kept = "kept";
+        CHECK_FALSE(read_list(R"({"a": [1], "next": null})", k_list_keys, pretty, 0, k_all, kept).list);
+        CHECK_FALSE(read_list(R"("text")", k_list_keys, pretty, 0, k_all, kept).list);
+        CHECK(kept == "kept");
+    };
+    SECTION("the reference reader") {
+        const ReferenceOnly scope;
+        check_pages();
+    }
+    for (const std::size_t window : {std::size_t{1} << 20, std::size_t{1}}) {
+        SECTION("the fast reader, window " + std::to_string(window)) {
+            const Window scope(window);
+            check_pages();
+        }
+    }
+}
+
+TEST_CASE("read_list refuses invalid text with the reference's message, printing nothing", "[json][simd]") {
+    const Window scope(std::size_t{7});
+    for (const std::string bad : {"[1,,2]", "[{\"id\": 1}, {\"id\": 2]", "{\"items\": [1, 2,]}",
+                                  "{\"items\": [1]} x", "", "[\"\\ud800\"]"}) {
+        INFO(bad);
+        std::string reference;
+        try {
+            hyperoru::json::detail::sax_parse(bad, Limits{});
+        } catch (const DecodeError& e) {
+            reference = e.what();
+        }
+        REQUIRE_FALSE(reference.empty());
+        std::string out = "kept";
+        CHECK_THROWS_WITH(read_list(bad, k_list_keys, PrintOptions{}, 0, k_all, out), reference);
+        CHECK(out == "kept");
+    }
+}
+
+TEST_CASE("for_each_row hands a table only the members it shows, as text", "[json][simd]") {
+    const std::string text =
+        R"([{"id": 7, "name": "a\tb\u00e9", "skip": {"deep": [1]}, "api_key": "sk", "api_key": "",)"
+        R"( "cfg": {"api_key": "x", "n": 1.50}, "id": 8, "nul": null}, "str", 12.50,)"
+        R"( [1, {"session_token": "y"}], {}, null])";
+    const std::vector<std::string> keys = {"id", "name", "api_key", "cfg", "nul"};
+    const std::string expected =
+        "object id=number:7 name=string:a\tb\xC3\xA9 api_key=string:******** api_key=string: "
+        "cfg=object:{\"api_key\":\"********\",\"n\":1.50} id=number:8 nul=null:null\n"
+        "value =string:str\n"
+        "value =number:12.50\n"
+        "value =array:[1,{\"session_token\":\"********\"}]\n"
+        "object\n"
+        "value =null:null\n";
+    const auto rows_of = [&](const std::string& body) {
+        std::string rows;
+        CHECK(for_each_row(body, keys, default_mask_keys(), [&](const Row& row) {
+            static const char* const kinds[] = {"null", "boolean", "number", "string", "array", "object"};
+            rows += row.object ? "object" : "value";
+            for (const Row::Field& f : row.fields)
+                rows += " " + f.key + "=" + kinds[static_cast<int>(f.kind)] + ":" + f.text;
+            rows += "\n";
+        }));
+        return rows;
+    };
+    SECTION("the reference reader") {
+        const ReferenceOnly scope;
+        CHECK(rows_of(text) == expected);
+    }
+    for (const std::size_t window : {std::size_t{1} << 20, std::size_t{3}}) {
+        SECTION("the fast reader, window " + std::to_string(window)) {
+            const Window scope(window);
+            CHECK(rows_of(text) == expected);
+            CHECK_FALSE(for_each_row(R"({"id": 1})", keys, {}, [](const Row&) { FAIL("called"); }));
+            CHECK_THROWS_WITH(
+                for_each_row("[{\"id\": 1}, {\"id\" 2}]", keys, {},
+                             [](const Row&) { FAIL("called before the text was checked"); }),
+                "invalid JSON at byte 19 (line 1, column 19): syntax error while parsing object "
+                "separator - unexpected number literal; expected ':'");
+        }
+    }
+}

@@ -11,7 +11,8 @@
 //  - the fast reader (simdjson) and the reference reader (nlohmann/json SAX) agree on every
 //    input, whatever the window size the first byte picks: same validity, same document, same
 //    error message, the same text from write_text and write_ndjson_items as from the model's
-//    printers, and nothing written for an invalid text.
+//    printers, and nothing written for an invalid text; read_list (the pages of --all: elements
+//    printed, ids, next) and for_each_row (a table's cells) give the same by either reader.
 #include <cstddef>
 #include <cstdint>
 #include <sstream>
@@ -169,6 +170,46 @@ void check_against_reference(std::string_view text) {
     FUZZ_CHECK(ndjson.str() == expected_ndjson.str());
 }
 
+/// What read_list() and for_each_row() make of `text`, as one string (the error when it throws).
+std::string list_and_rows(std::string_view text) {
+    namespace json = hyperoru::json;
+    static const std::vector<std::string> keys = {"rows", "items", "data", "results"};
+    static const std::vector<std::string> columns = {"id", "a", "", "api_key"};
+    std::string out;
+    for (const bool pretty : {true, false}) {
+        std::string printed = "kept";
+        const std::string error = decode_error([&] {
+            const json::ListPage page =
+                json::read_list(text, keys, PrintOptions{pretty, json::default_mask_keys()}, pretty ? 0 : 1,
+                                pretty ? 3 : 1000, printed);
+            out += std::to_string(page.list) + std::to_string(page.count) + "|" + page.first_id + "|" +
+                   page.last_id + "|" + std::to_string(page.next_null) + "|";
+        });
+        out += error + "|" + printed + "\n";
+    }
+    bool rows = false;
+    std::string cells;
+    const std::string error = decode_error([&] {
+        rows = json::for_each_row(text, columns, json::default_mask_keys(), [&](const json::Row& row) {
+            cells += row.object ? "{" : "[";
+            for (const auto& field : row.fields) {
+                cells +=
+                    field.key + "=" + std::to_string(static_cast<int>(field.kind)) + ":" + field.text + ",";
+            }
+        });
+    });
+    return out + std::to_string(rows) + error + "|" + cells;
+}
+
+/// read_list and for_each_row by the fast reader against the same by the reference alone.
+void check_lists_against_reference(std::string_view text) {
+    const std::string fast = list_and_rows(text);
+    hyperoru::json::detail::fast_reader_enabled() = false;
+    const std::string reference = list_and_rows(text);
+    hyperoru::json::detail::fast_reader_enabled() = true;
+    FUZZ_CHECK(fast == reference);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -180,6 +221,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t default_window = window;
     if (size > 0 && static_cast<unsigned char>(data[0]) < 0x20) window = (data[0] & 0x0F) + 1;
     check_against_reference(text);
+    check_lists_against_reference(text);
     FUZZ_CHECK(hyperoru::json::detail::fast_reader_open());
     window = default_window;
     const bool valid = hyperoru::json::is_valid(text);

@@ -430,12 +430,12 @@ bool Printer::Pages::fast() const {
            m_printer.m_fields.empty();
 }
 
+bool Printer::Pages::streams() const {
+    return fast() || m_printer.m_format == Format::ndjson || m_printer.m_format == Format::raw;
+}
+
 PageResult Printer::Pages::add_fast(const RawReply& page) {
     Printer& p = m_printer;
-    if (!is_json_content_type(page.content_type)) {  // not a list: nothing to page through
-        p.reply(page, m_view);
-        return {};
-    }
     // Where list_items() looks (§1.10).
     std::vector<std::string> keys = {"items", "data", "results"};
     if (!m_view.items_key.empty()) keys.insert(keys.begin(), m_view.items_key);
@@ -444,28 +444,27 @@ PageResult Printer::Pages::add_fast(const RawReply& page) {
                              : *m_limit > static_cast<long>(m_count)
                                  ? static_cast<std::size_t>(*m_limit) - m_count
                                  : 0;
-    // One piece per page, never one string grown across pages (which would copy the list and
-    // touch twice its memory); a page prints about a third larger than its text.
     std::string printed;
-    printed.reserve(page.body.size() + page.body.size() / 2);
-    const json::ListPage list = json::read_list(
-        page.body, keys, json::PrintOptions{pretty, json::default_mask_keys()}, m_count, room, printed);
-    if (!list.list) {
+    printed.reserve(page.body.size() + page.body.size() / 2);  // a page prints a third larger or so
+    const json::ListPage list =
+        is_json_content_type(page.content_type)
+            ? json::read_list(page.body, keys, json::PrintOptions{pretty, json::default_mask_keys()}, m_count,
+                              room, printed)
+            : json::ListPage{};
+    if (!list.list) {  // not a list: nothing to page through
+        finish();      // a list begun is closed first
         p.reply(page, m_view);
         return {};
     }
+    m_listed = true;
     if (list.count > 0) {
         auto ids = std::make_pair(list.first_id, list.last_id);
         if (!ids.first.empty() && !ids.second.empty() && ids == m_previous_ids) return {true, 0, false, true};
         m_previous_ids = std::move(ids);
     }
     m_count += std::min(list.count, room);
-    if (pretty) {
-        m_printed.push_back(std::move(printed));
-    } else {  // ndjson: pages show as they arrive
-        p.emit_json(printed);
-        p.m_out.flush();
-    }
+    p.emit_json(printed);
+    p.m_out.flush();  // pages show as they arrive
     return {true, list.count, list.next_null};
 }
 
@@ -517,12 +516,13 @@ PageResult Printer::Pages::add(const RawReply& page) {
 }
 
 void Printer::Pages::finish() {
+    if (m_finished) return;
+    m_finished = true;
     if (fast()) {
-        if (m_printer.m_format != Format::json) return;
+        if (m_printer.m_format != Format::json || !m_listed) return;
         std::string end;
         json::close_list(end, m_count);
-        m_printed.push_back(end + '\n');
-        for (const std::string& piece : m_printed) m_printer.emit_json(piece);
+        m_printer.emit_json(end + '\n');
         return;
     }
     if (m_printer.m_format == Format::json || m_printer.m_format == Format::table)

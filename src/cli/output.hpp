@@ -62,14 +62,18 @@ public:
     /// (it sanitises any text it did not make).
     void layout(const RawReply& data, const std::function<void(std::ostream&)>& for_people);
 
-    /// The pages of one list (--all, --paginate), printed as they arrive: json and table as one
-    /// list at finish(), ndjson one item per line per page, raw each body as it came.
+    /// The pages of one list (--all, --paginate), printed as they arrive: json one array (its
+    /// elements page by page, closed by finish()), ndjson one item per line, raw each body as it
+    /// came; table (and json with --fields) as one list at finish(). finish() also ends what came
+    /// when a later page fails, so the output is always whole; it prints once.
     class Pages {
     public:
         PageResult add(const RawReply& page);
         bool full() const;    ///< the --limit is reached
         bool closed() const;  ///< the reader went away (EPIPE): fetch no more
         void finish();
+        /// Whether add() prints each page as it comes (all but a table and json with --fields).
+        bool streams() const;
 
     private:
         friend class Printer;
@@ -77,13 +81,14 @@ public:
         Printer& m_printer;
         TableView m_view;
         std::optional<long> m_limit;
-        /// json and ndjson without --fields: each page read once, its elements printed from its
-        /// text (json::read_list); json holds each page's printed elements until finish().
+        /// json and ndjson without --fields: each page read once and its elements printed as it
+        /// comes, from its text (json::read_list), never held.
         bool fast() const;
         PageResult add_fast(const RawReply& page);
         json::Value m_all;
-        std::vector<std::string> m_printed;
         std::size_t m_count = 0;
+        bool m_listed = false;  ///< a page was a list (json: its array is open until finish())
+        bool m_finished = false;
         std::string m_previous_body;
         std::optional<std::pair<std::string, std::string>> m_previous_ids;
     };

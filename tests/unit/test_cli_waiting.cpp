@@ -147,23 +147,35 @@ TEST_CASE("waiting: --all shows pages, items and bytes so far on a terminal, era
         cli.server->respond(200, R"([{"id":1},{"id":2}])", k_json);  // 19 bytes
         cli.server->respond(200, R"([{"id":3}])", k_json);           // 10 bytes
     };
-    SECTION("json: one list at the end, after the line is erased") {
+    SECTION("json with --fields: one list at the end, after the line is erased") {
         pages();
-        CHECK(cli.run({"program", "list", "--all", "--per-page", "2"}) == 0);
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "--fields", "id"}) == 0);
         CHECK(cli.err == "\r1 page, 2 items, 19 B so far\033[K\r2 pages, 3 items, 29 B so far\033[K\r\033[K");
     }
-    SECTION("ndjson prints each page: the line is erased before each") {
+    SECTION("json and ndjson print each page: the line is erased before each") {
         pages();
         CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "ndjson"}) == 0);
         CHECK(cli.out == "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n");
-        CHECK(cli.err ==
-              "\r1 page, 2 items, 19 B so far\033[K\r\033[K\r2 pages, 3 items, 29 B so far\033[K\r\033[K");
+        const std::string each_page =
+            "\r1 page, 2 items, 19 B so far\033[K\r\033[K\r2 pages, 3 items, 29 B so far\033[K\r\033[K";
+        CHECK(cli.err == each_page);
+        pages();
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2"}) == 0);
+        CHECK(cli.out ==
+              "[\n  {\n    \"id\": 1\n  },\n  {\n    \"id\": 2\n  },\n  {\n    \"id\": 3\n  }\n]\n");
+        CHECK(cli.err == each_page);
     }
-    SECTION("an error ends it: erased before the error line") {
+    SECTION("an error ends it: erased before the error line, what came printed whole") {
         cli.server->respond(200, R"([{"id":1},{"id":2}])", k_json);
         cli.server->respond(404, R"({"error":"gone"})", k_json);
         CHECK(cli.run({"program", "list", "--all", "--per-page", "2"}) == 6);
+        CHECK(cli.out == "[\n  {\n    \"id\": 1\n  },\n  {\n    \"id\": 2\n  }\n]\n");
         CHECK(cli.err == "\r1 page, 2 items, 19 B so far\033[K\r\033[Khyperoru: error: gone (HTTP 404)\n");
+        cli.server->respond(200, R"([{"id":1},{"id":2}])", k_json);
+        cli.server->respond(200, R"([{"id":3},)", k_json);
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "--fields", "id", "-o", "table"}) ==
+              10);
+        CHECK(cli.out == "ID\n1\n2\n");
     }
     SECTION("-q, TERM=dumb, or off a terminal: no progress line; -v: its trace only") {
         const std::vector<std::string> all{"program", "list", "--all", "--per-page", "2"};

@@ -270,14 +270,25 @@ int paginate(Context& context, const PageFetcher& fetch, const PageOptions& opti
     // The progress line stays on the terminal between pages; it is erased before anything is
     // printed: each page in ndjson and raw, the whole list at the end, or an error.
     Status& status = context.status();
-    const bool prints_each_page = context.format() == Format::ndjson || context.format() == Format::raw;
+    const bool prints_each_page = pages.streams();
+    // A page that fails (a transport error, an error status, text that is not JSON) ends the
+    // list: what came before it is printed whole (json: a closed array), then the error.
+    const auto add = [&](long number) {
+        try {
+            const RawReply reply = fetch(number, per_page);
+            bytes += reply.body.size();
+            if (prints_each_page) status.clear();
+            return pages.add(reply);
+        } catch (...) {
+            status.clear();
+            pages.finish();
+            throw;
+        }
+    };
     // Stop at a short or empty page, an envelope saying there is no next page, the limit, or a
     // server that ignores pagination (more items than asked for, or the same page again).
     for (long fetched = 1;; ++page, ++fetched) {
-        const RawReply reply = fetch(page, per_page);
-        bytes += reply.body.size();
-        if (prints_each_page) status.clear();
-        const PageResult result = pages.add(reply);
+        const PageResult result = add(page);
         if (!result.list || pages.closed()) {
             status.clear();
             return k_exit_ok;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <initializer_list>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -151,11 +152,13 @@ bool write_ndjson_items(std::ostream& out, std::string_view text,
 /// message: no document model, no exception for an invalid one.
 bool compact(std::string_view text, std::string& out, const std::vector<std::string>& mask_keys = {});
 
-/// A cheap look-up to classify a stream message: when `text` is a JSON object, for each of
-/// `keys` its first top-level member of that name if it is a string (decoded) or a number (its
-/// lexeme), else null. One pass that checks the text and builds nothing else. Returns an empty
-/// vector when `text` is not a valid JSON object.
-std::vector<Value> peek(std::string_view text, std::initializer_list<std::string_view> keys);
+/// A stream message classified and printed in one pass (no document model): compact() into
+/// `out`, and for each of `keys` the first top-level member of that name if it is a string
+/// (decoded) or a number (its lexeme), else null. The members are found only when `text` is an
+/// object (otherwise the vector is empty); nullopt, appending nothing, when `text` is not JSON.
+std::optional<std::vector<Value>> read_message(std::string_view text,
+                                               std::initializer_list<std::string_view> keys,
+                                               const std::vector<std::string>& mask_keys, std::string& out);
 
 /// What read_list() found in one page of a list.
 struct ListPage {

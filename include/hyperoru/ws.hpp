@@ -27,6 +27,10 @@ struct Message {
     /// (subscribe, switch_account, bootstrap, connect), so it is a reply to the client, not an
     /// update the server pushed (contract §3.5).
     bool reply = false;
+    /// Set by Stream for a text frame that is JSON: the text as one line of compact JSON, exact,
+    /// with json::default_mask_keys() masked (what `watch` prints off a terminal), made in the
+    /// same pass that classified the message.
+    std::optional<std::string> compact{};
 };
 
 /// Why a connection ended or could not be made: a value, like http::Failure. Connector::connect

@@ -577,7 +577,8 @@ std::string readable(const json::Value& value) {
 
 }  // namespace
 
-bool Printer::message(std::string_view text, std::chrono::system_clock::time_point at) {
+bool Printer::message(std::string_view text, std::chrono::system_clock::time_point at,
+                      const std::optional<std::string>& compact) {
     if (m_format == Format::raw) {
         emit_text(text);
         m_out << '\n';
@@ -585,9 +586,13 @@ bool Printer::message(std::string_view text, std::chrono::system_clock::time_poi
     }
     if (m_format != Format::table && m_fields.empty()) {
         // The common case, at wire speed: checked and printed in one pass, no document model.
-        m_line.clear();
-        if (!json::compact(text, m_line, json::default_mask_keys())) m_line = json::quote(text);
-        emit_json(m_line);  // one line whatever it holds, and still JSON
+        if (compact) {
+            emit_json(*compact);
+        } else {
+            m_line.clear();
+            if (!json::compact(text, m_line, json::default_mask_keys())) m_line = json::quote(text);
+            emit_json(m_line);  // one line whatever it holds, and still JSON
+        }
         m_out << '\n';
         return static_cast<bool>(m_out);
     }

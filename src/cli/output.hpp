@@ -98,7 +98,10 @@ public:
     /// one, one line of compact JSON (exact numbers, secrets masked, --fields applied), a
     /// message that is not JSON as a JSON string; raw: the bytes as received. Buffered: the
     /// caller flushes when its input is drained (flush()). False when the reader went away.
-    bool message(std::string_view text, std::chrono::system_clock::time_point at);
+    /// `compact`: the message already printed compact and masked (ws::Message::compact), used
+    /// as it is when the format needs nothing else.
+    bool message(std::string_view text, std::chrono::system_clock::time_point at,
+                 const std::optional<std::string>& compact = std::nullopt);
     /// Writes out what is buffered; false when the reader went away.
     bool flush();
     /// The reply to a one-shot stream request: its `data` (or the whole message) as a reply.

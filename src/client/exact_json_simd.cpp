@@ -225,7 +225,8 @@ private:
 };
 
 /// Keeps the top-level string and number members named in `keys` (the first of each name) of
-/// an object, building nothing else: the look-up that classifies a stream message.
+/// an object, building nothing else: the look-up that classifies a stream message
+/// (read_message).
 class Peek {
 public:
     explicit Peek(std::initializer_list<std::string_view> keys)
@@ -267,6 +268,42 @@ private:
     std::size_t m_depth = 0;
     std::size_t m_wanted = k_none;
     bool m_object = false;
+};
+
+/// Two visitors in one walk: a stream message classified (Peek) and printed (Print) at once.
+template <class First, class Second>
+class Both {
+public:
+    Both(First& first, Second& second) : m_first(first), m_second(second) {}
+
+    void open(bool array) {
+        m_first.open(array);
+        m_second.open(array);
+    }
+    void item(std::size_t index) {
+        m_first.item(index);
+        m_second.item(index);
+    }
+    void key(std::size_t index, std::string_view key, bool raw) {
+        m_first.key(index, key, raw);
+        m_second.key(index, key, raw);
+    }
+    void close(bool array, std::size_t count) {
+        m_first.close(array, count);
+        m_second.close(array, count);
+    }
+    void scalar(Value::Kind kind, std::string_view text) {
+        m_first.scalar(kind, text);
+        m_second.scalar(kind, text);
+    }
+    void string(std::string_view content, bool raw) {
+        m_first.string(content, raw);
+        m_second.string(content, raw);
+    }
+
+private:
+    First& m_first;
+    Second& m_second;
 };
 
 /// Hands the elements of a window's array to `inner`, without the window's own brackets:
@@ -1059,25 +1096,7 @@ bool write_ndjson_items(std::ostream& out, std::string_view text, const std::vec
 }
 
 bool compact(std::string_view text, std::string& out, const std::vector<std::string>& mask_keys) {
-    const Limits limits;
-    if (use_fast_reader(text.size())) {
-        detail::Sink sink(nullptr);
-        Print visitor(sink, false, mask_keys, 0);
-        if (read_whole(text, visitor) == SUCCESS) {
-            out.append(sink.take());
-            return true;
-        }
-    }
-    Value value;
-    try {
-        value = detail::sax_parse(text, limits);
-    } catch (const DecodeError&) {
-        return false;
-    }
-    detail::Sink reference(nullptr);
-    detail::print(reference, value, false, mask_keys);
-    out.append(reference.take());
-    return true;
+    return read_message(text, {}, mask_keys, out).has_value();
 }
 
 namespace {
@@ -1185,27 +1204,39 @@ void close_list(std::string& out, std::size_t count) {
     out.append(sink.take());
 }
 
-std::vector<Value> peek(std::string_view text, std::initializer_list<std::string_view> keys) {
-    if (!use_fast_reader(text.size())) {
-        // The reference reader builds the model (a small message, until the library is opened).
-        Value value;
-        try {
-            value = detail::sax_parse(text, Limits{});
-        } catch (const DecodeError&) {
-            return {};
-        }
-        if (!value.is_object()) return {};
-        std::vector<Value> found;
-        for (const std::string_view key : keys) {
-            const Value* member = value.find(key);
-            found.push_back(member != nullptr && (member->is_string() || member->is_number()) ? *member
-                                                                                              : Value());
-        }
-        return found;
+std::optional<std::vector<Value>> read_message(std::string_view text,
+                                               std::initializer_list<std::string_view> keys,
+                                               const std::vector<std::string>& mask_keys, std::string& out) {
+    if (use_fast_reader(text.size())) {
+        const std::size_t before = out.size();
+        detail::Sink sink(nullptr);
+        sink.resume(std::move(out));
+        Peek peek(keys);
+        Print print(sink, false, mask_keys, 0);
+        Both<Peek, Print> both(peek, print);
+        const bool read = read_whole(text, both) == SUCCESS;
+        out = sink.take();
+        if (read) return peek.take();
+        out.resize(before);
     }
-    Peek visitor(keys);
-    if (read_whole(text, visitor) != SUCCESS) return {};
-    return visitor.take();
+    // The reference reader builds the model (a small message, until the library is opened).
+    Value value;
+    try {
+        value = detail::sax_parse(text, Limits{});
+    } catch (const DecodeError&) {
+        return std::nullopt;
+    }
+    detail::Sink sink(nullptr);
+    detail::print(sink, value, false, mask_keys);
+    out.append(sink.take());
+    std::vector<Value> found;
+    if (!value.is_object()) return found;
+    for (const std::string_view key : keys) {
+        const Value* member = value.find(key);
+        found.push_back(member != nullptr && (member->is_string() || member->is_number()) ? *member
+                                                                                          : Value());
+    }
+    return found;
 }
 
 }  // namespace hyperoru::json

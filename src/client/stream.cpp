@@ -163,10 +163,16 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
         last_frame = m_clock.monotonic();
         if (message->pong) continue;
         bool rejected = false;
-        // A cheap look-up of the two members that classify a message (no document model); only
-        // an error message is read whole, for its code and text.
-        const std::vector<json::Value> found =
-            message->binary ? std::vector<json::Value>{} : json::peek(message->text, {"request_id", "type"});
+        // A cheap look-up of the two members that classify a message, in the pass that prints it
+        // compact (no document model); only an error message is read whole, for its code and text.
+        std::optional<std::vector<json::Value>> read;
+        if (!message->binary) {
+            std::string line;
+            read = json::read_message(message->text, {"request_id", "type"}, json::default_mask_keys(), line);
+            if (read) message->compact = std::move(line);
+        }
+        static const std::vector<json::Value> k_none;
+        const std::vector<json::Value>& found = read ? *read : k_none;
         if (!found.empty()) {
             // §3.5: a reply is matched to its request through the echoed request_id.
             const json::Value& id = found[0];

@@ -312,6 +312,15 @@ private:
     std::size_t m_saved;
 };
 
+/// The reference reader alone, whatever the process has read or opened.
+class ReferenceOnly {
+public:
+    ReferenceOnly() { hyperoru::json::detail::fast_reader_enabled() = false; }
+    ~ReferenceOnly() { hyperoru::json::detail::fast_reader_enabled() = true; }
+    ReferenceOnly(const ReferenceOnly&) = delete;
+    ReferenceOnly& operator=(const ReferenceOnly&) = delete;
+};
+
 const std::string k_exact_doc =
     R"([0.00000012, 67012.50, 1e400, -0, 123456789012345678901234567890,)"
     R"( {"z": 1, "a": "tab\there \u00e9 \ud83d\ude00 \/", "z": [], "api_key": "sk-1"}, "caf)"
@@ -454,25 +463,48 @@ TEST_CASE("what the fast reader declines but the reference accepts is printed by
     CHECK(text_of(nul, k_compact) == "[1,\"a\"]");
 }
 
-TEST_CASE("peek reads the members that classify a stream message", "[json][simd]") {
-    const Window scope(std::size_t{1} << 20);
-    const auto found = peek(R"({"type": "trade", "data": {"type": "x"}, "request_id": 7, "type": "later"})",
-                            {"request_id", "type", "absent"});
-    REQUIRE(found.size() == 3);
-    CHECK(found[0].is_number());
-    CHECK(found[0].text() == "7");
-    CHECK(found[1].is_string());
-    CHECK(found[1].text() == "trade");  // the first member of a name, as Value::find
-    CHECK(found[2].is_null());
-    const auto escaped =
-        peek(R"({"ty\u0070e": "err\u006fr", "request_id": {"x": 1}})", {"type", "request_id"});
-    REQUIRE(escaped.size() == 2);
-    CHECK(escaped[0].text() == "error");
-    CHECK(escaped[1].is_null());  // neither a string nor a number
-    CHECK(peek("[1, 2]", {"type"}).empty());
-    CHECK(peek(R"({"type": "trade", )", {"type"}).empty());  // checked whole: not an object
-    CHECK(peek("not json", {"type"}).empty());
-    CHECK(peek("", {"type"}).empty());
+TEST_CASE("read_message classifies a stream message in the pass that prints it", "[json][simd]") {
+    const auto check_reader = [] {
+        std::string line = "> ";
+        const auto found = read_message(
+            R"({"type": "trade", "data": {"type": "x", "api_key": "k"}, "request_id": 7, "type": "later"})",
+            {"request_id", "type", "absent"}, default_mask_keys(), line);
+        REQUIRE(found);
+        REQUIRE(found->size() == 3);
+        CHECK((*found)[0].is_number());
+        CHECK((*found)[0].text() == "7");
+        CHECK((*found)[1].is_string());
+        CHECK((*found)[1].text() == "trade");  // the first member of a name, as Value::find
+        CHECK((*found)[2].is_null());
+        CHECK(line ==
+              R"(> {"type":"trade","data":{"type":"x","api_key":"********"},"request_id":7,"type":"later"})");
+        line.clear();
+        const auto escaped =
+            read_message(R"({"type": "error", "request_id": {"x": 1}})", {"type", "request_id"}, {}, line);
+        REQUIRE(escaped);
+        REQUIRE(escaped->size() == 2);
+        CHECK((*escaped)[0].text() == "error");
+        CHECK((*escaped)[1].is_null());  // neither a string nor a number
+        CHECK(line == R"({"type":"error","request_id":{"x":1}})");
+        line.clear();
+        const auto array = read_message("[1, 2.50]", {"type"}, {}, line);
+        REQUIRE(array);
+        CHECK(array->empty());  // JSON, not an object
+        CHECK(line == "[1,2.50]");
+        line = "kept";
+        CHECK_FALSE(read_message(R"({"type": "trade", )", {"type"}, {}, line));  // checked whole
+        CHECK_FALSE(read_message("not json", {"type"}, {}, line));
+        CHECK_FALSE(read_message("", {"type"}, {}, line));
+        CHECK(line == "kept");
+    };
+    SECTION("the reference reader") {
+        const ReferenceOnly scope;
+        check_reader();
+    }
+    SECTION("the fast reader") {
+        const Window scope(std::size_t{1} << 20);
+        check_reader();
+    }
 }
 
 TEST_CASE("compact prints one line, masked, or says the text is not JSON", "[json][simd]") {
@@ -492,15 +524,6 @@ namespace {
 
 const std::vector<std::string> k_list_keys = {"items", "data", "results"};
 constexpr std::size_t k_all = static_cast<std::size_t>(-1);
-
-/// The reference reader alone, whatever the process has read or opened.
-class ReferenceOnly {
-public:
-    ReferenceOnly() { hyperoru::json::detail::fast_reader_enabled() = false; }
-    ~ReferenceOnly() { hyperoru::json::detail::fast_reader_enabled() = true; }
-    ReferenceOnly(const ReferenceOnly&) = delete;
-    ReferenceOnly& operator=(const ReferenceOnly&) = delete;
-};
 
 }  // namespace
 

@@ -63,6 +63,23 @@ TEST_CASE("stream: subscribes, switches account, bootstraps, delivers in order",
     CHECK(f.server.connections[0].close_code == 1000);
 }
 
+TEST_CASE("stream: a JSON message comes printed compact and masked from the pass that classified it",
+          "[stream]") {
+    Fixture f;
+    f.server.open({WsStep::message(R"( {"type": "trades", "n": 0.10, "api_key": "sk-1"} )"),
+                   WsStep::message("not json"), WsStep::binary(3), WsStep::message(R"([1, 2.50])")});
+    std::vector<std::string> lines;
+    Stream stream(f.connector, url("wss://h/ws?session_token=t"), StreamOptions{}, f.clock);
+    CHECK(stream.run(
+              [&](const ws::Message& m) {
+                  lines.push_back(m.compact ? *m.compact : "<none>");
+                  return lines.size() < 4;
+              },
+              {}) == StreamEnd::stopped);
+    CHECK(lines == std::vector<std::string>{R"({"type":"trades","n":0.10,"api_key":"********"})", "<none>",
+                                            "<none>", "[1,2.50]"});
+}
+
 TEST_CASE("stream: the older connect message comes first when asked", "[stream]") {
     Fixture f;
     f.server.open({WsStep::message("{}")});

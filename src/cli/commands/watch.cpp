@@ -83,7 +83,8 @@ int run_watch(Context& context, const WatchOptions& options) {
                 context.err() << "hyperoru: binary frame of " << message.size << " bytes ignored\n";
                 return true;
             }
-            if (!printer.message(message.text, context.now())) {  // `| head -3` closed the pipe: end quietly
+            if (!printer.message(message.text, context.now(),
+                                 message.compact)) {  // `| head -3` closed the pipe: end quietly
                 stdout_closed = true;
                 return false;
             }

@@ -229,8 +229,7 @@ private:
 /// (read_message).
 class Peek {
 public:
-    explicit Peek(std::initializer_list<std::string_view> keys)
-        : m_keys(keys), m_found(keys.size()), m_seen(keys.size()) {}
+    explicit Peek(std::initializer_list<std::string_view> keys) : m_keys(keys), m_found(keys.size()) {}
 
     void open(bool array) {
         if (m_depth++ == 0) m_object = !array;
@@ -242,8 +241,8 @@ public:
         if (m_depth != 1) return;
         const auto at = std::find(m_keys.begin(), m_keys.end(), key);
         const auto index = static_cast<std::size_t>(at - m_keys.begin());
-        if (at == m_keys.end() || m_seen[index]) return;
-        m_seen[index] = true;  // the first member of a name, as Value::find
+        if (at == m_keys.end() || index >= 64 || (m_seen >> index & 1U) != 0) return;
+        m_seen |= std::uint64_t{1} << index;  // the first member of a name, as Value::find
         m_wanted = index;
     }
     void close(bool, std::size_t) { --m_depth; }
@@ -262,9 +261,9 @@ public:
 
 private:
     static constexpr std::size_t k_none = static_cast<std::size_t>(-1);
-    std::vector<std::string_view> m_keys;
+    std::initializer_list<std::string_view> m_keys;  // the caller's, alive for the whole walk
     std::vector<Value> m_found;
-    std::vector<bool> m_seen;
+    std::uint64_t m_seen = 0;  // per key (the first 64): a member of that name was met
     std::size_t m_depth = 0;
     std::size_t m_wanted = k_none;
     bool m_object = false;
@@ -607,12 +606,19 @@ private:
     bool m_capture = false;
 };
 
+/// An open container in walk(): an array or an object, and the elements or members so far.
+struct WalkFrame {
+    bool array;
+    std::size_t count;
+};
+
 /// A parser's first stage and buffers, one per thread, lent to one reading at a time (a
 /// callback of for_each_item that reads JSON itself gets a reader of its own).
 class Reader {
 public:
     std::string buffer;  ///< the text to read; index() appends the padding
     bool busy = false;
+    std::vector<WalkFrame> stack;  ///< walk()'s open containers
 
     /// The positions of the tokens of `buffer`, found by simdjson's first stage.
     error_code index() {
@@ -699,11 +705,8 @@ error_code walk(Reader& reader, Visitor& visitor, std::size_t max_depth) {
         }
         return true;
     };
-    struct Frame {
-        bool array;
-        std::size_t count;
-    };
-    std::vector<Frame> stack;
+    std::vector<WalkFrame>& stack = reader.stack;  // reused: no allocation per small message
+    stack.clear();
     std::size_t k = 0;
     enum class Next { value, key, after_value } next = Next::value;
     // Reads the string token k; hands its content to `use(content, raw)`.
@@ -726,7 +729,7 @@ error_code walk(Reader& reader, Visitor& visitor, std::size_t max_depth) {
         if (next == Next::after_value) {
             if (stack.empty()) return k == count ? SUCCESS : simdjson::TRAILING_CONTENT;
             if (k >= count) return simdjson::TAPE_ERROR;
-            Frame& frame = stack.back();
+            WalkFrame& frame = stack.back();
             const char c = text[tokens[k++]];
             if (c == ',') {
                 if (frame.array) visitor.item(frame.count);
@@ -742,7 +745,7 @@ error_code walk(Reader& reader, Visitor& visitor, std::size_t max_depth) {
         }
         if (next == Next::key) {
             if (k >= count || text[tokens[k]] != '"') return simdjson::TAPE_ERROR;
-            Frame& frame = stack.back();
+            WalkFrame& frame = stack.back();
             const std::size_t index = frame.count++;
             if (auto error =
                     string_token([&](std::string_view key, bool raw) { visitor.key(index, key, raw); }))
@@ -766,7 +769,7 @@ error_code walk(Reader& reader, Visitor& visitor, std::size_t max_depth) {
                 next = Next::after_value;
                 continue;
             }
-            stack.push_back(Frame{array, array ? 1U : 0U});
+            stack.push_back(WalkFrame{array, array ? 1U : 0U});
             if (array) visitor.item(0);
             next = array ? Next::value : Next::key;
             continue;

@@ -168,6 +168,7 @@ std::variant<StreamEnd, ws::Failure> Stream::serve(ws::Connection& connection, c
         std::optional<std::vector<json::Value>> read;
         if (!message->binary) {
             std::string line;
+            line.reserve(message->text.size() + 16);  // compact is seldom longer: one allocation
             read = json::read_message(message->text, {"request_id", "type"}, json::default_mask_keys(), line);
             if (read) message->compact = std::move(line);
         }

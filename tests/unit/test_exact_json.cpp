@@ -487,6 +487,11 @@ TEST_CASE("read_message classifies a stream message in the pass that prints it",
         CHECK((*escaped)[1].is_null());  // neither a string nor a number
         CHECK(line == R"({"type":"error","request_id":{"x":1}})");
         line.clear();
+        const auto first_counts =
+            read_message(R"({"request_id": null, "request_id": 7})", {"request_id"}, {}, line);
+        REQUIRE(first_counts);
+        CHECK((*first_counts)[0].is_null());  // the first member of the name, though null
+        line.clear();
         const auto array = read_message("[1, 2.50]", {"type"}, {}, line);
         REQUIRE(array);
         CHECK(array->empty());  // JSON, not an object

@@ -220,6 +220,22 @@ TEST_CASE("resources: --all and tables print the same through either JSON reader
         CHECK(cli.run({"program", "list", "--all", "--per-page", "2", "-o", "json"}) == 10);
         CHECK(cli.out == "[\n  {\n    \"id\": 1\n  },\n  {\n    \"id\": 2\n  }\n]\n");
     }
+    SECTION("a page that fails ends a closed array of what came, then the error") {
+        cli.server->respond(200, R"([{"id": 1}, {"id": 2}])", k_json);
+        cli.server->respond(200, R"([{"id": 3},)", k_json);
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2"}) == 10);
+        CHECK(cli.out == "[\n  {\n    \"id\": 1\n  },\n  {\n    \"id\": 2\n  }\n]\n");
+        CHECK(cli.err ==
+              "hyperoru: error: invalid response: invalid JSON at byte 12 (line 1, column 12): syntax error "
+              "while "
+              "parsing value - unexpected end of input; expected '[', '{', or a literal\n");
+    }
+    SECTION("a page that holds no list after a list: the list closed, then that page") {
+        cli.server->respond(200, R"([{"id": 1}, {"id": 2}])", k_json);
+        cli.server->respond(200, R"({"a": 1})", k_json);
+        CHECK(cli.run({"program", "list", "--all", "--per-page", "2"}) == 0);
+        CHECK(cli.out == "[\n  {\n    \"id\": 1\n  },\n  {\n    \"id\": 2\n  }\n]\n{\n  \"a\": 1\n}\n");
+    }
     SECTION("a table: its columns' cells, secrets masked, server text made harmless") {
         cli.server->respond(
             200,

@@ -534,16 +534,20 @@ constexpr std::size_t k_all = static_cast<std::size_t>(-1);
 
 TEST_CASE("read_list prints a page's elements as the gathered array prints, with ids and next",
           "[json][simd]") {
-    const std::string bare = R"([{"id": 1, "n": 0.10, "api_key": "k"}, {"x": "no id", "id": null}, )"
-                             R"({"id": "a\u00e9", "id": 2}])";
+    const std::string bare =
+        R"([{"id": 1, "n": 0.00000012, "big": 123456789012345678901234567890, "p": 67012.50,)"
+        R"( "api_key": "k"}, {"x": "no id", "id": null}, )"
+        R"({"id": "a\u00e9", "id": 2}])";
     const std::string envelope =
         R"({"data": [9], "items": [{"id": {"k": [1, 2]}}, 1e400], "next": null, "next": 3})";
     const std::string pretty_expected =
-        "[\n  {\n    \"id\": 1,\n    \"n\": 0.10,\n    \"api_key\": \"********\"\n  },\n  {\n    \"x\": "
+        "[\n  {\n    \"id\": 1,\n    \"n\": 0.00000012,\n    \"big\": 123456789012345678901234567890,\n    "
+        "\"p\": 67012.50,\n    \"api_key\": \"********\"\n  },\n  {\n    \"x\": "
         "\"no id\",\n    \"id\": null\n  },\n  {\n    \"id\": \"a\xC3\xA9\",\n    \"id\": 2\n  },\n  {\n    "
         "\"id\": {\n      \"k\": [\n        1,\n        2\n      ]\n    }\n  },\n  1e400\n]";
     const std::string ndjson_expected =
-        "{\"id\":1,\"n\":0.10,\"api_key\":\"********\"}\n{\"x\":\"no id\",\"id\":null}\n"
+        "{\"id\":1,\"n\":0.00000012,\"big\":123456789012345678901234567890,\"p\":67012.50,\"api_key\":"
+        "\"********\"}\n{\"x\":\"no id\",\"id\":null}\n"
         "{\"id\":\"a\xC3\xA9\",\"id\":2}\n{\"id\":{\"k\":[1,2]}}\n1e400\n";
     const PrintOptions pretty{true, default_mask_keys()};
     const PrintOptions lines{false, default_mask_keys()};
@@ -579,7 +583,9 @@ TEST_CASE("read_list prints a page's elements as the gathered array prints, with
         const ListPage capped = read_list(bare, k_list_keys, pretty, 0, 1, limited);
         CHECK(capped.count == 3);
         CHECK(capped.last_id == "\"a\xC3\xA9\"");
-        CHECK(limited == "[\n  {\n    \"id\": 1,\n    \"n\": 0.10,\n    \"api_key\": \"********\"\n  }");
+        CHECK(limited ==
+              "[\n  {\n    \"id\": 1,\n    \"n\": 0.00000012,\n    \"big\": "
+              "123456789012345678901234567890,\n    \"p\": 67012.50,\n    \"api_key\": \"********\"\n  }");
         std::string none;
         CHECK(read_list(bare, k_list_keys, pretty, 0, 0, none).count == 3);
         CHECK(none.empty());

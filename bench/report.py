@@ -458,9 +458,10 @@ def build(res, targets):
                                   format(int(m["pages_bytes"]), ",")), ""]
     roles = ["pages.hyperoru", "pages.curl", "pages.loop", "pages.ndjson", "pages.raw"]
     out += timing_table(res, roles, "pages.curl", "curl")
-    out += ["", "The two reference rows make the same requests but print each item as it comes "
-            "(`-o ndjson`) or each page's bytes as received (`-o raw`, as curl does), which "
-            "separates the cost of the requests from that of building and printing one array."]
+    out += ["", "All three print each page as it comes. The two reference rows make the same requests "
+            "but print each item on a line of its own (`-o ndjson`) or each page's bytes as received "
+            "(`-o raw`, as curl does), which separates the cost of the requests from that of reading "
+            "and printing the items."]
     out += [""] + command_block(res, roles) + [""]
 
     out += ["## 4. A large response", "",

@@ -327,6 +327,16 @@ const std::string k_exact_doc =
     "\xC3\xA9"
     R"(", true, null, {}])";
 
+/// The reference reader's message for invalid `text` ("" when it accepts the text).
+std::string reference_error(std::string_view text) {
+    try {
+        hyperoru::json::detail::sax_parse(text, Limits{});
+    } catch (const DecodeError& e) {
+        return e.what();
+    }
+    return {};
+}
+
 std::string text_of(std::string_view text, const PrintOptions& options) {
     std::ostringstream out;
     write_text(out, text, options);
@@ -384,12 +394,7 @@ TEST_CASE("the fast reader refuses with the reference's message, before any outp
               std::string("[nul]"), std::string("[1.]"), std::string("[-]"), std::string("[01]"),
               std::string("[\"\\x\"]")}) {
             INFO(bad.substr(0, 40));
-            std::string reference;
-            try {
-                hyperoru::json::detail::sax_parse(bad, Limits{});
-            } catch (const DecodeError& e) {
-                reference = e.what();
-            }
+            const std::string reference = reference_error(bad);
             REQUIRE_FALSE(reference.empty());
             CHECK_FALSE(is_valid(bad));
             CHECK_THROWS_WITH(parse(bad), reference);
@@ -625,12 +630,7 @@ TEST_CASE("read_list refuses invalid text with the reference's message, printing
     for (const std::string bad : {"[1,,2]", "[{\"id\": 1}, {\"id\": 2]", "{\"items\": [1, 2,]}",
                                   "{\"items\": [1]} x", "", "[\"\\ud800\"]"}) {
         INFO(bad);
-        std::string reference;
-        try {
-            hyperoru::json::detail::sax_parse(bad, Limits{});
-        } catch (const DecodeError& e) {
-            reference = e.what();
-        }
+        const std::string reference = reference_error(bad);
         REQUIRE_FALSE(reference.empty());
         std::string out = "kept";
         CHECK_THROWS_WITH(read_list(bad, k_list_keys, PrintOptions{}, 0, k_all, out), reference);

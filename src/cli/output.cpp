@@ -149,14 +149,22 @@ void keep_fields_of_result(json::Value& result, const std::vector<std::string>& 
     }
 }
 
+namespace {
+
+/// The members of an object answer that may hold its list, in the order they are tried (§1.10):
+/// the view's own key, then items, data and results.
+std::vector<std::string> list_keys(const std::string& items_key) {
+    std::vector<std::string> keys = {"items", "data", "results"};
+    if (!items_key.empty()) keys.insert(keys.begin(), items_key);
+    return keys;
+}
+
+}  // namespace
+
 const json::Value* list_items(const json::Value& value, const std::string& items_key) {
     if (value.is_array()) return &value;
     if (value.is_object()) {
-        if (!items_key.empty()) {
-            if (const json::Value* items = value.find(items_key); items != nullptr && items->is_array())
-                return items;
-        }
-        for (const char* key : {"items", "data", "results"}) {
+        for (const std::string& key : list_keys(items_key)) {
             if (const json::Value* items = value.find(key); items != nullptr && items->is_array())
                 return items;
         }
@@ -425,6 +433,13 @@ std::string id_text(const json::Value& item) {
 
 }  // namespace
 
+bool Printer::Pages::repeats(std::string first_id, std::string last_id) {
+    auto ids = std::make_pair(std::move(first_id), std::move(last_id));
+    if (!ids.first.empty() && !ids.second.empty() && ids == m_previous_ids) return true;
+    m_previous_ids = std::move(ids);
+    return false;
+}
+
 bool Printer::Pages::fast() const {
     return (m_printer.m_format == Format::json || m_printer.m_format == Format::ndjson) &&
            m_printer.m_fields.empty();
@@ -436,9 +451,7 @@ bool Printer::Pages::streams() const {
 
 PageResult Printer::Pages::add_fast(const RawReply& page) {
     Printer& p = m_printer;
-    // Where list_items() looks (§1.10).
-    std::vector<std::string> keys = {"items", "data", "results"};
-    if (!m_view.items_key.empty()) keys.insert(keys.begin(), m_view.items_key);
+    const std::vector<std::string> keys = list_keys(m_view.items_key);  // where list_items() looks
     const bool pretty = p.m_format == Format::json;
     const std::size_t room = !m_limit ? std::numeric_limits<std::size_t>::max()
                              : *m_limit > static_cast<long>(m_count)
@@ -457,11 +470,7 @@ PageResult Printer::Pages::add_fast(const RawReply& page) {
         return {};
     }
     m_listed = true;
-    if (list.count > 0) {
-        auto ids = std::make_pair(list.first_id, list.last_id);
-        if (!ids.first.empty() && !ids.second.empty() && ids == m_previous_ids) return {true, 0, false, true};
-        m_previous_ids = std::move(ids);
-    }
+    if (list.count > 0 && repeats(list.first_id, list.last_id)) return {true, 0, false, true};
     m_count += std::min(list.count, room);
     p.emit_json(printed);
     p.m_out.flush();  // pages show as they arrive
@@ -493,9 +502,8 @@ PageResult Printer::Pages::add(const RawReply& page) {
     if (m_count == 0) check_fields_known(value, p.m_fields, m_view.items_key);  // before anything shows
     PageResult result{true, items->items().size(), false};
     if (!items->items().empty()) {
-        auto ids = std::make_pair(id_text(items->items().front()), id_text(items->items().back()));
-        if (!ids.first.empty() && !ids.second.empty() && ids == m_previous_ids) return {true, 0, false, true};
-        m_previous_ids = std::move(ids);
+        if (repeats(id_text(items->items().front()), id_text(items->items().back())))
+            return {true, 0, false, true};
     }
     if (const json::Value* next = value.is_object() ? value.find("next") : nullptr; next != nullptr)
         result.no_next = next->is_null();

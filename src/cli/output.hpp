@@ -85,6 +85,9 @@ public:
         /// comes, from its text (json::read_list), never held.
         bool fast() const;
         PageResult add_fast(const RawReply& page);
+        /// Whether a page's first and last ids (both known) are those of the page before; they
+        /// are kept for the next page otherwise.
+        bool repeats(std::string first_id, std::string last_id);
         json::Value m_all;
         std::size_t m_count = 0;
         bool m_listed = false;  ///< a page was a list (json: its array is open until finish())

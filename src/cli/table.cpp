@@ -60,6 +60,12 @@ bool is_bidi_control(char32_t cp) {
     return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/// Whether `text` is printable ASCII only: nearly every cell, which needs neither sanitising
+/// nor a Unicode width.
+bool is_printable_ascii(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+}
+
 /// Bytes of a table collected before one write to the stream.
 constexpr std::size_t k_write_chunk = std::size_t{64} << 10;
 
@@ -139,8 +145,7 @@ std::string_view status_colour(std::string_view word) {
 
 std::string sanitize_for_terminal(std::string_view text) {
     // Printable ASCII, nearly every cell, is kept as it is.
-    if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; }))
-        return std::string(text);
+    if (is_printable_ascii(text)) return std::string(text);
     std::string out;
     out.reserve(text.size());
     std::size_t pos = 0;
@@ -226,8 +231,7 @@ std::size_t display_width(std::string_view text) {
     // regional indicators is one flag (2). This is what current terminals draw.
     // Printable ASCII, nearly every cell, is one column a character (no cluster spans two of
     // them): a quarter of a large table's time was spent learning that from utf8proc.
-    if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; }))
-        return text.size();
+    if (is_printable_ascii(text)) return text.size();
     std::size_t width = 0;
     std::size_t cluster = 0;  // the width of the cluster being read
     utf8proc_int32_t previous = -1;

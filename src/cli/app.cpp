@@ -271,6 +271,7 @@ void add_commands(CLI::App& app, Action& action, const Selection& only) {
     register_ai(app, action, only);
     register_api(app, action, only);
     register_watch(app, action, only);
+    register_top(app, action, only);
     register_config(app, action, only);
     register_completion(app, action, only);
 }

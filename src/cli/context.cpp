@@ -152,7 +152,7 @@ Printer& Context::printer() {
 Status& Context::status() {
     if (!m_status) {
         Status::Options options;
-        options.notices = m_io.stderr_is_tty && !m_options.quiet;
+        options.notices = m_io.stderr_is_tty && !m_options.quiet && !m_quiet_status;
         // A spinner and a progress line redraw their line in place: not between -v trace lines,
         // and not on a terminal that cannot erase a line.
         options.transient = options.notices && !m_options.verbose && m_io.env("TERM") != "dumb";

@@ -137,6 +137,9 @@ public:
     /// The waiting messages on stderr (retry notices, spinner, --all progress), created on first
     /// use: shown only when stderr is a terminal and -q is not given (cli/status.hpp).
     Status& status();
+    /// Makes status() say nothing on stderr (a full-screen command owns the terminal); before
+    /// the first status() or client() call.
+    void quiet_status() noexcept { m_quiet_status = true; }
 
     /// Reads the config file on first use. Throws ConfigError for a corrupt file, and UsageError
     /// for a context named by --context or HYPERORU_CONTEXT that the file does not have (a typo
@@ -164,6 +167,7 @@ private:
     const GlobalOptions& m_options;
     std::optional<Settings> m_settings;
     bool m_allow_new_context = false;
+    bool m_quiet_status = false;
     std::unique_ptr<ConfigStore> m_store;
     std::optional<ConnectionSettings> m_connection;
     /// Before the client, whose transport and retry hook use it.

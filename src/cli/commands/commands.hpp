@@ -64,6 +64,7 @@ void register_analytics(CLI::App& app, Action& action, const Selection& only);
 void register_hyperliquid(CLI::App& app, Action& action, const Selection& only);
 void register_ai(CLI::App& app, Action& action, const Selection& only);  // ai chat|conversation create|stream
 void register_api(CLI::App& app, Action& action, const Selection& only);  // api: any path, like `gh api`
+void register_top(CLI::App& app, Action& action, const Selection& only);
 void register_watch(CLI::App& app, Action& action,
                     const Selection& only);  // watch, ws request|bootstrap, snapshot, asset-curve
 /// context list|use|show|delete, config get|set|list|path: local, no request.

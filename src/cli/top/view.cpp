@@ -83,15 +83,16 @@ std::string pad_left(const std::string& text, std::size_t width) {
 struct Column {
     std::string title;
     bool numeric = false;
-    int priority = 0;     ///< the lowest goes first when the width is short; 0 is never dropped
-    std::size_t min = 0;  ///< a text column may shrink to this (cut with "…")
+    int priority = 0;     ///< the lowest goes first when the width is short; 0 is never left out
+    std::size_t min = 0;  ///< a column that stays is cut down to this (with "…") as a last resort
 };
 
 using Cells = std::vector<std::vector<Span>>;  // rows × columns
 
 /// Header and rows laid out in `width` columns: numeric columns aligned on the decimal point
-/// and right-aligned, text columns left-aligned; text columns shrink to their minimum, then the
-/// lowest-priority columns are left out, until the table fits. Two spaces between columns.
+/// and right-aligned, text columns left-aligned; the lowest-priority columns are left out, then
+/// the text columns that stay are cut to their minimum, until the table fits. Two spaces between
+/// columns, one of margin on the left, no space at the end of a line.
 std::vector<Line> table(const std::vector<Column>& columns, Cells rows, std::size_t width, bool unicode,
                         const std::vector<bool>& selected = {}, const std::vector<bool>& bold = {}) {
     const std::size_t n = columns.size();
@@ -117,11 +118,7 @@ std::vector<Line> table(const std::vector<Column>& columns, Cells rows, std::siz
         }
         return sum + (count > 0 ? 2 * (count - 1) : 0) + 1;  // one space of margin on the left
     };
-    for (std::size_t c = 0; c < n && total() > width; ++c) {
-        if (!columns[c].numeric && columns[c].min > 0 && widths[c] > columns[c].min)
-            widths[c] =
-                std::max(columns[c].min, widths[c] - std::min(widths[c] - columns[c].min, total() - width));
-    }
+    // Columns that can go, least important first; then what cannot go is cut to its minimum.
     while (total() > width) {
         int lowest = 0;
         std::size_t drop = n;
@@ -133,6 +130,10 @@ std::vector<Line> table(const std::vector<Column>& columns, Cells rows, std::siz
         }
         if (drop == n) break;
         shown[drop] = false;
+    }
+    for (std::size_t c = 0; c < n && total() > width; ++c) {
+        if (shown[c] && !columns[c].numeric && widths[c] > columns[c].min)
+            widths[c] -= std::min(widths[c] - columns[c].min, total() - width);
     }
     std::size_t last = 0;
     for (std::size_t c = 0; c < n; ++c) {
@@ -188,7 +189,7 @@ std::string decision_summary(const Trader& t) {
         if (!text.empty()) text += ' ';
         text += *part;
     }
-    return sanitize_for_terminal(text);
+    return text.empty() ? "-" : sanitize_for_terminal(text);
 }
 
 bool stale(std::optional<Time> at, milliseconds expected, Time now) {
@@ -198,11 +199,13 @@ bool stale(std::optional<Time> at, milliseconds expected, Time now) {
 std::vector<Line> fleet_lines(const Fleet& fleet, const std::vector<const Trader*>& rows,
                               const ViewState& state, const Timing& timing, std::size_t width,
                               bool mark_selection) {
-    const std::vector<Column> columns = {{"TRADER", false, 0, 8},        {"MODEL", false, 2, 8},
-                                         {"EXCHANGE", false, 3, 5},      {"TRADING", false, 5, 0},
+    // What goes first when the width is short: the static facts (model, exchange), then the last
+    // decision, the position count, the age of the row, trading on/off, the day's %.
+    const std::vector<Column> columns = {{"TRADER", false, 0, 8},        {"MODEL", false, 1, 0},
+                                         {"EXCHANGE", false, 2, 0},      {"TRADING", false, 6, 0},
                                          {"EQUITY", true, 0, 0},         {"DAY PNL", true, 0, 0},
-                                         {"DAY %", true, 7, 0},          {"POS", true, 6, 0},
-                                         {"LAST DECISION", false, 4, 8}, {"AGE", false, 8, 0}};
+                                         {"DAY %", true, 7, 0},          {"POS", true, 4, 0},
+                                         {"LAST DECISION", false, 3, 0}, {"AGE", false, 5, 0}};
     Cells cells;
     std::vector<std::string> equities, pnls;
     std::size_t positions = 0;
@@ -221,8 +224,7 @@ std::vector<Line> fleet_lines(const Fleet& fleet, const std::vector<const Trader
         if (!t->updated) {
             row.push_back({"-", Style::dim});
         } else if (stale(t->updated, timing.refresh, timing.now)) {
-            row.push_back(
-                {"stale " + age_text(duration_cast<milliseconds>(timing.now - *t->updated)), Style::warn});
+            row.push_back({"stale", Style::warn});  // how old: the status line says
         } else {
             row.push_back({age_text(duration_cast<milliseconds>(timing.now - *t->updated)), Style::dim});
         }

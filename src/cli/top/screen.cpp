@@ -71,6 +71,10 @@ int Screen::height() const {
 }
 
 void Screen::paint(const std::vector<Line>& lines) {
+    if (m_resized) {  // what the terminal shows after a resize is unknown: draw every cell
+        clearok(curscr, TRUE);
+        m_resized = false;
+    }
     for (int y = 0; y < LINES; ++y) {
         move(y, 0);
         if (static_cast<std::size_t>(y) < lines.size()) {
@@ -99,7 +103,10 @@ std::optional<Key> Screen::key() {
             case KEY_DOWN: key.kind = Key::Kind::down; break;
             case KEY_ENTER: key.kind = Key::Kind::enter; break;
             case KEY_BACKSPACE: key.kind = Key::Kind::backspace; break;
-            case KEY_RESIZE: key.kind = Key::Kind::resize; break;
+            case KEY_RESIZE:
+                key.kind = Key::Kind::resize;
+                m_resized = true;
+                break;
             default: key.kind = Key::Kind::other; break;
         }
         return key;

@@ -30,6 +30,7 @@ public:
 private:
     bool m_colour;
     bool m_unicode = false;
+    bool m_resized = false;  ///< the next paint redraws the whole terminal
 };
 
 }  // namespace hyperoru::cli::top

@@ -489,13 +489,13 @@ void register_top(CLI::App& app, Action& action, const Selection& only) {
     top->add_flag("--once", options->once,
                   "print one snapshot of the fleet (what the screen shows) and exit: -o json or table");
     top->footer(
-        example("hyperoru top") + example("hyperoru top --account 1 --account 3 --refresh 2") +
-        example("hyperoru top --once -o json | jq '.totals'") +
+        example("hyperoru top") + example("hyperoru top --once -o json | jq '.totals'") +
         "\nKeys: arrows or j/k move, Enter opens a trader, Esc goes back, s sorts (S reverses), / filters,\n"
         "c charts the chosen position's symbol, r refreshes now, ? shows help, q quits.\n"
-        "The status line shows the stream (live, reconnecting in 4 s (attempt 3), token rejected) and\n"
-        "the age of the freshest data; data older than twice its expected interval is marked stale.\n"
-        "Off a terminal top refuses (exit 2): use 'hyperoru watch', or 'top --once'.\n");
+        "--account 1 --account 3 shows only those traders. The status line shows the stream (live,\n"
+        "reconnecting in 4 s (attempt 3), token rejected) and the age of the freshest data; data older\n"
+        "than twice its expected interval is marked stale. Off a terminal top refuses (exit 2): use\n"
+        "'hyperoru watch' for a stream of updates, or 'top --once' for one snapshot.\n");
     top->callback([&action, options] { action = [options](Context& c) { return run_top(c, *options); }; });
 }
 

@@ -39,6 +39,8 @@ using std::chrono::milliseconds;
 using top::Fleet;
 using Steady = std::chrono::steady_clock;
 
+constexpr milliseconds k_paint_every{50};
+
 struct TopOptions {
     std::vector<std::string> accounts;
     double refresh = 5;
@@ -403,6 +405,9 @@ int run_live(Context& context, const TopOptions& options, top::ViewState state) 
         long long drawn_second = -1;
         int drawn_width = -1, drawn_height = -1;
         bool dirty = true;
+        Steady::time_point painted_at{};
+        std::string notice;
+        Steady::time_point notice_at{};
         for (;;) {
             if (interrupt_flag().load()) {
                 code = k_exit_interrupted;
@@ -432,19 +437,37 @@ int run_live(Context& context, const TopOptions& options, top::ViewState state) 
             }
             if (quit) break;
             timing.now = Steady::now();
+            // A one-off word ("refreshing", "no open position to chart") shows for 3 s.
+            if (state.notice != notice) {
+                notice = state.notice;
+                notice_at = timing.now;
+            } else if (!notice.empty() && timing.now - notice_at >= std::chrono::seconds(3)) {
+                state.notice.clear();
+                notice.clear();
+                dirty = true;
+            }
             const long long second =
                 std::chrono::duration_cast<std::chrono::seconds>(timing.now.time_since_epoch()).count();
-            if (dirty || fleet.version() != drawn_version || second != drawn_second ||
-                screen.width() != drawn_width || screen.height() != drawn_height) {
+            // A key or a resize is answered at once; data and the passing seconds are drawn at
+            // most every 50 ms, so a thousand pushes a second cost twenty paints, not a thousand.
+            const bool moved = fleet.version() != drawn_version || second != drawn_second;
+            const auto since = timing.now - painted_at;
+            const bool resized = screen.width() != drawn_width || screen.height() != drawn_height;
+            int wait_ms = 250;
+            if (dirty || resized || (moved && since >= k_paint_every)) {
                 screen.paint(top::render(fleet, state, timing, screen.width(), screen.height()));
                 drawn_version = fleet.version();
                 drawn_second = second;
                 drawn_width = screen.width();
                 drawn_height = screen.height();
+                painted_at = timing.now;
                 dirty = false;
+            } else if (moved) {
+                wait_ms = static_cast<int>(std::max<long long>(
+                    1, std::chrono::duration_cast<milliseconds>(k_paint_every - since).count()));
             }
             pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {mailbox.fd(), POLLIN, 0}};
-            poll(fds, 2, 250);  // EINTR (a resize, Ctrl-C) just loops
+            poll(fds, 2, wait_ms);  // EINTR (a resize, Ctrl-C) just loops
         }
     } catch (...) {
         stop_threads();

@@ -356,6 +356,23 @@ Line title_line(const Fleet& fleet, const ViewState& state, std::size_t shown) {
     return text_line(text, Style::title);
 }
 
+/// Reasoning as lines of plain text: a tab is a space and "\r\n" a line break (a tab would jump
+/// to the terminal's next tab stop, past the column the width was counted for); every other
+/// control is made visible.
+std::string reasoning_text(std::string_view text) {
+    std::string plain;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\t') {
+            plain += ' ';
+        } else if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+            continue;
+        } else {
+            plain += text[i];
+        }
+    }
+    return sanitize_text_for_terminal(plain);
+}
+
 // -- the trader page ------------------------------------------------------------------------------
 
 std::vector<Line> trader_lines(const Trader& t, const ViewState& state, std::size_t width, std::size_t room) {
@@ -497,7 +514,7 @@ std::vector<Line> trader_lines(const Trader& t, const ViewState& state, std::siz
         if (!d.model.empty()) what += dot + sanitize_for_terminal(d.model);
         head.spans.push_back({what, Style::plain});
         out.push_back(std::move(head));
-        for (const auto& piece : wrap(sanitize_text_for_terminal(d.reasoning), width > 2 ? width - 1 : 1))
+        for (const auto& piece : wrap(reasoning_text(d.reasoning), width > 2 ? width - 1 : 1))
             out.push_back(text_line(" " + piece));
     }
     return out;

@@ -186,7 +186,7 @@ class Market:
         for account_id in sorted(self.books):
             book = self.books[account_id]
             touched = set()  # symbols whose position was pushed already this tick
-            self.fill_orders(book, orders, stamp, pushes, touched)
+            self.fill_orders(book, stamp, pushes, touched)
             if self.random.randrange(100) < DECIDE_PERCENT:
                 self.decide(book, orders, stamp, pushes, touched)
             for name in sorted(book.positions):
@@ -201,12 +201,12 @@ class Market:
         return [(channel, text) for channel in ("trades", "positions", "model_chat", "asset_curve")
                 for text in pushes[channel]]
 
-    def fill_orders(self, book, orders, stamp, pushes, touched):
+    def fill_orders(self, book, stamp, pushes, touched):
         """Pending limit orders the price has crossed are filled at their limit; orders changed
         over REST (cancelled, executed) are no longer the market's."""
         for name in sorted(book.orders):
             order, limit = book.orders[name]
-            if order["status"] != "pending" or orders.find(order["id"]) is not order:
+            if order["status"] != "pending":  # cancelled or executed over REST
                 del book.orders[name]
                 continue
             symbol = SYMBOL_BY_NAME[name]

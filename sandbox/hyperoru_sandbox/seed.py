@@ -33,7 +33,7 @@ PRICES = {
                           ("PEPE", "0.00000012"), ("ARB", '"0.8125"')]
 }
 
-# Demo mode (--demo, the default when run as hyperoru-sandbox) adds these orders to the seeded
+# Demo mode (--demo, the default unless --test-defaults) adds these orders to the seeded
 # state, one of each status on the two traders, shaped as create_order and the order routes make
 # them (a price only on limit orders). Orders allocated later continue at DEMO_NEXT_ORDER_ID.
 DEMO_ORDERS = [
@@ -48,8 +48,8 @@ DEMO_ORDERS = [
 ]
 FIRST_ORDER_ID = 42
 DEMO_NEXT_ORDER_ID = 46
-DEMO_PUSH_INTERVAL = 3.0  # seconds between WebSocket pushes in demo mode
-# Run under this name (the installed stand-in), the program starts in demo mode.
+DEMO_PUSH_INTERVAL = 3.0  # seconds between WebSocket pushes in demo mode without the market
+# The program's name in --help and the start-up lines.
 SANDBOX_NAME = "hyperoru-sandbox"
 
 SEEDED_PROGRAMS = [{"id": 1, "name": "Grid Bot", "code": "fn run(ctx) { ... }", "enabled": True,

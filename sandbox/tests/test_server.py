@@ -224,6 +224,18 @@ class WithTheMarket(unittest.TestCase):
         self.assertEqual([a["model"] for a in accounts][2:],
                          ["claude-sonnet-4-20250514", "deepseek-chat"])
 
+    def test_an_order_cancelled_over_rest_is_no_longer_the_markets(self):
+        self.sandbox.post("/__standin/market/tick", {"count": 40})
+        order = lexemes(self.sandbox.get("/api/orders/pending"))[0]
+        self.assertEqual(self.sandbox.post("/api/orders/cancel/%s" % order["id"])[0], 200)
+        ws = subscribed(self.sandbox, ["trades"])
+        self.sandbox.post("/__standin/market/tick", {"count": 100})
+        trades = [lexemes(t)["data"] for t in pushes_until_reply(ws)]
+        self.assertNotIn(order["id"], [t["order_id"] for t in trades])
+        listed = lexemes(self.sandbox.get("/api/orders/account/%s" % order["account_id"]))
+        self.assertEqual([o["status"] for o in listed if o["id"] == order["id"]], ["cancelled"])
+        ws.close()
+
     def test_bad_tick_counts_are_refused(self):
         for body in ({"count": -1}, {"count": "3"}, {"count": True}):
             self.assertEqual(self.sandbox.post("/__standin/market/tick", body)[0], 400)

@@ -4,8 +4,8 @@ import json
 import time
 
 from .common import ControlError, Reply, control_object, wait_targets
-from .websocket import (WS_FLOOD_CHUNKS, WS_FLOOD_MAX_SECONDS, WS_LARGE_FRAME, WS_MAX_MESSAGE,
-    WS_PUSHED_TRADE, WS_WAIT_COUNTERS, WS_WAIT_LIMIT, ws_frame)
+from .websocket import (WS_BINARY, WS_FLOOD_CHUNKS, WS_FLOOD_MAX_SECONDS, WS_LARGE_FRAME,
+    WS_MAX_MESSAGE, WS_PING, WS_PUSHED_TRADE, WS_TEXT, WS_WAIT_COUNTERS, WS_WAIT_LIMIT, ws_frame)
 
 
 # -- control endpoints for the WebSocket side -----------------------------------------------------

@@ -10,7 +10,7 @@ from .common import ApiError, Raw, Request, decimal_text, dump, invalid, is_id
 from .market_feed import MARKET_USER, market_of
 from .orders import create_order
 from .websocket import (WS_BOOTSTRAP_HEAD, WS_CURVE_TIMES, WS_MAIN_CURVE, WS_MAIN_SNAPSHOT,
-    WS_NOT_AUTHENTICATED, WsUnauthorized, ws_frame)
+    WS_NOT_AUTHENTICATED, WS_TEXT, WsUnauthorized, ws_frame)
 
 
 # -- messages (contract sections 3.2 to 3.5); they run under state.lock ----------------------------

@@ -10,7 +10,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from client import WsClient, http  # noqa: E402
-from hyperoru_sandbox.cli import make_server, parse_options  # noqa: E402
+from hyperoru_sandbox.cli import make_server, parse_options, start_pushers  # noqa: E402
 from hyperoru_sandbox.common import Collection  # noqa: E402
 from hyperoru_sandbox.market import Market  # noqa: E402
 
@@ -23,6 +23,7 @@ class Sandbox:
     def __init__(self, *args):
         self.server = make_server(parse_options(["--test-defaults", "--quiet", *args]))
         self.port = self.server.server_address[1]
+        start_pushers(self.server)  # daemon threads; with the defaults here, none
         # A short poll interval: shutdown() waits for serve_forever to look up.
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,),
                                        daemon=True)
@@ -97,11 +98,33 @@ class WithoutTheMarket(unittest.TestCase):
                          '"unrealized_pnl": 75.0}]}}')
         ws.close()
 
+    def test_control_pushes_reach_the_connection(self):
+        ws = WsClient(self.sandbox.port)
+        status, _ = self.sandbox.post("/__standin/ws/push", {"messages": ["{\"a\": 1.50}"]})
+        self.assertEqual(status, 200)
+        self.assertEqual(ws.recv(), '{"a": 1.50}')
+        self.sandbox.post("/__standin/ws/push-many", {"count": 2})
+        self.assertIn('"seq": 1,', ws.recv())
+        self.assertIn('"seq": 2,', ws.recv())
+        ws.close()
+
     def test_the_market_controls_say_it_is_off(self):
         status, body = http(self.sandbox.port, "GET", "/__standin/market")
         self.assertEqual((status, body), (400, '{"error": "the market is off (start the sandbox '
                                                'with --market)"}'))
         self.assertEqual(self.sandbox.post("/__standin/market/tick")[0], 400)
+
+
+class DemoPusher(unittest.TestCase):
+    def test_without_the_market_the_demo_pushes_asset_curve_as_before(self):
+        sandbox = Sandbox("--demo", "--ws-demo-interval", "0.01")
+        self.addCleanup(sandbox.stop)
+        ws = subscribed(sandbox, ["asset_curve"])
+        push = ws.recv()  # the first push, whenever it comes
+        self.assertRegex(push, r'\A\{"type": "asset_curve", "data": \{"account_id": 1, '
+                               r'"timestamp": "[0-9T:Z-]{20}", "equity": 10012\.50, '
+                               r'"daily_pnl": 12\.50\}\}\Z')
+        ws.close()
 
 
 class WithTheMarket(unittest.TestCase):

@@ -279,10 +279,10 @@ class Market:
                    price_text(position.entry), price_text(price), position.leverage, stamp,
                    money_text(realised)))
             touched.add(name)
-            reasoning = ("%s at %s leaves the %s from %s at %s %s. The move has run its course; "
-                         "closing the position."
+            reasoning = ("%s at %s leaves the %s from %s with a %s of %s. The move has run its "
+                         "course; closing the position."
                          % (name, price_text(price), position.side, price_text(position.entry),
-                            money_text(realised), "profit" if realised >= 0 else "loss"))
+                            "profit" if realised >= 0 else "loss", money_text(abs(realised))))
             decision = "close"
         elif choice == "limit":
             side = ("buy", "sell")[self.random.randrange(2)]

@@ -5,7 +5,7 @@
 
 DIR/price/BTC.json      GET /api/crypto/price?symbol=BTC. The contract documents no example body
                         for the price (section 2.4), so this is the stand-in's shape
-                        (tests/server/standin.py): {"symbol", "price", "timestamp"}.
+                        (sandbox/hyperoru_sandbox): {"symbol", "price", "timestamp"}.
 DIR/pages/list_K.json   GET /api/account/list?page=K&per_page=100, K = 1..N: pages 1..N-1 hold
                         100 accounts and page N holds 99, so `hyperoru account list --all` stops
                         after exactly N requests (it stops at a short page, see paginate() in

@@ -22,7 +22,7 @@ buffer (and one of the close frame): the server's per-message cost is near zero 
 what is measured (run.sh also times a raw socket reader against this server to show the server's
 own ceiling).
 
-Differences from the stand-in (tests/server/standin.py), on purpose:
+Differences from the stand-in (sandbox/hyperoru_sandbox), on purpose:
 - it pushes without waiting for `subscribe` and sends no "subscribed" reply, so that N messages are
   exactly N frames for every client (hyperoru watch --count N, websocat, wscat, the raw reader);
   `hyperoru watch` sends its subscribe anyway, and it is read and ignored;

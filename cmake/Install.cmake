@@ -3,7 +3,8 @@
 #
 # Installed, relative to the prefix (GNUInstallDirs):
 #   bin/hyperoru                          the command-line client
-#   bin/hyperoru-sandbox                  the offline API stand-in (tests/server/standin.py, Python 3)
+#   bin/hyperoru-sandbox                  the offline API stand-in (sandbox/hyperoru-sandbox, Python 3)
+#   share/hyperoru/sandbox/               its package, hyperoru_sandbox/, which the launcher finds
 #   include/hyperoru/*.hpp                the public headers, with the generated version.hpp
 #   lib/libhyperoru.a                     the library (static)
 #   lib/cmake/hyperoru/                   find_package(hyperoru) -> target hyperoru::hyperoru
@@ -108,10 +109,13 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/hyperoru" DESTINATION "${CMAKE_
 install(FILES "${PROJECT_BINARY_DIR}/generated/hyperoru/version.hpp"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/hyperoru")
 
-# The offline sandbox is the test suite's stand-in as it is: standard-library Python 3, started
-# through its `#!/usr/bin/env python3` line.
-install(PROGRAMS "${PROJECT_SOURCE_DIR}/tests/server/standin.py"
-  DESTINATION "${CMAKE_INSTALL_BINDIR}" RENAME hyperoru-sandbox)
+# The offline sandbox is the test suite's stand-in as it is: standard-library Python 3. The
+# launcher (`#!/usr/bin/env python3`) looks for the package next to itself, then in
+# ../share/hyperoru/sandbox, so the same file serves the source tree and any prefix (and DESTDIR).
+install(PROGRAMS "${PROJECT_SOURCE_DIR}/sandbox/hyperoru-sandbox" DESTINATION "${CMAKE_INSTALL_BINDIR}")
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/sandbox/hyperoru_sandbox"
+  DESTINATION "${CMAKE_INSTALL_DATADIR}/hyperoru/sandbox"
+  FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
 
 install(EXPORT hyperoruTargets NAMESPACE hyperoru:: FILE hyperoruTargets.cmake
   DESTINATION "${HYPERORU_INSTALL_CMAKEDIR}")

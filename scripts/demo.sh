@@ -56,7 +56,7 @@ cleanup() {
 trap cleanup EXIT
 
 # The stand-in prints "PORT <n>" once it listens; reading that line is the synchronisation.
-exec 3< <(exec python3 "$root/tests/server/standin.py" --port 0 --quiet)
+exec 3< <(exec python3 "$root/sandbox/hyperoru-sandbox" --test-defaults --port 0 --quiet)
 standin_pid=$!
 read -r word port <&3
 [[ "$word" == PORT && -n "$port" ]] || { echo "demo: the stand-in did not start" >&2; exit 1; }

@@ -29,7 +29,7 @@ foreach(mode IN ITEMS cmake pkg-config)
   set_tests_properties("${name}" PROPERTIES FIXTURES_REQUIRED hyperoru_install_prefix TIMEOUT 300)
 endforeach()
 
-set(name "install: the installed hyperoru-sandbox runs in demo mode: demo orders, a push within 15 s")
+set(name "install: the installed hyperoru-sandbox runs in demo mode: demo orders, the market, a push within 15 s")
 add_test(NAME "${name}"
          COMMAND "${HYPERORU_BASH}" "${CMAKE_CURRENT_LIST_DIR}/install/sandbox.sh"
                  "${HYPERORU_INSTALL_PREFIX}" "${HYPERORU_INSTALL_WORK}/sandbox")

@@ -146,7 +146,7 @@ std::vector<Case> help_cases() {
         {.example = "hyperoru price BTC --fields price -o ndjson", .exact = "{\"price\":67012.50}\n"},
         {.example = "hyperoru-sandbox --port 8080 &",
          .skip = "a fixed port; tests/install/sandbox.sh starts the installed hyperoru-sandbox (on port 0), "
-                 "and this test runs the same server (tests/server/standin.py --demo)"},
+                 "and this test runs the same server (sandbox/hyperoru-sandbox --test-defaults --demo)"},
         {.example =
              "hyperoru --context sandbox --base-url http://127.0.0.1:8080 login --email trader@example.com",
          .out = {"Logged in to {url} as trader1.", "(context \"sandbox\")"},

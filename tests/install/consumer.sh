@@ -46,8 +46,10 @@ printf 'secret\n' | "$example" "http://127.0.0.1:$port" trader@example.com >"$wo
     { cat "$work/stderr" >&2; fail "hyperoru_example failed"; }
 cat >"$work/expected" <<'EXPECTED'
 Logged in as trader1
-Accounts: 1
+Accounts: 3
   1  Main Account
+  3  BTC Momentum
+  4  ETH Swing
 BTC price: 67012.50
 EXPECTED
 diff -u "$work/expected" "$work/stdout" || fail "unexpected output from hyperoru_example"

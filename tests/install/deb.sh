@@ -31,7 +31,8 @@ for package in libc6 libcurl4 libssl3 libutf8proc2 libsimdjson14 python3; do
 done
 
 dpkg-deb -c "$deb" >"$work/contents"
-for file in usr/bin/hyperoru usr/bin/hyperoru-sandbox usr/include/hyperoru/client.hpp \
+for file in usr/bin/hyperoru usr/bin/hyperoru-sandbox usr/share/hyperoru/sandbox/hyperoru_sandbox/cli.py \
+    usr/include/hyperoru/client.hpp \
     usr/include/hyperoru/version.hpp usr/lib/libhyperoru.a usr/lib/cmake/hyperoru/hyperoruConfig.cmake \
     usr/lib/cmake/hyperoru/hyperoruTargets.cmake usr/lib/pkgconfig/hyperoru.pc; do
     grep -Eq " \./$file\$" "$work/contents" || fail "the package lacks /$file"

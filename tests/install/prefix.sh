@@ -44,6 +44,11 @@ done
 
 [[ "$("$prefix/bin/hyperoru" --version)" == "hyperoru $version" ]] || fail "hyperoru --version is not 'hyperoru $version'"
 "$prefix/bin/hyperoru-sandbox" --help >/dev/null || fail "hyperoru-sandbox --help failed"
+# The launcher finds its package in share/hyperoru/sandbox; only the package is installed there.
+[[ -f "$prefix/share/hyperoru/sandbox/hyperoru_sandbox/market.py" ]] ||
+    fail "share/hyperoru/sandbox/hyperoru_sandbox/market.py is not installed"
+[[ -z "$(find "$prefix/share/hyperoru/sandbox" -name __pycache__ -o -name 'test_*')" ]] ||
+    fail "share/hyperoru/sandbox holds caches or tests"
 
 # The installed completions are what the installed binary prints, and bash loads its file.
 for shell_file in bash:share/bash-completion/completions/hyperoru zsh:share/zsh/vendor-completions/_hyperoru \

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The installed hyperoru-sandbox starts in demo mode without being asked: its --help and start-up
-# line say so, the installed hyperoru logs in and lists the demo orders, and `hyperoru watch`
-# receives an asset_curve push (every 3 s by default) within a bounded time.
+# The installed hyperoru-sandbox starts in demo mode, with the market, without being asked: its
+# --help and start-up lines say so. With --no-market, the installed hyperoru logs in and lists the
+# demo orders, and `hyperoru watch` receives the demo's asset_curve push (every 3 s) within a
+# bounded time; with the defaults, the market's traders are listed and `hyperoru watch` receives a
+# market push (a tick a second) within a bounded time.
 # Usage: sandbox.sh PREFIX WORK_DIR
 set -euo pipefail
 prefix=$1 work=$2
@@ -19,11 +21,13 @@ for text in 'usage: hyperoru-sandbox ' \
     'a user (login trader@example.com or username trader1, password: secret)' \
     'hyperoru-sandbox --port 8080 &' 'export HYPERORU_BASE_URL=http://127.0.0.1:8080' \
     'echo secret | hyperoru login --email trader@example.com --password-stdin' \
-    'hyperoru order list --user 1' 'hyperoru watch '; do
+    'hyperoru order list --user 1' 'hyperoru watch ' \
+    'market (--market; on in demo mode, --no-market turns it off):' '--seed N' \
+    '--market-interval SECONDS' '/__standin/market/tick'; do
     grep -qF -- "$text" "$work/help" || { cat "$work/help" >&2; fail "hyperoru-sandbox --help lacks '$text'"; }
 done
 
-start_sandbox "$work/sandbox.err" "$sandbox" --port 0
+start_sandbox "$work/sandbox.err" "$sandbox" --port 0 --no-market
 
 export HYPERORU_CONFIG_DIR="$work/config" HYPERORU_BASE_URL="http://127.0.0.1:$port"
 unset HYPERORU_TOKEN HYPERORU_CONTEXT
@@ -97,4 +101,31 @@ hyperoru stand-in listening on http://127.0.0.1:$port
 demo mode: 4 seeded orders on 2 traders, an asset_curve push every 3 s; log in as trader@example.com (hyperoru-sandbox --help shows the password and an example session)
 EXPECTED
 diff -u "$work/expected-err" "$work/sandbox.err" || fail "unexpected start-up lines from hyperoru-sandbox"
-echo "the installed hyperoru-sandbox ran in demo mode on port $port"
+stop_sandbox
+
+# The defaults: demo mode with the market.
+start_sandbox "$work/market.err" "$sandbox" --port 0
+export HYPERORU_BASE_URL="http://127.0.0.1:$port"
+printf 'secret\n' | "$hyperoru" login --email trader@example.com --password-stdin >/dev/null 2>"$work/login.err" ||
+    { cat "$work/login.err" >&2; fail "hyperoru login against the sandbox with the market failed"; }
+"$hyperoru" account list -o ndjson --fields id,name,exchange >"$work/accounts" 2>"$work/accounts.err" ||
+    { cat "$work/accounts.err" >&2; fail "hyperoru account list failed"; }
+cat >"$work/expected-accounts" <<'EXPECTED'
+{"id":1,"name":"Main Account","exchange":"hyperliquid"}
+{"id":3,"name":"BTC Momentum","exchange":"binance"}
+{"id":4,"name":"ETH Swing","exchange":"hyperliquid"}
+EXPECTED
+diff -u "$work/expected-accounts" "$work/accounts" || fail "hyperoru account list does not show the market's traders"
+status=0
+timeout 15 "$hyperoru" watch --count 1 >"$work/market-watch" 2>"$work/market-watch.err" || status=$?
+[[ $status -ne 124 ]] || fail "hyperoru watch received no market push within 15 s"
+[[ $status -eq 0 ]] || { cat "$work/market-watch.err" >&2; fail "hyperoru watch --count 1 (market): exit $status"; }
+push='^\{"type":"(trade|position|model_chat|asset_curve)","data":\{"account_id":[134],.*"timestamp":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z".*\}\}$'
+[[ "$(sed -n 2p "$work/market-watch")" =~ $push ]] || { cat "$work/market-watch" >&2; fail "watch: the second line is not a market push"; }
+cat >"$work/expected-market-err" <<EXPECTED
+hyperoru stand-in listening on http://127.0.0.1:$port
+demo mode: 4 seeded orders on 2 traders, the market's pushes; log in as trader@example.com (hyperoru-sandbox --help shows the password and an example session)
+market: traders 1, 3, 4 trade BTC, ETH and SOL, a tick every 1 s (seed 1)
+EXPECTED
+diff -u "$work/expected-market-err" "$work/market.err" || fail "unexpected start-up lines from hyperoru-sandbox with the market"
+echo "the installed hyperoru-sandbox ran in demo mode, without and with the market"

@@ -1,4 +1,4 @@
-// The stand-in's API surface (tests/server/standin.py): every endpoint of the contract with its
+// The stand-in's API surface (sandbox/hyperoru_sandbox): every endpoint of the contract with its
 // documented example bodies, pagination and the --envelope option, the seed control endpoint, the
 // Hyper AI SSE stream and AI-stream polling. Spoken to over raw sockets, never through the
 // library under test, so that what is checked is exactly what the server sends.
@@ -292,7 +292,7 @@ TEST_CASE("stand-in api: --demo seeds orders on both traders, and reset brings t
     CHECK(get(server, "/api/orders/pending") == "[" + k_demo_order_42 + "]");
 }
 
-TEST_CASE("stand-in api: without demo mode (standin.py's default, or --no-demo) there are no orders") {
+TEST_CASE("stand-in api: without demo mode (the tests' --test-defaults, or --no-demo) there are no orders") {
     for (const auto& args : {std::vector<std::string>{}, std::vector<std::string>{"--no-demo"}}) {
         StandIn server(args);
         CHECK(get(server, "/api/orders/user/1") == "[]");

@@ -1,4 +1,4 @@
-// The stand-in's WebSocket endpoint /ws (tests/server/standin.py, contract section 3): the upgrade
+// The stand-in's WebSocket endpoint /ws (sandbox/hyperoru_sandbox, contract section 3): the upgrade
 // and its refusals, every message type's exact reply, the connect-message authentication, the
 // WebSocket log and the /__standin/ws/ control endpoints, and TLS (HTTPS and WSS). Spoken to with
 // a minimal RFC 6455 client written here over a plain loopback socket, never through the library

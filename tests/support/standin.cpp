@@ -1,5 +1,6 @@
-// Starts tests/server/standin.py and talks to its /__standin/ control endpoints over a plain
-// loopback socket (deliberately not through libcurl or the hyperoru library under test).
+// Starts the sandbox (sandbox/hyperoru-sandbox, with --test-defaults) and talks to its /__standin/
+// control endpoints over a plain loopback socket (deliberately not through libcurl or the hyperoru
+// library under test).
 #include "support/standin.hpp"
 
 #include "support/process.hpp"
@@ -117,7 +118,8 @@ std::optional<std::string> LoggedRequest::header(std::string_view name) const {
 }
 
 StandIn::StandIn(std::vector<std::string> args) {
-    std::vector<std::string> argv{HYPERORU_PYTHON, HYPERORU_STANDIN_SCRIPT, "--port", "0", "--quiet"};
+    std::vector<std::string> argv{HYPERORU_PYTHON, HYPERORU_STANDIN_SCRIPT, "--test-defaults", "--port", "0",
+                                  "--quiet"};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> c_argv;
     for (auto& arg : argv) c_argv.push_back(arg.data());

@@ -1,5 +1,5 @@
 #pragma once
-// Starts the local stand-in of the Hyperoru API (tests/server/standin.py) on 127.0.0.1 with an
+// Starts the local stand-in of the Hyperoru API (sandbox/hyperoru-sandbox) on 127.0.0.1 with an
 // ephemeral port, scripts faults into it and reads the log of the requests it received.
 #include <optional>
 #include <string>
@@ -22,8 +22,9 @@ struct LoggedRequest {
 
 class StandIn {
 public:
-    /// Starts `python3 standin.py --port 0 <args...>` and waits (by reading its stdout, never by
-    /// sleeping) until it reports its port. Throws std::runtime_error if it fails to start.
+    /// Starts `python3 sandbox/hyperoru-sandbox --test-defaults --port 0 --quiet <args...>` and
+    /// waits (by reading its stdout, never by sleeping) until it reports its port. Throws std::runtime_error
+    /// if it fails to start.
     explicit StandIn(std::vector<std::string> args = {});
     ~StandIn();  ///< stops the server (SIGTERM, then waits)
     StandIn(const StandIn&) = delete;

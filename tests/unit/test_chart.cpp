@@ -6,8 +6,13 @@
 #include <vector>
 
 #include "cli/chart.hpp"
+#include "support/cli_fixture.hpp"
 
 using namespace hyperoru::cli;
+using hyperoru::test::k_json;
+using hyperoru::test::k_production_url;
+using hyperoru::test::LoggedIn;
+using hyperoru::test::WsStep;
 using Lines = std::vector<std::string>;
 
 // The expected charts are written one line of the chart per line of code (clang-format off around
@@ -72,6 +77,27 @@ Lines equity_at_40x10() {
         "11-18 00:00    11-21 12:00   11-25 00:00",
     };
     // clang-format on
+}
+
+// The six candles as a klines answer: JSON numbers, one decimal.
+const std::string k_six_json =
+    R"([{"timestamp":"2026-04-01T00:00:00Z","open":67000.0,"high":67300.0,"low":66800.0,"close":67200.0,"volume":1.0},)"
+    R"({"timestamp":"2026-04-01T01:00:00Z","open":67200.0,"high":67350.0,"low":66950.0,"close":67050.0,"volume":1.0},)"
+    R"({"timestamp":"2026-04-01T02:00:00Z","open":67050.0,"high":67450.0,"low":66850.0,"close":67150.0,"volume":1.0},)"
+    R"({"timestamp":"2026-04-01T03:00:00Z","open":67150.0,"high":67250.0,"low":67000.0,"close":67100.0,"volume":1.0},)"
+    R"({"timestamp":"2026-04-01T04:00:00Z","open":67100.0,"high":67500.0,"low":67000.0,"close":67400.0,"volume":1.0},)"
+    R"({"timestamp":"2026-04-01T05:00:00Z","open":67400.0,"high":67450.0,"low":67100.0,"close":67150.0,"volume":1.0}])";
+
+// The stand-in's reply to get_asset_curve for account 1.
+const std::string k_curve_reply =
+    R"({"type":"asset_curve","request_id":"1","data":{"account_id":1,"timeframe":"7d","points":[)"
+    R"({"timestamp":"2026-11-18T00:00:00Z","equity":10000.0},{"timestamp":"2026-11-21T12:00:00Z","equity":10012.50},)"
+    R"({"timestamp":"2026-11-25T00:00:00Z","equity":10075.25}]}})";
+
+std::string joined(const Lines& lines) {
+    std::string text;
+    for (const auto& line : lines) text += line + "\n";
+    return text;
 }
 
 }  // namespace
@@ -328,4 +354,155 @@ TEST_CASE("chart: time labels from ISO 8601, dates and epoch times", "[chart]") 
     CHECK(time_label("1775001600000") == "04-01 00:00");
     CHECK(time_label("yesterday\x1b[2J") == "yesterday?[2J");
     CHECK(time_label("a very long time label indeed") == "a very long time");
+}
+
+// ------------------------------------------------------------------------- --chart on commands
+
+TEST_CASE("chart: klines --chart draws the same request's candles, off a terminal without colour",
+          "[chart]") {
+    LoggedIn cli;
+    cli.server->respond(200, k_six_json, k_json);
+    CHECK(cli.run({"klines", "BTC", "--interval", "1h", "--chart", "--width", "40", "--height", "12"}) == 0);
+    CHECK(cli.out == joined(six_at_40x12()));
+    CHECK(cli.err.empty());
+    REQUIRE(cli.server->requests.size() == 1);
+    CHECK(cli.request().method == "GET");
+    CHECK(cli.request().url == k_production_url + "/api/klines/data?symbol=BTC&interval=1h");
+
+    // Without --width/--height: COLUMNS and LINES (less the prompt's line) when stdout is no terminal.
+    cli.env["COLUMNS"] = "40";
+    cli.env["LINES"] = "13";
+    cli.server->respond(200, k_six_json, k_json);
+    CHECK(cli.run({"klines", "BTC", "--interval", "1h", "--chart"}) == 0);
+    CHECK(cli.out == joined(six_at_40x12()));
+    CHECK(cli.out.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("chart: klines --chart on a terminal fits it and colours, unless NO_COLOR or --no-color",
+          "[chart]") {
+    LoggedIn cli;
+    cli.stdout_tty = true;
+    cli.terminal_size = TerminalSize{40, 13};
+    cli.env["COLUMNS"] = "100";  // the terminal's own size wins
+    cli.server->respond(200, k_six_json, k_json);
+    CHECK(cli.run({"klines", "BTC", "--interval", "1h", "--chart"}) == 0);
+    CHECK(cli.err.empty());
+    Lines coloured = six_at_40x12();
+    coloured[0] = "BTC 1h  \x1b[32m┃\x1b[0m up \x1b[31m█\x1b[0m down  close 67150.0      ";
+    coloured[1] = "    \x1b[32m╷   │\x1b[0m \x1b[31m╷\x1b[0m                    ┤ 67500.0";
+    const std::string out = cli.out;
+    CHECK(out.starts_with(coloured[0] + "\n" + coloured[1] + "\n"));
+    CHECK(out == joined(candlestick_chart(six_candles(), 40, 12, {.color = true, .title = "BTC 1h"})));
+
+    cli.server->respond(200, k_six_json, k_json);
+    CHECK(cli.run({"klines", "BTC", "--interval", "1h", "--chart", "--no-color"}) == 0);
+    CHECK(cli.out == joined(six_at_40x12()));
+    cli.env["NO_COLOR"] = "1";
+    cli.server->respond(200, k_six_json, k_json);
+    CHECK(cli.run({"klines", "BTC", "--interval", "1h", "--chart"}) == 0);
+    CHECK(cli.out == joined(six_at_40x12()));
+}
+
+TEST_CASE("chart: --chart refuses -o, --fields, --all and sizes below the minimum, sending nothing",
+          "[chart]") {
+    LoggedIn cli;
+    CHECK(cli.run({"klines", "BTC", "--chart", "-o", "json"}) == 2);
+    CHECK(cli.out.empty());
+    CHECK(cli.err ==
+          "{\"error\":\"--chart prints a chart, not -o json; leave out one of them\",\"exit_code\":2}\n");
+    CHECK(cli.run({"klines", "BTC", "--chart", "-o", "table"}) == 2);
+    CHECK(cli.err ==
+          "hyperoru: error: --chart prints a chart, not -o table; leave out one of them\n"
+          "Run 'hyperoru klines --help' for usage.\n");
+    CHECK(cli.run({"klines", "BTC", "--chart", "--fields", "close"}) == 2);
+    CHECK(cli.err ==
+          "hyperoru: error: --chart prints a chart, not --fields; leave out one of them\n"
+          "Run 'hyperoru klines --help' for usage.\n");
+    CHECK(cli.run({"klines", "BTC", "--chart", "--all"}) == 2);
+    CHECK(cli.err ==
+          "hyperoru: error: --chart draws one answer; leave out --all (--limit picks how many)\n"
+          "Run 'hyperoru klines --help' for usage.\n");
+    CHECK(cli.run({"klines", "BTC", "--chart", "--width", "10"}) == 2);
+    CHECK(cli.err ==
+          "hyperoru: error: --width must be at least 20, got 10\n"
+          "Run 'hyperoru klines --help' for usage.\n");
+    CHECK(cli.run({"klines", "BTC", "--chart", "--height", "wide"}) == 2);
+    CHECK(cli.err ==
+          "hyperoru: error: --height expects a number of character cells, got 'wide'\n"
+          "Run 'hyperoru klines --help' for usage.\n");
+    CHECK(cli.run({"klines", "BTC", "--width", "60"}) == 2);
+    CHECK(cli.err ==
+          "hyperoru: error: --width and --height size a chart: add --chart\n"
+          "Run 'hyperoru klines --help' for usage.\n");
+    cli.env["COLUMNS"] = "15";
+    CHECK(cli.run({"klines", "BTC", "--chart"}) == 1);
+    CHECK(cli.err ==
+          "hyperoru: error: terminal too small for a chart (needs 20×6); --width and --height set another "
+          "size\n");
+    CHECK(cli.server->requests.empty());
+    CHECK(cli.run({"asset-curve", "1", "--chart", "-o", "ndjson"}) == 2);
+    CHECK(cli.err ==
+          "{\"error\":\"--chart prints a chart, not -o ndjson; leave out one of them\",\"exit_code\":2}\n");
+    CHECK(cli.ws.connections.empty());
+}
+
+TEST_CASE("chart: klines --chart with no candles, an error or an answer that is no list", "[chart]") {
+    LoggedIn cli;
+    cli.server->respond(200, "[]", k_json);
+    CHECK(cli.run({"klines", "BTC", "--chart", "--width", "40", "--height", "12"}) == 0);
+    CHECK(cli.out == "no data to chart\n");
+    CHECK(cli.err.empty());
+
+    cli.server->respond(404, R"({"error":"Unknown symbol: DOGE","code":"SYMBOL_NOT_FOUND"})", k_json);
+    CHECK(cli.run({"klines", "DOGE", "--chart", "--width", "40", "--height", "12"}) == 6);
+    CHECK(cli.out.empty());
+    CHECK(cli.err == "hyperoru: error: Unknown symbol: DOGE (HTTP 404, code SYMBOL_NOT_FOUND)\n");
+
+    cli.server->respond(200, R"({"status":"ok"})", k_json);
+    CHECK(cli.run({"klines", "BTC", "--chart", "--width", "40", "--height", "12"}) == 10);
+    CHECK(cli.out.empty());
+    CHECK(cli.err == "hyperoru: error: invalid response: expected a list of candles\n");
+
+    // An envelope's items, other member names (o/h/l/c, epoch milliseconds), a candle skipped.
+    cli.server->respond(
+        200,
+        R"({"items":[{"open_time":1775001600000,"o":"1.5","h":"2.0","l":"1.0","c":"1.75"},)"
+        R"({"open_time":1775005200000,"o":"1.75","h":null,"l":"1.0","c":"1.5"}],"next":null})",
+        k_json);
+    CHECK(cli.run({"klines", "ARB", "--chart", "--width", "40", "--height", "6"}) == 0);
+    // 4 rows = 8 levels from 1.00 (0) to 2.00 (7): open 1.50 is level 4 (3.5 rounded up), close
+    // 1.75 level 5, so the body fills row 1; the only time is midnight, shown as its date.
+    CHECK(cli.out ==
+          "ARB  ┃ up █ down  close 1.75  1 skipped \n"
+          "│                                 ┤ 2.00\n"
+          "┃                                 │     \n"
+          "│                                 │     \n"
+          "│                                 ┤ 1.00\n"
+          "04-01                                   \n");
+}
+
+TEST_CASE("chart: asset-curve --chart draws the equity points at the size asked", "[chart]") {
+    LoggedIn cli;
+    cli.ws.open({WsStep::message(k_curve_reply)});
+    CHECK(cli.run({"asset-curve", "1", "--chart", "--width", "40", "--height", "10"}) == 0);
+    CHECK(cli.out == joined(equity_at_40x10()));
+    CHECK(cli.err.empty());
+    REQUIRE(cli.ws.connections.size() == 1);
+    CHECK(cli.ws.connections[0].sent ==
+          std::vector<std::string>{
+              R"({"type":"get_asset_curve","request_id":"1","data":{"account_id":1,"timeframe":"7d"}})"});
+
+    cli.ws.open({WsStep::message(
+        R"({"type":"asset_curve","request_id":"1","data":{"account_id":1,"timeframe":"7d","points":[]}})")});
+    CHECK(cli.run({"asset-curve", "1", "--chart", "--width", "40", "--height", "10"}) == 0);
+    CHECK(cli.out == "no data to chart\n");
+
+    cli.ws.open({WsStep::message(R"({"type":"asset_curve","request_id":"1","data":{"account_id":1}})")});
+    CHECK(cli.run({"asset-curve", "1", "--chart", "--width", "40", "--height", "10"}) == 10);
+    CHECK(cli.err == "hyperoru: error: invalid response: expected the equity points of an asset curve\n");
+
+    CHECK(cli.run({"asset-curve", "1", "--chart", "--width", "10"}) == 2);
+    CHECK(cli.err ==
+          "hyperoru: error: --width must be at least 20, got 10\n"
+          "Run 'hyperoru asset-curve --help' for usage.\n");
 }

@@ -245,12 +245,15 @@ std::optional<Frame> frame_for(int width, int height, std::int64_t lo, std::int6
 }
 
 /// The time axis: each label starts at its column, left to right, where it fits after the one
-/// before (two columns apart) and before the end of the line.
-std::string time_axis(const std::vector<std::pair<int, std::string>>& marks, int width) {
+/// before (two columns apart) and before the end of the line. With `shift`, a label that would run
+/// past the end starts early enough to end there (a line's last point is at the right edge);
+/// candles keep each label starting under its own candle.
+std::string time_axis(const std::vector<std::pair<int, std::string>>& marks, int width, bool shift) {
     std::string line;
     int next = 0;
-    for (const auto& [x, text] : marks) {
+    for (const auto& [mark, text] : marks) {
         const int length = static_cast<int>(text.size());
+        const int x = shift ? std::min(mark, width - length) : mark;
         if (x < next || x + length > width) continue;
         line.append(static_cast<std::size_t>(x - static_cast<int>(line.size())), ' ');
         line += text;
@@ -278,7 +281,7 @@ std::vector<std::string> time_labels(const std::vector<std::string_view>& times)
 std::vector<std::string> assemble(const Frame& f, const Scale& scale, int decimals,
                                   const std::vector<std::vector<Cell>>& grid, bool colour,
                                   const std::string& legend_line,
-                                  const std::vector<std::pair<int, std::string>>& marks) {
+                                  const std::vector<std::pair<int, std::string>>& marks, bool shift_marks) {
     std::vector<std::string> lines;
     lines.push_back(legend_line);
     for (int r = 0; r < f.rows; ++r) {
@@ -289,7 +292,7 @@ std::vector<std::string> assemble(const Frame& f, const Scale& scale, int decima
         line += std::string(static_cast<std::size_t>(f.label_width) - text.size(), ' ') + text;
         lines.push_back(std::move(line));
     }
-    lines.push_back(time_axis(marks, f.width));
+    lines.push_back(time_axis(marks, f.width, shift_marks));
     return lines;
 }
 
@@ -469,7 +472,7 @@ std::vector<std::string> candlestick_chart(const std::vector<Candle>& candles, i
         part("range " + format_decimal(lo, series.scale) + "\u2013" + format_decimal(hi, series.scale)),
         part(series.skipped > 0 ? std::to_string(series.skipped) + " skipped" : ""),
     };
-    return assemble(f, scale, series.scale, grid, colour, legend(parts, f.width), marks);
+    return assemble(f, scale, series.scale, grid, colour, legend(parts, f.width), marks, false);
 }
 
 std::vector<std::string> line_chart(const std::vector<Point>& points, int width, int height,
@@ -558,7 +561,7 @@ std::vector<std::string> line_chart(const std::vector<Point>& points, int width,
         part("range " + format_decimal(lo, series.scale) + "\u2013" + format_decimal(hi, series.scale)),
         part(series.skipped > 0 ? std::to_string(series.skipped) + " skipped" : ""),
     };
-    return assemble(f, scale, series.scale, grid, style.color, legend(parts, f.width), marks);
+    return assemble(f, scale, series.scale, grid, style.color, legend(parts, f.width), marks, true);
 }
 
 std::string sparkline(const std::vector<std::string>& values, int width) {

@@ -10,6 +10,7 @@
 //                  right: "┤ label" on labelled rows (top = highest, bottom = lowest price shown,
 //                  every third row between: the middle of that row), "│" on the others
 //   line H-1       the time axis: labels ("MM-DD HH:MM" from ISO 8601) under their candle or point
+//                  (a line chart's label that would run past the edge ends at it), never overlapping
 // Candles: one column each with a blank column between them when they fit twice over, else one
 // column each; more candles than columns: the most recent that fit. Up candles (close >= open)
 // are drawn with heavy lines (┃ ╹ ╻ ╿ ╽), "hollow", down candles with blocks (█ ▀ ▄), "filled";

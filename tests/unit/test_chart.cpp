@@ -281,6 +281,28 @@ TEST_CASE("chart: a line chart spreads the points over the width and joins them"
     CHECK(line_chart(equity_points(), 60, 14, {.color = false, .title = "account 1 equity 7d"}) == large);
 }
 
+TEST_CASE("chart: a flat line sits on the middle level; the last time label ends at the edge", "[chart]") {
+    // 6 rows = 12 levels: a flat series on level 5, the upper half of row 3, labelled there. The
+    // points are at columns 0, 21 and 41; "11-25 00:00" would run past the end at 41, so it ends
+    // at the edge instead (column 39), still clear of the label before it.
+    const std::vector<Point> flat{{"2026-11-18T00:00:00Z", "480.25"},
+                                  {"2026-11-21T12:00:00Z", "480.25"},
+                                  {"2026-11-25T00:00:00Z", "480.25"}};
+    // clang-format off
+    const Lines expected{
+        "account 2 equity 7d  last 480.25                  ",
+        "                                          │       ",
+        "                                          │       ",
+        "                                          │       ",
+        "▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀▀┤ 480.25",
+        "                                          │       ",
+        "                                          │       ",
+        "11-18 00:00          11-21 12:00       11-25 00:00",
+    };
+    // clang-format on
+    CHECK(line_chart(flat, 50, 8, {.color = false, .title = "account 2 equity 7d"}) == expected);
+}
+
 TEST_CASE("chart: a line chart is green when it ends at or above its start, red below", "[chart]") {
     // clang-format off
     const Lines up{

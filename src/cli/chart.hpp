@@ -41,7 +41,8 @@ struct ChartStyle {
     std::string title{};  ///< first on the legend line, e.g. "BTC 1h"
 };
 
-/// The smallest chart drawn; anything smaller gives k_chart_too_small's one line.
+/// The smallest chart drawn; anything smaller gives one line instead of the chart: "terminal too
+/// small for a chart (needs 20×6)" (that line, like "no data to chart", is not padded to a width).
 inline constexpr int k_chart_min_width = 20;
 inline constexpr int k_chart_min_height = 6;
 

@@ -16,6 +16,12 @@
 
 namespace hyperoru::cli {
 
+/// A terminal's size in character cells.
+struct TerminalSize {
+    int columns = 0;
+    int lines = 0;
+};
+
 /// Everything a command touches outside the process: streams, terminal, environment, network,
 /// time. Injected so every command can be tested without a terminal or a server.
 struct Io {
@@ -40,6 +46,9 @@ struct Io {
     /// errno of the first failed write to `out` (EPIPE: the reader went away), 0 when none or
     /// unknown. Lets run() tell `| head -1` (quiet) from a full disk (an error).
     std::function<int()> out_error;
+    /// The size of the terminal stdout is on (ioctl TIOCGWINSZ), nullopt when stdout is no
+    /// terminal or its size is unknown. Unset: unknown.
+    std::function<std::optional<TerminalSize>()> terminal_size;
 };
 
 /// The Io of this process: std::cin/cout/cerr, isatty, getenv, /dev/tty prompts, libcurl.

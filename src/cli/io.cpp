@@ -1,4 +1,5 @@
 // The Io of the real process.
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <cstdlib>
 #include <iostream>
@@ -43,6 +44,12 @@ Io process_io() {
     };
     io.make_connector = ws::make_beast_connector;
     io.clock = &system_clock_instance();
+    io.terminal_size = []() -> std::optional<TerminalSize> {
+        winsize size{};
+        if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_col == 0 || size.ws_row == 0)
+            return std::nullopt;
+        return TerminalSize{size.ws_col, size.ws_row};
+    };
     return io;
 }
 

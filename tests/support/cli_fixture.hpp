@@ -56,7 +56,8 @@ struct Cli {
     std::deque<std::string> answers;                    // what the "user" types at prompts
     std::vector<std::pair<std::string, bool>> prompts;  // prompt text, echo
     std::optional<http::TransportOptions> transport_options;
-    std::optional<std::size_t> out_capacity;  ///< the reader of stdout leaves after this many bytes
+    std::optional<std::size_t> out_capacity;         ///< the reader of stdout leaves after this many bytes
+    std::optional<cli::TerminalSize> terminal_size;  ///< Io::terminal_size: none by default
     std::string out, err;
 
     Cli() { env["HYPERORU_CONFIG_DIR"] = dir.path().string(); }
@@ -93,6 +94,7 @@ struct Cli {
             return make_fake_transport(server);
         };
         io.clock = &clock;
+        io.terminal_size = [this] { return terminal_size; };
         ws.clock = &clock;
         io.make_connector = [this] { return std::make_unique<FakeWsConnector>(ws); };
         const int code = cli::run(args, io);

@@ -1,16 +1,55 @@
 // Market candles: klines SYMBOL (the noun is a command too), and the stored data and its
 // backfill as subcommands.
+#include <CLI/CLI.hpp>
+
+#include "cli/chart_output.hpp"
 #include "cli/commands/spec.hpp"
+#include "hyperoru/client.hpp"
 #include "hyperoru/errors.hpp"
+#include "hyperoru/exact_json.hpp"
 
 namespace hyperoru::cli {
 
 namespace {
 
+/// The candles of a klines answer: a list (or an envelope's), each member read by the names
+/// servers use for it; anything else is an invalid response.
+std::vector<Candle> read_candles(const std::string& body) {
+    const json::Value value = json::parse(body);
+    const json::Value* list = list_items(value, "");
+    if (list == nullptr) throw DecodeError("expected a list of candles");
+    std::vector<Candle> candles;
+    for (const auto& item : list->items()) {
+        candles.push_back({.time = member_text(item, {"timestamp", "time", "open_time", "t"}),
+                           .open = member_text(item, {"open", "o"}),
+                           .high = member_text(item, {"high", "h"}),
+                           .low = member_text(item, {"low", "l"}),
+                           .close = member_text(item, {"close", "c"})});
+    }
+    return candles;
+}
+
+/// klines SYMBOL --chart: the same request, drawn as candlesticks instead of printed.
+int run_klines_chart(Context& context, const CommandSpec& spec, const Given& given) {
+    if (given.all) throw UsageError("--chart draws one answer; leave out --all (--limit picks how many)");
+    std::string title = *given_field(given, "symbol");
+    if (const auto interval = given_field(given, "--interval")) title += " " + *interval;
+    const ChartSetup setup =
+        chart_setup(context, chart_request(given_field(given, "--width"), given_field(given, "--height")),
+                    std::move(title));
+    const Call call = build_call(context, spec, given);
+    const RawReply reply = context.client().invoke(*call.endpoint, call.path_args, call.query, call.body);
+    return print_chart(
+        context, candlestick_chart(read_candles(reply.body), setup.width, setup.height, setup.style), setup);
+}
+
 // klines SYMBOL: candles; the noun's subcommands (coverage, symbols, ...) are table rows.
 int run_klines(Context& context, const CommandSpec& spec, const Given& given) {
     if (!given_field(given, "symbol"))
         throw UsageError("klines needs a SYMBOL (or a subcommand: see --help)");
+    if (given_field(given, "--chart")) return run_klines_chart(context, spec, given);
+    if (given_field(given, "--width") || given_field(given, "--height"))
+        throw UsageError("--width and --height size a chart: add --chart");
     return run_spec(context, spec, given);
 }
 
@@ -35,7 +74,19 @@ const std::vector<CommandSpec>& klines_rows() {
                           .key = "end",
                           .type = FieldType::time,
                           .help = "to: now, 24h, 7d or ISO 8601",
-                          .query = true}},
+                          .query = true},
+                    Field{.flag = "--chart",
+                          .type = FieldType::flag,
+                          .help = "draw the candles as a chart instead of printing them",
+                          .local = true},
+                    Field{.flag = "--width",
+                          .type = FieldType::integer,
+                          .help = "chart width in columns (default: the terminal's)",
+                          .local = true},
+                    Field{.flag = "--height",
+                          .type = FieldType::integer,
+                          .help = "chart height in lines (default: the terminal's, less one)",
+                          .local = true}},
          .list = true,
          .view = row_view({{"TIME", {"timestamp"}},
                            {"OPEN", {"open"}},
@@ -110,6 +161,16 @@ const std::vector<CommandSpec>& klines_rows() {
 
 void register_klines(CLI::App& app, Action& action, const Selection& only) {
     add_rows(app, action, only, klines_rows());
+    if (!only.wants("klines")) return;
+    app.get_subcommand("klines")->footer(
+        "\nExamples:\n"
+        "  hyperoru klines BTC --interval 1h --start 7d --end now\n"
+        "  hyperoru klines BTC --interval 1h --start 2d --chart --width 80 --height 20\n"
+        "\n--chart draws the candles the same request returns, the most recent that fit: up\n"
+        "candles (close >= open) in heavy lines, hollow (┃), down candles in blocks, filled (█),\n"
+        "wicks in light lines (│); on a terminal in colour (green up, red down) unless --no-color\n"
+        "or NO_COLOR. Prices on the right with the data's own decimals, times below. It fills the\n"
+        "terminal but for one line (else COLUMNS x LINES, else 80x24) unless --width/--height say.\n");
 }
 
 }  // namespace hyperoru::cli

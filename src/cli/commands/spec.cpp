@@ -400,6 +400,7 @@ Call build_call(Context& context, const CommandSpec& spec, const Given& given) {
     }
     std::vector<std::pair<std::string, json::ObjectWriter>> nested;
     for (const auto& field : spec.fields) {
+        if (field.local) continue;
         const auto it = given.fields.find(field.flag);
         if (it == given.fields.end()) {
             if (!field.fallback.empty() && !field.query) put(nested, body, field.key, field.fallback);
@@ -435,7 +436,7 @@ Call build_call(Context& context, const CommandSpec& spec, const Given& given) {
         int shown = 0;
         bool more = false;
         for (const auto& field : spec.fields) {
-            if (field.query) continue;
+            if (field.query || field.local) continue;
             if (shown == 4) {
                 more = true;
                 continue;

@@ -41,6 +41,7 @@ struct Field {
     bool required = false;
     bool query = false;      ///< a query parameter instead of a body member
     std::string fallback{};  ///< JSON text sent when the flag is not given (empty: nothing)
+    bool local = false;      ///< never sent: read by the row's own runner (klines --chart)
 };
 
 /// How careful a command must be (money and destructive commands).

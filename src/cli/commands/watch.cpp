@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/chart_output.hpp"
 #include "cli/commands/spec.hpp"
 #include "hyperoru/errors.hpp"
 #include "hyperoru/exact_json.hpp"
@@ -232,23 +233,76 @@ void register_snapshot(CLI::App& app, Action& action) {
     });
 }
 
+/// The points of a get_asset_curve reply: its data's `points` (or the data itself, a list).
+std::vector<Point> read_points(const std::string& message) {
+    const json::Value value = json::parse(message);
+    const json::Value* data = value.is_object() ? value.find("data") : nullptr;
+    const json::Value* list = data == nullptr ? nullptr : list_items(*data, "points");
+    if (list == nullptr) throw DecodeError("expected the equity points of an asset curve");
+    std::vector<Point> points;
+    for (const auto& item : list->items()) {
+        points.push_back({.time = member_text(item, {"timestamp", "time", "date"}),
+                          .value = member_text(item, {"equity", "value", "total_equity"})});
+    }
+    return points;
+}
+
+struct CurveOptions {
+    std::string account;
+    std::string timeframe = "7d";
+    RequestOptions request;
+    bool chart = false;
+    ChartRequest size;
+};
+
+int run_asset_curve(Context& context, const CurveOptions& curve) {
+    RequestOptions options = curve.request;
+    options.type = "get_asset_curve";
+    options.data = account_data(curve.account, curve.timeframe);
+    if (!curve.chart) {
+        if (curve.size.width || curve.size.height)
+            throw UsageError("--width and --height size a chart: add --chart");
+        return run_request(context, options);
+    }
+    const ChartSetup setup =
+        chart_setup(context, curve.size, "account " + curve.account + " equity " + curve.timeframe);
+    std::optional<std::string> connect_token;
+    const ws::ConnectOptions connect = connect_options(context, options.auth_message, connect_token);
+    const auto connector = context.io().make_connector();
+    const auto reply = stream_request(*connector, connect, *context.io().clock, options.type, options.data,
+                                      std::chrono::milliseconds(std::llround(options.timeout_seconds * 1000)),
+                                      connect_token);
+    return print_chart(context, line_chart(read_points(reply.text), setup.width, setup.height, setup.style),
+                       setup);
+}
+
 void register_asset_curve(CLI::App& app, Action& action) {
-    auto curve_account = std::make_shared<std::string>();
-    auto timeframe = std::make_shared<std::string>("7d");
-    auto curve_options = std::make_shared<RequestOptions>();
+    auto curve_options = std::make_shared<CurveOptions>();
     auto* curve =
         app.add_subcommand("asset-curve", "Historical equity of a trader (WebSocket get_asset_curve)");
-    curve->add_option("account", *curve_account, "account id")->required()->type_name("ACCOUNT");
-    curve->add_option("--timeframe", *timeframe, "period (7d is the documented one)");
-    add_request_flags(curve, *curve_options);
-    curve->footer(example("hyperoru asset-curve 1 --timeframe 7d -o ndjson"));
-    curve->callback([&action, curve_account, timeframe, curve_options] {
-        action = [curve_account, timeframe, curve_options](Context& c) {
-            RequestOptions options = *curve_options;
-            options.type = "get_asset_curve";
-            options.data = account_data(*curve_account, *timeframe);
-            return run_request(c, options);
-        };
+    curve->add_option("account", curve_options->account, "account id")->required()->type_name("ACCOUNT");
+    curve->add_option("--timeframe", curve_options->timeframe, "period (7d is the documented one)");
+    add_request_flags(curve, curve_options->request);
+    curve->add_flag("--chart", curve_options->chart, "draw the equity as a line chart instead of printing");
+    curve
+        ->add_option("--width", curve_options->size.width, "chart width in columns (default: the terminal's)")
+        ->check(CLI::PositiveNumber)
+        ->type_name("N");
+    curve
+        ->add_option("--height", curve_options->size.height,
+                     "chart height in lines (default: the terminal's, less one)")
+        ->check(CLI::PositiveNumber)
+        ->type_name("N");
+    curve->footer(
+        "\nExamples:\n"
+        "  hyperoru asset-curve 1 --timeframe 7d -o ndjson\n"
+        "  hyperoru asset-curve 1 --chart --width 60 --height 12\n"
+        "\n--chart draws the equity points as a line, the value axis on the right with the data's\n"
+        "own decimals, times below; on a terminal in colour (green when it ends at or above where\n"
+        "it began, red otherwise) unless --no-color or NO_COLOR. It fills the terminal but for one\n"
+        "line (else COLUMNS x LINES, else 80x24) unless --width/--height say.\n");
+    curve->callback([&action, curve_options] {
+        action = [curve_options](Context& c) { return run_asset_curve(c, *curve_options); };
     });
 }
 

@@ -3,6 +3,8 @@
 // arithmetic (rounded half up), so a label is always a decimal of the data's own precision.
 #include "cli/chart.hpp"
 
+#include "cli/decimal.hpp"
+
 #include <algorithm>
 #include <array>
 #include <ctime>
@@ -13,13 +15,12 @@ namespace hyperoru::cli {
 namespace {
 
 // 128 bits for products of a price span and a level count, which overflow 64 bits for 18-digit
-// prices (a GCC and Clang extension, hence __extension__ for -Wpedantic).
-__extension__ typedef __int128 Wide;
+// prices.
+using Wide = Int128;
 
 constexpr std::string_view k_green = "\x1b[32m";
 constexpr std::string_view k_red = "\x1b[31m";
 constexpr std::string_view k_reset = "\x1b[0m";
-constexpr int k_max_scale = 18;
 constexpr int k_label_every = 3;  ///< rows between price labels
 constexpr int k_min_plot = 4;     ///< columns of the plot, at the least
 
@@ -65,12 +66,9 @@ Wide floor_div(Wide a, Wide b) {
     return (a % b != 0 && a < 0) ? q - 1 : q;
 }
 
-std::optional<std::int64_t> rescale(const Decimal& d, int scale) {
-    std::int64_t units = d.units;
-    for (int s = d.scale; s < scale; ++s) {
-        if (__builtin_mul_overflow(units, std::int64_t{10}, &units)) return std::nullopt;
-    }
-    return units;
+/// units × 10^-scale as text with exactly `scale` decimals ("67012.50").
+std::string format_decimal(std::int64_t units, int scale) {
+    return Decimal::from_units(units, scale).text();
 }
 
 /// Values read from text at one common scale (the largest among them), with what was skipped.
@@ -88,7 +86,7 @@ Series read_series(const std::vector<std::vector<std::string_view>>& texts) {
     for (std::size_t i = 0; i < texts.size(); ++i) {
         std::vector<Decimal> values;
         for (const auto text : texts[i]) {
-            const auto d = parse_decimal(text);
+            const auto d = Decimal::parse(text);
             if (!d) break;
             values.push_back(*d);
         }
@@ -96,14 +94,14 @@ Series read_series(const std::vector<std::vector<std::string_view>>& texts) {
             ++series.skipped;
             continue;
         }
-        for (const auto& d : values) series.scale = std::max(series.scale, d.scale);
+        for (const auto& d : values) series.scale = std::max(series.scale, d.scale());
         parsed.push_back(std::move(values));
         kept.push_back(i);
     }
     for (std::size_t i = 0; i < parsed.size(); ++i) {
         std::vector<std::int64_t> row;
         for (const auto& d : parsed[i]) {
-            const auto units = rescale(d, series.scale);
+            const auto units = d.units_at(series.scale);
             if (!units) break;
             row.push_back(*units);
         }
@@ -311,65 +309,6 @@ constexpr std::array<std::array<std::string_view, 3>, 3> k_down_glyphs{{
 }};
 
 }  // namespace
-
-std::optional<Decimal> parse_decimal(std::string_view text) {
-    std::size_t i = 0;
-    bool negative = false;
-    if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
-    std::int64_t units = 0;
-    int digits = 0;
-    int scale = 0;
-    bool any = false;
-    const auto take = [&](char c) {
-        any = true;
-        if (units == 0 && c == '0') return true;  // a leading zero is no significant digit
-        if (++digits > 18) return false;
-        units = units * 10 + (c - '0');
-        return true;
-    };
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-        if (!take(text[i])) return std::nullopt;
-    }
-    if (i < text.size() && text[i] == '.') {
-        for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-            if (!take(text[i])) return std::nullopt;
-            ++scale;
-        }
-    }
-    if (!any) return std::nullopt;
-    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-        ++i;
-        bool exponent_negative = false;
-        if (i < text.size() && (text[i] == '-' || text[i] == '+')) exponent_negative = text[i++] == '-';
-        const std::size_t start = i;
-        int exponent = 0;
-        for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 4; ++i) {
-            exponent = exponent * 10 + (text[i] - '0');
-        }
-        if (i == start) return std::nullopt;
-        scale += exponent_negative ? exponent : -exponent;
-    }
-    if (i != text.size()) return std::nullopt;
-    for (; scale < 0; ++scale) {
-        if (__builtin_mul_overflow(units, std::int64_t{10}, &units)) return std::nullopt;
-    }
-    for (; scale > k_max_scale && units % 10 == 0 && units != 0; --scale) units /= 10;
-    if (units == 0) scale = std::min(scale, k_max_scale);
-    if (scale > k_max_scale) return std::nullopt;
-    return Decimal{negative ? -units : units, scale};
-}
-
-std::string format_decimal(std::int64_t units, int scale) {
-    const bool negative = units < 0;
-    const std::uint64_t magnitude =
-        negative ? static_cast<std::uint64_t>(-(units + 1)) + 1 : static_cast<std::uint64_t>(units);
-    std::string digits = std::to_string(magnitude);
-    if (static_cast<int>(digits.size()) < scale + 1) {
-        digits.insert(0, static_cast<std::size_t>(scale + 1) - digits.size(), '0');
-    }
-    if (scale > 0) digits.insert(digits.size() - static_cast<std::size_t>(scale), ".");
-    return (negative ? "-" : "") + digits;
-}
 
 std::string time_label(std::string_view time) {
     const auto digit = [&](std::size_t i) { return i < time.size() && time[i] >= '0' && time[i] <= '9'; };

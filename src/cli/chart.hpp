@@ -49,19 +49,6 @@ inline constexpr int k_chart_min_height = 6;
 /// The one line drawn instead of a chart when there is nothing to draw.
 inline constexpr std::string_view k_chart_no_data = "no data to chart";
 
-/// A decimal read exactly: units × 10^-scale ("67012.50" → {6701250, 2}).
-struct Decimal {
-    std::int64_t units = 0;
-    int scale = 0;
-};
-
-/// Reads decimal text (an optional '-', digits, an optional fraction, an optional exponent);
-/// nullopt for anything else, or more than 18 significant digits, or a scale beyond 18.
-std::optional<Decimal> parse_decimal(std::string_view text);
-
-/// `units` × 10^-scale as text with exactly `scale` decimals ("-0.05", "67012.50").
-std::string format_decimal(std::int64_t units, int scale);
-
 /// The candlestick chart: `height` lines of `width` columns each. One line instead when there is
 /// nothing to draw ("no data to chart": no candle, or none with four numbers) or the size is too
 /// small ("terminal too small for a chart (needs 20×6)"; more columns when the price labels are

@@ -91,4 +91,21 @@ std::string member_text(const json::Value& object, std::initializer_list<std::st
     return "";
 }
 
+/// The candles of a klines answer: a list (or an envelope's), each member read by the names
+/// servers use for it; anything else is an invalid response.
+std::vector<Candle> read_candles(const std::string& body) {
+    const json::Value value = json::parse(body);
+    const json::Value* list = list_items(value, "");
+    if (list == nullptr) throw DecodeError("expected a list of candles");
+    std::vector<Candle> candles;
+    for (const auto& item : list->items()) {
+        candles.push_back({.time = member_text(item, {"timestamp", "time", "open_time", "t"}),
+                           .open = member_text(item, {"open", "o"}),
+                           .high = member_text(item, {"high", "h"}),
+                           .low = member_text(item, {"low", "l"}),
+                           .close = member_text(item, {"close", "c"})});
+    }
+    return candles;
+}
+
 }  // namespace hyperoru::cli

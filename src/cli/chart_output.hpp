@@ -40,6 +40,10 @@ ChartRequest chart_request(const std::optional<std::string>& width, const std::o
 /// price labels) is an error (exit 1); "no data to chart" is printed as the result.
 int print_chart(Context& context, const std::vector<std::string>& lines, const ChartSetup& setup);
 
+/// The candles of a klines answer (GET /api/klines/data): a list, or an envelope's list, each
+/// member read by the names servers use for it. Throws DecodeError for anything else.
+std::vector<Candle> read_candles(const std::string& body);
+
 /// The text of `object`'s first member among `keys` that is a number or a string ("" if none).
 std::string member_text(const json::Value& object, std::initializer_list<std::string_view> keys);
 

@@ -2,6 +2,7 @@
 #include "cli/decimal.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace hyperoru::cli {
 
@@ -143,6 +144,13 @@ std::optional<Decimal> Decimal::percent_of(const Decimal& base, int decimals) co
         denominator = *scaled;
     }
     return Decimal(divide_rounded(numerator, denominator), decimals);
+}
+
+std::optional<std::int64_t> Decimal::units_at(int scale) const {
+    if (scale < m_scale) return std::nullopt;
+    const auto units = rescale(m_units, m_scale, scale);
+    if (!units || *units > INT64_MAX || *units < INT64_MIN) return std::nullopt;
+    return static_cast<std::int64_t>(*units);
 }
 
 int Decimal::compare(const Decimal& other) const {

@@ -2,6 +2,7 @@
 // Exact decimal arithmetic on the server's number text: sums, differences, percentages and
 // comparisons that never go through a double, so "10012.50" + "0.08" is "10012.58" and a
 // total keeps the digits its parts had (contract §1.6: numbers are shown as sent).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,8 @@ public:
     /// fraction and exponent. nullopt for anything else, or beyond 30 significant digits.
     static std::optional<Decimal> parse(std::string_view text);
     static Decimal from_int(long long value) { return Decimal(value, 0); }
+    /// units × 10^-scale: from_units(6701250, 2) is 67012.50.
+    static Decimal from_units(Int128 units, int scale) { return Decimal(units, scale); }
 
     /// The value with its own scale: "10012.50" stays "10012.50", "-0.00" reads "0.00".
     std::string text() const;
@@ -27,6 +30,9 @@ public:
     std::string signed_text() const;
 
     int scale() const noexcept { return m_scale; }
+    /// The value × 10^scale as a 64-bit integer, for a scale at least this one's (a chart's
+    /// common scale); nullopt when it does not fit, or would lose digits.
+    std::optional<std::int64_t> units_at(int scale) const;
     int sign() const noexcept { return m_units > 0 ? 1 : m_units < 0 ? -1 : 0; }
 
     /// Exact sum and difference (the larger scale); nullopt on overflow.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/chart.hpp"
+#include "cli/decimal.hpp"
 #include "support/cli_fixture.hpp"
 
 using namespace hyperoru::cli;
@@ -340,32 +341,28 @@ TEST_CASE("chart: sparkline of the last values, lowest ▁ to highest █", "[ch
     CHECK(sparkline({"1"}, 0).empty());
 }
 
-TEST_CASE("chart: decimal text read exactly and printed with its own decimals", "[chart]") {
-    const auto read = [](std::string_view text) -> std::optional<std::string> {
-        const auto d = parse_decimal(text);
+TEST_CASE("chart: decimal text read exactly, at a common scale in 64 bits", "[chart]") {
+    const auto at = [](std::string_view text, int scale) -> std::optional<std::int64_t> {
+        const auto d = Decimal::parse(text);
         if (!d) return std::nullopt;
-        return std::to_string(d->units) + "e-" + std::to_string(d->scale);
+        return d->units_at(scale);
     };
-    CHECK(read("67012.50") == "6701250e-2");
-    CHECK(read("67000.0") == "670000e-1");
-    CHECK(read("0.00000012") == "12e-8");
-    CHECK(read("1.2e-7") == "12e-8");
-    CHECK(read("-0.05") == "-5e-2");
-    CHECK(read("1E3") == "1000e-0");
-    CHECK(read("123456789012345678") == "123456789012345678e-0");
-    CHECK_FALSE(read("1234567890123456789"));  // 19 significant digits
-    CHECK_FALSE(read(""));
-    CHECK_FALSE(read("-"));
-    CHECK_FALSE(read("abc"));
-    CHECK_FALSE(read("1.2.3"));
-    CHECK_FALSE(read("12e"));
-    CHECK_FALSE(read("1e400"));
-    CHECK_FALSE(read("NaN"));
-    CHECK(format_decimal(6701250, 2) == "67012.50");
-    CHECK(format_decimal(12, 8) == "0.00000012");
-    CHECK(format_decimal(-5, 2) == "-0.05");
-    CHECK(format_decimal(7, 0) == "7");
-    CHECK(format_decimal(INT64_MIN, 0) == "-9223372036854775808");
+    CHECK(at("67012.50", 2) == 6701250);
+    CHECK(at("67000.0", 2) == 6700000);
+    CHECK(at("0.00000012", 8) == 12);
+    CHECK(at("1.2e-7", 8) == 12);
+    CHECK(at("-0.05", 2) == -5);
+    CHECK(at("1E3", 0) == 1000);
+    CHECK(at("123456789012345678", 0) == 123456789012345678);
+    CHECK_FALSE(at("12345678901234567890", 0));  // beyond 64 bits
+    CHECK_FALSE(at("67012.50", 1));              // would lose a digit
+    CHECK_FALSE(Decimal::parse("1e400"));
+    CHECK_FALSE(Decimal::parse("NaN"));
+    CHECK_FALSE(Decimal::parse("1.2.3"));
+    CHECK(Decimal::from_units(6701250, 2).text() == "67012.50");
+    CHECK(Decimal::from_units(12, 8).text() == "0.00000012");
+    CHECK(Decimal::from_units(-5, 2).text() == "-0.05");
+    CHECK(Decimal::from_units(INT64_MIN, 0).text() == "-9223372036854775808");
 }
 
 TEST_CASE("chart: time labels from ISO 8601, dates and epoch times", "[chart]") {

@@ -162,6 +162,11 @@ TEST_CASE("top: a wide terminal shows the model and the exchange; a narrow one l
           " Main Account  gpt-4o                    hyperliquid  on       10012.50   +12.50  +0.13%    1  "
           "09:32:00 "
           "buy BTC  2s");
+    // A little short: the model is cut (as little as needed) before any column is left out.
+    const auto cut = text(cli::top::render(fleet, state, at(2s), 110, 7));
+    CHECK(cut[2] ==
+          " BTC Momentum  claude-sonnet-4-2…  binance      off       9990.1     -9.9   -0.10%    0  -        "
+          "         2s");
     const auto narrow = text(cli::top::render(fleet, state, at(2s), 40, 7));
     CHECK(narrow == std::vector<std::string>{
                         "hyperoru top · 2 traders · sort name ↑", " TRADER          EQUITY  DAY PNL   DAY %",

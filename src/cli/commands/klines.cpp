@@ -12,23 +12,6 @@ namespace hyperoru::cli {
 
 namespace {
 
-/// The candles of a klines answer: a list (or an envelope's), each member read by the names
-/// servers use for it; anything else is an invalid response.
-std::vector<Candle> read_candles(const std::string& body) {
-    const json::Value value = json::parse(body);
-    const json::Value* list = list_items(value, "");
-    if (list == nullptr) throw DecodeError("expected a list of candles");
-    std::vector<Candle> candles;
-    for (const auto& item : list->items()) {
-        candles.push_back({.time = member_text(item, {"timestamp", "time", "open_time", "t"}),
-                           .open = member_text(item, {"open", "o"}),
-                           .high = member_text(item, {"high", "h"}),
-                           .low = member_text(item, {"low", "l"}),
-                           .close = member_text(item, {"close", "c"})});
-    }
-    return candles;
-}
-
 /// klines SYMBOL --chart: the same request, drawn as candlesticks instead of printed.
 int run_klines_chart(Context& context, const CommandSpec& spec, const Given& given) {
     if (given.all) throw UsageError("--chart draws one answer; leave out --all (--limit picks how many)");

@@ -20,10 +20,13 @@
 #include <mutex>
 #include <thread>
 
+#include "cli/chart.hpp"
+#include "cli/chart_output.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/decimal.hpp"
 #include "cli/output.hpp"
 #include "cli/table.hpp"
+#include "cli/time.hpp"
 #include "cli/top/fleet.hpp"
 #include "cli/top/screen.hpp"
 #include "cli/top/view.hpp"
@@ -72,12 +75,14 @@ std::vector<std::string> listed_ids(const std::string& body) {
     return scratch.ids();
 }
 
-/// One REST round: the account list, then each trader's balance, positions and open orders.
+/// One REST round: the account list, then each trader's balance, positions and open orders;
+/// returns the traders' ids.
 /// `deliver` gets each answer as it comes. A trader's own failure (a 404 for a Binance trader's
 /// Hyperliquid balance, say) skips that answer; a failure of the list, of the token or of the
 /// network ends the round by throwing.
-void rest_round(Client& client, const std::vector<std::string>& only,
-                const std::function<void(std::function<void(Fleet&, top::Time)>)>& deliver) {
+std::vector<std::string> rest_round(
+    Client& client, const std::vector<std::string>& only,
+    const std::function<void(std::function<void(Fleet&, top::Time)>)>& deliver) {
     const std::string accounts = client.list_accounts().raw.body;
     deliver([accounts](Fleet& f, top::Time now) { f.on_accounts(accounts, now); });
     const std::vector<std::string> ids = only.empty() ? listed_ids(accounts) : only;
@@ -98,6 +103,7 @@ void rest_round(Client& client, const std::vector<std::string>& only,
         each([&] { return client.positions(id).raw.body; }, &Fleet::on_positions);
         each([&] { return client.account_orders(id).raw.body; }, &Fleet::on_orders);
     }
+    return ids;
 }
 
 /// get_asset_curve for each trader (a one-shot request each): the sparkline and, until a push
@@ -287,6 +293,27 @@ std::thread quiet_thread(std::function<void()> body) {
     return thread;
 }
 
+/// The candles `c` asked for (the last 2 days of 1h candles), or why there are none.
+struct ChartData {
+    std::string symbol;
+    std::vector<Candle> candles;
+    std::string error;
+};
+
+/// The chart page's lines: the candles of the symbol on the page, once they came, fitted to the
+/// window below the title and above the status and key lines.
+void draw_chart(top::ViewState& state, const ChartData& data, int width, int height) {
+    const std::string symbol = state.chart_title.substr(0, state.chart_title.find(' '));
+    if (data.symbol != symbol) return;  // still loading
+    if (!data.error.empty()) {
+        state.chart = {" no candles: " + sanitize_for_terminal(data.error)};
+        return;
+    }
+    ChartStyle style;
+    style.title = symbol + " 1h";
+    state.chart = candlestick_chart(data.candles, width, std::max(1, height - 3), style);
+}
+
 int run_live(Context& context, const TopOptions& options, top::ViewState state) {
     const Io& io = context.io();
     if (!io.stdout_is_tty || !io.stdin_is_tty) {
@@ -343,41 +370,53 @@ int run_live(Context& context, const TopOptions& options, top::ViewState state) 
         }
     });
 
+    ChartData chart_data;  // filled in by the REST thread, drawn by this one
+
     std::thread rest_thread = quiet_thread([&] {
         const auto deliver = [&](Mailbox::Change change) { mailbox.post(std::move(change)); };
         bool curves = false;
+        auto due = Steady::now();
         while (true) {
-            try {
-                rest_round(client, options.accounts, deliver);
-                mailbox.post([](Fleet& f, top::Time now) { f.on_rest_ok(now); });
-                if (!curves) {  // once: the pushes keep the curves going
-                    curves = true;
-                    std::vector<std::string> ids = options.accounts;
-                    if (ids.empty()) ids = listed_ids(client.list_accounts().raw.body);
-                    curve_round(*curve_connector, connect, clock, ids, deliver);
+            if (Steady::now() >= due) {
+                due = Steady::now() + to_ms(options.refresh);
+                try {
+                    const auto ids = rest_round(client, options.accounts, deliver);
+                    mailbox.post([](Fleet& f, top::Time now) { f.on_rest_ok(now); });
+                    if (!curves) {  // once: the pushes keep the curves going
+                        curves = true;
+                        curve_round(*curve_connector, connect, clock, ids, deliver);
+                    }
+                } catch (const Interrupted&) {
+                    return;
+                } catch (const Error& e) {
+                    if (quitting.load()) return;
+                    mailbox.post([text = std::string(e.what())](Fleet& f, top::Time now) {
+                        f.on_rest_error(text, now);
+                    });
                 }
-            } catch (const Interrupted&) {
-                return;
-            } catch (const Error& e) {
-                if (quitting.load()) return;
-                mailbox.post(
-                    [text = std::string(e.what())](Fleet& f, top::Time now) { f.on_rest_error(text, now); });
             }
             std::unique_lock lock(requests.mutex);
-            requests.wake.wait_for(lock, to_ms(options.refresh),
-                                   [&] { return requests.stop || requests.refresh || requests.chart; });
+            requests.wake.wait_until(lock, due,
+                                     [&] { return requests.stop || requests.refresh || requests.chart; });
             if (requests.stop) return;
-            requests.refresh = false;
+            if (std::exchange(requests.refresh, false)) due = Steady::now();
             if (requests.chart) {
                 const std::string symbol = *std::exchange(requests.chart, std::nullopt);
                 lock.unlock();
+                ChartData result{symbol, {}, {}};
                 try {
-                    std::string body = client.klines(symbol, "1h", "2d", "now").raw.body;
-                    mailbox.post([symbol, body = std::move(body)](Fleet&, top::Time) {
-                        (void)symbol;  // drawn by the terminal's thread from `body` (see below)
-                    });
-                } catch (const Error&) {
+                    const auto now = clock.now();
+                    result.candles = read_candles(client
+                                                      .klines(symbol, "1h", resolve_time_bound("2d", now),
+                                                              resolve_time_bound("now", now))
+                                                      .raw.body);
+                } catch (const Interrupted&) {
+                    return;
+                } catch (const Error& e) {
+                    result.error = e.what();
                 }
+                mailbox.post(
+                    [&chart_data, result = std::move(result)](Fleet&, top::Time) { chart_data = result; });
             }
         }
     });
@@ -455,6 +494,8 @@ int run_live(Context& context, const TopOptions& options, top::ViewState state) 
             const bool resized = screen.width() != drawn_width || screen.height() != drawn_height;
             int wait_ms = 250;
             if (dirty || resized || (moved && since >= k_paint_every)) {
+                if (state.page == top::Page::chart)
+                    draw_chart(state, chart_data, screen.width(), screen.height());
                 screen.paint(top::render(fleet, state, timing, screen.width(), screen.height()));
                 drawn_version = fleet.version();
                 drawn_second = second;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "cli/chart.hpp"
 #include "cli/decimal.hpp"
 #include "cli/table.hpp"
 
@@ -34,19 +35,6 @@ Span pnl_span(const std::string& text, const std::string& suffix = "") {
 
 std::string or_dash(const std::string& text) {
     return text.empty() ? "-" : sanitize_for_terminal(text);
-}
-
-// TEMPORARY until chart.hpp lands.
-std::string sparkline(const std::vector<std::string>& values, int width, bool unicode) {
-    (void)unicode;
-    std::vector<double> v;
-    for (const auto& t : values) v.push_back(std::stod(t));
-    if (v.size() > static_cast<std::size_t>(width)) v.erase(v.begin(), v.end() - width);
-    const double lo = *std::min_element(v.begin(), v.end()), hi = *std::max_element(v.begin(), v.end());
-    static const char* bars[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-    std::string out;
-    for (double x : v) out += bars[hi > lo ? static_cast<int>((x - lo) / (hi - lo) * 7.0 + 0.5) : 0];
-    return out;
 }
 
 /// The line cut to `width` columns.
@@ -85,6 +73,7 @@ struct Column {
     bool numeric = false;
     int priority = 0;     ///< the lowest goes first when the width is short; 0 is never left out
     std::size_t min = 0;  ///< a column that stays is cut down to this (with "…") as a last resort
+    std::size_t cut = 0;  ///< a column that may be cut down to this before any column is left out
 };
 
 using Cells = std::vector<std::vector<Span>>;  // rows × columns
@@ -118,8 +107,17 @@ std::vector<Line> table(const std::vector<Column>& columns, Cells rows, std::siz
         }
         return sum + (count > 0 ? 2 * (count - 1) : 0) + 1;  // one space of margin on the left
     };
-    // Columns that can go, least important first; then what cannot go is cut to its minimum.
-    while (total() > width) {
+    // First the columns that may be cut are cut (as little as needed); when that is not enough,
+    // the least important column is left out and the cut ones get their width back, and so on.
+    const std::vector<std::size_t> natural = widths;
+    for (;;) {
+        for (std::size_t c = 0; c < n; ++c) {
+            if (columns[c].cut == 0) continue;
+            widths[c] = natural[c];
+            if (shown[c] && total() > width && widths[c] > columns[c].cut)
+                widths[c] -= std::min(widths[c] - columns[c].cut, total() - width);
+        }
+        if (total() <= width) break;
         int lowest = 0;
         std::size_t drop = n;
         for (std::size_t c = 0; c < n; ++c) {
@@ -131,6 +129,7 @@ std::vector<Line> table(const std::vector<Column>& columns, Cells rows, std::siz
         if (drop == n) break;
         shown[drop] = false;
     }
+    // What cannot go is cut to its minimum.
     for (std::size_t c = 0; c < n && total() > width; ++c) {
         if (shown[c] && !columns[c].numeric && widths[c] > columns[c].min)
             widths[c] -= std::min(widths[c] - columns[c].min, total() - width);
@@ -201,7 +200,7 @@ std::vector<Line> fleet_lines(const Fleet& fleet, const std::vector<const Trader
                               bool mark_selection) {
     // What goes first when the width is short: the static facts (model, exchange), then the last
     // decision, the position count, the age of the row, trading on/off, the day's %.
-    const std::vector<Column> columns = {{"TRADER", false, 0, 8},        {"MODEL", false, 1, 0},
+    const std::vector<Column> columns = {{"TRADER", false, 0, 8},        {"MODEL", false, 1, 0, 12},
                                          {"EXCHANGE", false, 2, 0},      {"TRADING", false, 6, 0},
                                          {"EQUITY", true, 0, 0},         {"DAY PNL", true, 0, 0},
                                          {"DAY %", true, 7, 0},          {"POS", true, 4, 0},
@@ -415,7 +414,15 @@ std::vector<Line> trader_lines(const Trader& t, const ViewState& state, std::siz
         std::vector<std::string> values(t.curve.begin(), t.curve.end());
         const std::size_t spark = width > 10 ? width - 10 : 0;
         std::string line = "curve    ";
-        line += values.size() < 2 ? "-" : sparkline(values, static_cast<int>(spark), state.unicode);
+        if (values.size() < 2) {
+            line += "-";
+        } else if (state.unicode) {
+            std::string spark_line = sparkline(values, static_cast<int>(spark));
+            while (!spark_line.empty() && spark_line.back() == ' ') spark_line.pop_back();
+            line += spark_line;
+        } else {  // no block characters: where it started and where it is
+            line += sanitize_for_terminal(values.front()) + " .. " + sanitize_for_terminal(values.back());
+        }
         out.push_back(text_line(line, Style::gain));
     }
     out.push_back(text_line(""));

@@ -34,12 +34,16 @@ def account_exchange(account):
 
 
 def advance(state, count):
-    """Runs `count` ticks and queues their pushes (none while paused); under state.lock."""
+    """Runs `count` ticks and queues their pushes (none while paused); under state.lock. Returns
+    the texts of the pushes sent, in order."""
     market = state.market
+    sent = []
     for _ in range(count):
         pushes = market.tick(state.orders)
         if not market.paused:
             deliver(state, pushes)
+            sent.extend(text for _, text in pushes)
+    return sent
 
 
 def deliver(state, pushes):
@@ -86,14 +90,21 @@ def running_market(state):
 
 
 def control_market_tick(state, request):
-    """{"count": n} (default 1): n ticks now, their pushes queued before the reply."""
+    """{"count": n} (default 1): n ticks now, their pushes queued before the reply. With
+    "pushes": true the reply also lists the pushes sent, each as the very text of its frame, so a
+    test can compare what a client shows with what the market said."""
     market = running_market(state)
     spec = control_object(request) if request.body.strip() else {}
     count = spec.get("count", 1)
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_TICKS:
         raise ControlError("count must be an integer from 0 to %d" % MAX_TICKS)
-    advance(state, count)
-    return Reply(200, ('{"tick": %d}' % market.ticks).encode())
+    listed = spec.get("pushes", False)
+    if not isinstance(listed, bool):
+        raise ControlError("pushes must be true or false")
+    sent = advance(state, count)
+    if not listed:
+        return Reply(200, ('{"tick": %d}' % market.ticks).encode())
+    return Reply(200, ('{"tick": %d, "pushes": [%s]}' % (market.ticks, ", ".join(sent))).encode())
 
 
 def control_market_pause(state, request):

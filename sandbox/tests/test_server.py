@@ -142,6 +142,15 @@ class WithTheMarket(unittest.TestCase):
         self.assertEqual(pushes_until_reply(ws), expected)
         ws.close()
 
+    def test_a_tick_can_list_the_pushes_it_sent(self):
+        ws = subscribed(self.sandbox)
+        status, body = self.sandbox.post("/__standin/market/tick", {"count": 2, "pushes": True})
+        self.assertEqual(status, 200)
+        sent = pushes_until_reply(ws)
+        self.assertEqual(body, '{"tick": 2, "pushes": [' + ", ".join(sent) + "]}")
+        self.assertEqual(self.sandbox.post("/__standin/market/tick", {"pushes": 1})[0], 400)
+        ws.close()
+
     def test_only_subscribed_channels_are_pushed(self):
         ws = subscribed(self.sandbox, ["asset_curve"])
         self.sandbox.post("/__standin/market/tick", {"count": 3})

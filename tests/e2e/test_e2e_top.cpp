@@ -1,6 +1,9 @@
 // hyperoru top in a real terminal of a fixed size (tmux) against the stand-in: the screen as a
 // person sees it, keys, resizes, a dropped socket, a quiet stream, and `top --once`.
+#include <regex>
+
 #include "e2e.hpp"
+#include "hyperoru/exact_json.hpp"
 #include "tmux.hpp"
 
 using namespace e2e;
@@ -21,7 +24,143 @@ std::string row(const Tmux& tmux, const std::string& prefix) {
     return "";
 }
 
+/// Hundredths from the market's money text ("9999.80", "-0.20"): it always has two decimals.
+long long cents(const std::string& text) {
+    REQUIRE(text.size() > 3);
+    REQUIRE(text[text.size() - 3] == '.');
+    std::string digits = text;
+    digits.erase(digits.size() - 3, 1);
+    return std::stoll(digits);
+}
+
+/// Hundredths as text with a sign when positive, as top shows a PnL: "+12.50", "-0.20", "0.00".
+std::string signed_cents(long long value) {
+    const long long magnitude = value < 0 ? -value : value;
+    std::string text = std::to_string(magnitude / 100) + "." + (magnitude % 100 < 10 ? "0" : "") +
+                       std::to_string(magnitude % 100);
+    return (value < 0 ? "-" : value > 0 ? "+" : "") + text;
+}
+
+/// The day's % as top should show it: 100 × pnl / (equity − pnl), two decimals, half away from 0.
+std::string day_pct(long long equity, long long pnl) {
+    const long long base = equity - pnl;
+    const long long scaled = pnl * 10000;
+    long long q = scaled / base;
+    if (2 * std::llabs(scaled % base) >= std::llabs(base)) q += (scaled < 0) != (base < 0) ? -1 : 1;
+    return signed_cents(q) + "%";
+}
+
+/// A screen row holding `tokens` in order, separated by spaces only (adjacent columns).
+bool has_row(const Tmux& tmux, const std::vector<std::string>& tokens) {
+    std::string pattern;
+    for (const auto& token : tokens) {
+        if (!pattern.empty()) pattern += " +";
+        pattern += std::regex_replace(token, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
+    }
+    const std::regex row_pattern(pattern);
+    for (const auto& line : tmux.lines()) {
+        if (std::regex_search(line, row_pattern)) return true;
+    }
+    return false;
+}
+
 }  // namespace
+
+TEST_CASE("e2e top: the market on screen: rows, totals, a position's PnL, the latest reasoning",
+          "[e2e][top]") {
+    StandIn server({"--market", "--seed", "7", "--market-interval", "0"});
+    TokenEnv env(server);
+    server.control("POST", "/__standin/market/tick", R"({"count": 5})");
+    Tmux tmux(env, {"top", "--refresh", "60"}, 130, 40);
+    REQUIRE(tmux.wait_for(" TOTAL (3)"));
+    REQUIRE(tmux.wait_for("\nlive · "));
+    // Three ticks more, pushed to top as they happen; what the market said is the expectation.
+    const auto tick = hyperoru::json::parse(
+        server.control("POST", "/__standin/market/tick", R"({"count": 3, "pushes": true})"));
+    std::map<std::string, std::pair<std::string, std::string>> curve;  // account -> equity, daily pnl
+    std::map<std::string, hyperoru::json::Value> positions;            // "account symbol" -> data
+    std::string reasoning;
+    for (const auto& push : tick.find("pushes")->items()) {
+        const auto& data = *push.find("data");
+        const std::string type = push.find("type")->text();
+        const std::string account = data.find("account_id")->text();
+        if (type == "asset_curve")
+            curve[account] = {data.find("equity")->text(), data.find("daily_pnl")->text()};
+        if (type == "position") positions[account + " " + data.find("symbol")->text()] = data;
+        if (type == "model_chat" && account == "1") reasoning = data.find("reasoning")->text();
+    }
+    REQUIRE(curve.size() == 3);
+    REQUIRE_FALSE(reasoning.empty());
+    const auto& [main_equity, main_pnl] = curve["1"];
+    REQUIRE(tmux.wait([&](const std::string&) {
+        return has_row(tmux, {"Main Account", "gpt-4o", "hyperliquid", "on", main_equity});
+    }));
+
+    const std::map<std::string, std::vector<std::string>> names = {
+        {"1", {"Main Account", "gpt-4o", "hyperliquid"}},
+        {"3", {"BTC Momentum", "claude-sonnet-4-20250514", "binance"}},
+        {"4", {"ETH Swing", "deepseek-chat", "hyperliquid"}}};
+    long long total_equity = 0, total_pnl = 0;
+    for (const auto& [account, row_start] : names) {
+        const auto& [equity, pnl] = curve[account];
+        std::vector<std::string> tokens = row_start;
+        tokens.insert(tokens.end(),
+                      {"on", equity, signed_cents(cents(pnl)), day_pct(cents(equity), cents(pnl))});
+        INFO("account " << account << "\n" << tmux.screen());
+        CHECK(has_row(tmux, tokens));
+        total_equity += cents(equity);
+        total_pnl += cents(pnl);
+    }
+    const std::string total = std::to_string(total_equity / 100) + "." +
+                              (total_equity % 100 < 10 ? "0" : "") + std::to_string(total_equity % 100);
+    INFO(tmux.screen());
+    CHECK(has_row(tmux, {"TOTAL (3)", total, signed_cents(total_pnl), day_pct(total_equity, total_pnl)}));
+
+    // Main Account's page: each open position with the PnL the market pushed, and the reasoning
+    // of its latest decision, wrapped to the window.
+    tmux.keys({"j", "j", "Enter"});
+    REQUIRE(tmux.wait_for("hyperoru top › Main Account"));
+    int shown = 0;
+    for (const auto& [key, data] : positions) {
+        if (key.rfind("1 ", 0) != 0 || data.find("status")->text() != "open") continue;
+        ++shown;
+        CHECK(has_row(
+            tmux, {data.find("symbol")->text(), data.find("side")->text(), data.find("size")->text(),
+                   data.find("entry_price")->text(), data.find("mark_price")->text(),
+                   signed_cents(cents(data.find("unrealized_pnl")->text())), data.find("leverage")->text()}));
+    }
+    CHECK(shown > 0);
+    std::string wrapped;
+    bool in_decision = false;
+    for (const auto& line : tmux.lines()) {
+        if (line.rfind("DECISION ", 0) == 0) {
+            in_decision = true;
+            continue;
+        }
+        if (in_decision && line.rfind(" ", 0) == 0) wrapped += (wrapped.empty() ? "" : " ") + line.substr(1);
+        if (in_decision && line.empty()) break;
+    }
+    CHECK(wrapped == reasoning);
+    tmux.keys({"q"});
+    REQUIRE(tmux.wait_for("[exit 0]"));
+}
+
+TEST_CASE("e2e top --account: only the traders asked for; the market paused is marked stale", "[e2e][top]") {
+    StandIn server({"--market", "--seed", "7", "--market-interval", "0.05"});
+    TokenEnv env(server);
+    Tmux tmux(env, {"top", "--account", "4", "--account", "1", "--push-interval", "0.2"}, 120, 20);
+    REQUIRE(tmux.wait_for(" TOTAL (2)"));
+    REQUIRE(tmux.wait_for("last push"));
+    CHECK(contains(tmux.screen(), " ETH Swing "));
+    CHECK(contains(tmux.screen(), " Main Account "));
+    CHECK_FALSE(contains(tmux.screen(), "BTC Momentum"));
+    server.control("POST", "/__standin/market/pause");
+    REQUIRE(tmux.wait_for("(stale)"));
+    server.control("POST", "/__standin/market/resume");
+    REQUIRE(tmux.wait_for("last push"));
+    tmux.keys({"q"});
+    REQUIRE(tmux.wait_for("[exit 0]"));
+}
 
 TEST_CASE("e2e top: the fleet on a terminal; q quits with exit 0 and gives the terminal back", "[e2e][top]") {
     StandIn server({"--demo", "--ws-demo-interval", "0.2"});

@@ -5,6 +5,7 @@
 // what they send to the Fleet (top/fleet.hpp), reads keys and paints (top/view.hpp).
 #include <CLI/CLI.hpp>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
@@ -234,7 +235,9 @@ class Mailbox {
 public:
     using Change = std::function<void(Fleet&, top::Time)>;
     Mailbox() {
-        if (pipe(m_pipe) != 0) throw Error("cannot create a pipe for top");
+        // Both ends non-blocking: take() empties the pipe without waiting for a byte that may
+        // never come, and a post never waits for a reader (one byte waiting is wake enough).
+        if (pipe2(m_pipe, O_NONBLOCK | O_CLOEXEC) != 0) throw Error("cannot create a pipe for top");
     }
     ~Mailbox() {
         close(m_pipe[0]);
@@ -257,7 +260,7 @@ public:
     }
     std::deque<Change> take() {
         char bytes[64];
-        while (read(m_pipe[0], bytes, sizeof bytes) == static_cast<ssize_t>(sizeof bytes)) {
+        while (read(m_pipe[0], bytes, sizeof bytes) > 0) {
         }
         std::lock_guard lock(m_mutex);
         return std::exchange(m_changes, {});

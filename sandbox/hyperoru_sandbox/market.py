@@ -150,6 +150,7 @@ class Market:
         self.simulated_time = simulated_time
         self.ticks = 0
         self.paused = False
+        self.sent = 0  # pushes sent out while not paused (market_feed.advance): a client's rate
         self.prices = {s.name: s.start for s in SYMBOLS}
         stamp = self.stamp()
         self.books = {t.account_id: TraderBook(t, stamp) for t in MARKET_TRADERS}
@@ -395,5 +396,5 @@ class Market:
     def state_reply(self):
         prices = ", ".join('"%s": %s' % (s.name, price_text(self.prices[s.name]))
                            for s in SYMBOLS)
-        return ('{"tick": %d, "paused": %s, "prices": {%s}}'
-                % (self.ticks, "true" if self.paused else "false", prices))
+        return ('{"tick": %d, "paused": %s, "sent": %d, "prices": {%s}}'
+                % (self.ticks, "true" if self.paused else "false", self.sent, prices))

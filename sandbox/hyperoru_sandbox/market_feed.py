@@ -43,6 +43,7 @@ def advance(state, count):
         if not market.paused:
             deliver(state, pushes)
             sent.extend(text for _, text in pushes)
+            market.sent += len(pushes)
     return sent
 
 

@@ -148,6 +148,7 @@ class WithTheMarket(unittest.TestCase):
         self.assertEqual(status, 200)
         sent = pushes_until_reply(ws)
         self.assertEqual(body, '{"tick": 2, "pushes": [' + ", ".join(sent) + "]}")
+        self.assertEqual(lexemes(self.sandbox.get("/__standin/market"))["sent"], str(len(sent)))
         self.assertEqual(self.sandbox.post("/__standin/market/tick", {"pushes": 1})[0], 400)
         ws.close()
 
@@ -242,7 +243,7 @@ class WithTheMarket(unittest.TestCase):
         self.sandbox.post("/__standin/market/tick", {"count": 7})
         self.sandbox.post("/__standin/reset")
         self.assertEqual(self.sandbox.get("/__standin/market"),
-                         '{"tick": 0, "paused": false, "prices": {"BTC": 67012.50, '
+                         '{"tick": 0, "paused": false, "sent": 0, "prices": {"BTC": 67012.50, '
                          '"ETH": 3450.25, "SOL": 142.70}}')
         self.assertEqual(self.sandbox.get("/api/orders/account/1"), "[]")
 

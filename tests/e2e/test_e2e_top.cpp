@@ -1,6 +1,10 @@
 // hyperoru top in a real terminal of a fixed size (tmux) against the stand-in: the screen as a
 // person sees it, keys, resizes, a dropped socket, a quiet stream, and `top --once`.
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <regex>
+#include <thread>
 
 #include "e2e.hpp"
 #include "hyperoru/exact_json.hpp"
@@ -281,4 +285,69 @@ TEST_CASE("e2e top: off a terminal it refuses with exit 2; --once prints the fle
     CHECK(table.rc == 0);
     CHECK(table.err.empty());
     CHECK(table.out.rfind(" TRADER        MODEL   EXCHANGE     TRADING", 0) == 0);
+}
+
+namespace {
+
+/// Resident memory of a process in KiB (VmRSS), 0 when it has ended.
+long rss_kib(int pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return 0;
+}
+
+long long market_sent(const StandIn& server) {
+    const auto state = hyperoru::json::parse(server.control("GET", "/__standin/market"));
+    return std::stoll(state.find("sent")->text());
+}
+
+}  // namespace
+
+// Run on its own by ctest ("e2e: top under load", RUN_SERIAL): the key times are only meaningful
+// on a machine that is not running other tests at the same time.
+TEST_CASE("e2e top: 1,000 pushes a second for a minute: keys answered within 100 ms, memory flat",
+          "[e2e][top][load]") {
+    // 100 ticks a second; each tick pushes a fill or two, the positions, the decisions and three
+    // equity updates: about a thousand messages a second.
+    StandIn server({"--market", "--seed", "7", "--market-interval", "0.01"});
+    TokenEnv env(server);
+    Tmux tmux(env, {"top"}, 120, 30);
+    REQUIRE(tmux.wait_for(" TOTAL (3)"));
+    REQUIRE(tmux.wait_for("last push"));
+    const int pid = tmux.pid();
+    REQUIRE(pid > 0);
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    const long long sent_at_start = market_sent(server);
+    const std::vector<std::string> keys = {"equity ↓",    "pnl ↓",      "pnl% ↓",
+                                           "positions ↓", "decision ↓", "name ↑"};
+    std::vector<double> latencies;
+    long rss_early = 0;
+    for (std::size_t round = 0; Clock::now() - start < 60s; ++round) {
+        const std::string title = "hyperoru top · 3 traders · sort " + keys[round % keys.size()];
+        const auto pressed = Clock::now();
+        tmux.keys({"s"});
+        REQUIRE(tmux.wait([&](const std::string&) { return tmux.lines().front() == title; }, 5s));
+        latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - pressed).count());
+        if (rss_early == 0 && Clock::now() - start >= 10s) rss_early = rss_kib(pid);
+        std::this_thread::sleep_until(pressed + 2s);  // the pace of the keys, not a synchronisation
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const long long sent = market_sent(server) - sent_at_start;
+    const long rss_late = rss_kib(pid);
+    std::sort(latencies.begin(), latencies.end());
+    const double rate = static_cast<double>(sent) / seconds;
+    std::printf(
+        "top under load: %.0f messages/s for %.0f s (%lld); %zu keys answered in %.0f ms median, %.0f ms "
+        "at most; RSS %ld KiB at 10 s, %ld KiB at the end\n",
+        rate, seconds, sent, latencies.size(), latencies[latencies.size() / 2], latencies.back(), rss_early,
+        rss_late);
+    CHECK(rate >= 900);
+    CHECK(latencies.back() < 100);
+    CHECK(rss_early > 0);
+    CHECK(rss_late - rss_early < 1024);  // flat: under 1 MiB more after 50 more seconds of pushes
+    tmux.keys({"q"});
+    REQUIRE(tmux.wait_for("[exit 0]"));
 }

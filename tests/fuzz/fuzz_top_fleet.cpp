@@ -60,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             case 1: fleet.on_accounts(text, now); break;
             case 2: fleet.on_positions("1", text, now); break;
             default:
-                fleet.on_orders("1", text, now);
+                fleet.on_pending_orders(text, now);
                 fleet.on_curve("1", text, now);
                 fleet.on_balance("1", text, now);
                 break;

@@ -60,12 +60,12 @@ Fleet two_traders() {
                          "size": 0.010, "entry_price": 67012.50, "mark_price": 67020.00,
                          "unrealized_pnl": 0.08, "leverage": 3, "status": "open"}})",
                      t0);
-    fleet.on_orders("1",
-                    R"([{"id": 101, "account_id": 1, "symbol": "ETH", "side": "sell", "order_type": "limit",
+    fleet.on_pending_orders(
+        R"([{"id": 101, "account_id": 1, "symbol": "ETH", "side": "sell", "order_type": "limit",
                          "price": 3500.00, "quantity": 0.50, "status": "pending"},
                         {"id": 99, "account_id": 1, "symbol": "ETH", "side": "buy", "order_type": "market",
                          "quantity": 0.5, "status": "executed"}])",
-                    t0);
+        t0);
     fleet.on_message(R"({"type": "trade", "data": {"account_id": 1, "order_id": 100, "symbol": "BTC",
                          "side": "buy", "quantity": 0.010, "price": 67012.50, "status": "filled",
                          "timestamp": "2026-01-05T09:31:00Z"}})",
@@ -325,8 +325,11 @@ TEST_CASE("top --once -o json: one snapshot of the fleet with the server's digit
                                  "entry_price": 67012.50, "mark_price": 67020.00, "leverage": 3,
                                  "liquidation_price": null, "unrealized_pnl": 0.08}], "total_count": 1})",
                         hyperoru::test::k_json);
-    cli.server->respond(200, R"([{"id": 7, "symbol": "ETH", "side": "sell", "order_type": "limit",
-                                  "price": 3500.00, "quantity": 0.50, "status": "pending"}])",
+    cli.server->respond(200,
+                        R"([{"id": 7, "account_id": 1, "symbol": "ETH", "side": "sell", "order_type": "limit",
+                                  "price": 3500.00, "quantity": 0.50, "status": "pending"},
+                                 {"id": 8, "account_id": 2, "symbol": "BTC", "side": "buy", "order_type": "limit",
+                                  "price": 60000, "quantity": 0.01, "status": "pending"}])",
                         hyperoru::test::k_json);
     cli.ws.open({WsStep::message(R"({"type": "asset_curve", "request_id": "1", "data": {"account_id": 1,
         "timeframe": "7d", "points": [{"timestamp": "2026-01-04T23:59:00Z", "equity": 9950.00},
@@ -388,7 +391,7 @@ TEST_CASE("top --once -o json: one snapshot of the fleet with the server's digit
     CHECK(requests[0].url == "https://api.production.hyperoru.com/api/account/list");
     CHECK(requests[1].url == "https://api.production.hyperoru.com/api/hyperliquid/accounts/1/balance");
     CHECK(requests[2].url == "https://api.production.hyperoru.com/api/hyperliquid/accounts/1/positions");
-    CHECK(requests[3].url == "https://api.production.hyperoru.com/api/orders/account/1");
+    CHECK(requests[3].url == "https://api.production.hyperoru.com/api/orders/pending");
 }
 
 TEST_CASE("top: off a terminal the live screen refuses and points to watch and --once", "[top]") {

@@ -76,8 +76,8 @@ std::vector<std::string> listed_ids(const std::string& body) {
     return scratch.ids();
 }
 
-/// One REST round: the account list, then each trader's balance, positions and open orders;
-/// returns the traders' ids.
+/// One REST round: the account list, each trader's balance and positions, then the user's
+/// pending orders (one call for every trader); returns the traders' ids.
 /// `deliver` gets each answer as it comes. A trader's own failure (a 404 for a Binance trader's
 /// Hyperliquid balance, say) skips that answer; a failure of the list, of the token or of the
 /// network ends the round by throwing.
@@ -102,7 +102,14 @@ std::vector<std::string> rest_round(
         };
         each([&] { return client.balance(id).raw.body; }, &Fleet::on_balance);
         each([&] { return client.positions(id).raw.body; }, &Fleet::on_positions);
-        each([&] { return client.account_orders(id).raw.body; }, &Fleet::on_orders);
+    }
+    try {
+        std::string pending = client.pending_orders().raw.body;
+        deliver(
+            [pending = std::move(pending)](Fleet& f, top::Time now) { f.on_pending_orders(pending, now); });
+    } catch (const ApiError& e) {
+        if (e.status() == 401) throw;
+    } catch (const DecodeError&) {
     }
     return ids;
 }

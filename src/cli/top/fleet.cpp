@@ -410,17 +410,24 @@ void Fleet::on_positions(const std::string& id, std::string_view body, Time now)
     ++m_version;
 }
 
-void Fleet::on_orders(const std::string& id, std::string_view body, Time now) {
+void Fleet::on_pending_orders(std::string_view body, Time now) {
     const auto value = read(body);
     const auto* orders = value ? list_of(*value, {"items", "data", "results", "orders"}) : nullptr;
-    if (!orders || !wanted(id)) return;
-    Trader& t = trader(id);
-    t.orders.clear();
-    for (const auto& item : *orders) {
-        Order order = order_of(item);
-        if (open_order(order)) t.orders.push_back(std::move(order));
+    if (!orders) return;
+    // The list is every pending order of the user: each shown trader's open orders are its own.
+    for (const auto& id : m_ids) {
+        if (Trader* t = known(id)) t->orders.clear();
     }
-    t.updated = now;
+    for (const auto& item : *orders) {
+        const std::string id = field(item, {"account_id"});
+        Trader* t = id.empty() || !wanted(id) ? nullptr : known(id);
+        if (!t) continue;
+        Order order = order_of(item);
+        if (open_order(order)) t->orders.push_back(std::move(order));
+    }
+    for (const auto& id : m_ids) {
+        if (Trader* t = known(id)) t->updated = now;
+    }
     ++m_version;
 }
 

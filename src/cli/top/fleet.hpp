@@ -78,7 +78,9 @@ public:
     void on_accounts(std::string_view body, Time now);
     void on_balance(const std::string& id, std::string_view body, Time now);
     void on_positions(const std::string& id, std::string_view body, Time now);
-    void on_orders(const std::string& id, std::string_view body, Time now);
+    /// GET /api/orders/pending: every pending order of the user, shared out by account_id (one
+    /// call for the fleet, and never the growing history of executed orders).
+    void on_pending_orders(std::string_view body, Time now);
     /// The reply to get_asset_curve (its data or the whole message): the trader's equity series.
     void on_curve(const std::string& id, std::string_view body, Time now);
     /// A REST round that failed; `text` is shown until a round succeeds.

@@ -95,30 +95,31 @@ TEST_CASE("e2e top: the market on screen: rows, totals, a position's PnL, the la
     }
     REQUIRE(curve.size() == 3);
     REQUIRE_FALSE(reasoning.empty());
-    const auto& [main_equity, main_pnl] = curve["1"];
-    REQUIRE(tmux.wait([&](const std::string&) {
-        return has_row(tmux, {"Main Account", "gpt-4o", "hyperliquid", "on", main_equity});
-    }));
-
     const std::map<std::string, std::vector<std::string>> names = {
         {"1", {"Main Account", "gpt-4o", "hyperliquid"}},
         {"3", {"BTC Momentum", "claude-sonnet-4-20250514", "binance"}},
         {"4", {"ETH Swing", "deepseek-chat", "hyperliquid"}}};
+    std::vector<std::vector<std::string>> rows;
     long long total_equity = 0, total_pnl = 0;
     for (const auto& [account, row_start] : names) {
         const auto& [equity, pnl] = curve[account];
         std::vector<std::string> tokens = row_start;
-        tokens.insert(tokens.end(),
-                      {"on", equity, signed_cents(cents(pnl)), day_pct(cents(equity), cents(pnl))});
-        INFO("account " << account << "\n" << tmux.screen());
-        CHECK(has_row(tmux, tokens));
+        tokens.insert(tokens.end(), {"on", equity, signed_cents(cents(pnl)), day_pct(cents(equity), cents(pnl))});
+        rows.push_back(tokens);
         total_equity += cents(equity);
         total_pnl += cents(pnl);
     }
-    const std::string total = std::to_string(total_equity / 100) + "." +
-                              (total_equity % 100 < 10 ? "0" : "") + std::to_string(total_equity % 100);
-    INFO(tmux.screen());
-    CHECK(has_row(tmux, {"TOTAL (3)", total, signed_cents(total_pnl), day_pct(total_equity, total_pnl)}));
+    const std::string total = std::to_string(total_equity / 100) + "." + (total_equity % 100 < 10 ? "0" : "") +
+                              std::to_string(total_equity % 100);
+    rows.push_back({"TOTAL (3)", total, signed_cents(total_pnl), day_pct(total_equity, total_pnl)});
+    // The last push of the burst drawn: every row as the market left it.
+    tmux.wait([&](const std::string&) {
+        return std::all_of(rows.begin(), rows.end(), [&](const auto& tokens) { return has_row(tmux, tokens); });
+    });
+    for (const auto& tokens : rows) {
+        INFO(tokens.front() << "\n" << tmux.screen());
+        CHECK(has_row(tmux, tokens));
+    }
 
     // Main Account's page: each open position with the PnL the market pushed, and the reasoning
     // of its latest decision, wrapped to the window.
@@ -272,6 +273,49 @@ TEST_CASE("e2e top: a dropped socket shows reconnecting, then live again; a quie
     REQUIRE(tmux.wait_for("last push"));
     tmux.keys({"q"});
     REQUIRE(tmux.wait_for("[exit 0]"));
+}
+
+TEST_CASE("e2e top: gains in green and losses in red; NO_COLOR and --no-color leave the signs alone",
+          "[e2e][top]") {
+    StandIn server({"--market", "--seed", "7", "--market-interval", "0"});
+    server.control("POST", "/__standin/market/tick", R"({"count": 8})");
+    const auto colours = [&](const std::vector<std::string>& args, const std::string& variable) {
+        TokenEnv env(server);
+        if (!variable.empty()) env.set(variable, "1");
+        Tmux tmux(env, args, 120, 12);
+        // Every row's day PnL is in (from the curves) and the stream is up.
+        const std::regex pnl(R"( [+-]?\d+\.\d\d +[+-]?\d+\.\d\d%)");
+        REQUIRE(tmux.wait([&](const std::string& screen) {
+            const auto rows = std::distance(std::sregex_iterator(screen.begin(), screen.end(), pnl),
+                                            std::sregex_iterator());
+            return rows == 4 && contains(screen, "\nlive · ");
+        }));
+        const std::string screen = tmux.screen_with_attributes();
+        tmux.keys({"q"});
+        REQUIRE(tmux.wait_for("[exit 0]"));
+        return screen;
+    };
+    const std::string coloured = colours({"top"}, "");
+    CHECK(contains(coloured, "\x1b[32m"));  // green: a gain, "on", "live"
+    CHECK(contains(coloured, "\x1b[31m"));  // red: a loss
+    for (const auto& plain : {colours({"top"}, "NO_COLOR"), colours({"--no-color", "top"}, "")}) {
+        CHECK_FALSE(contains(plain, "\x1b[32m"));
+        CHECK_FALSE(contains(plain, "\x1b[31m"));
+        CHECK(contains(plain, "live · "));
+        // The signs carry the meaning: every day's PnL is +, - or exactly zero.
+        CHECK(std::regex_search(plain, std::regex(R"( [+-]\d+\.\d\d +[+-]?\d+\.\d\d%)")));
+    }
+}
+
+TEST_CASE("e2e top: a rejected token says so on the status line; Ctrl-C exits 130", "[e2e][top]") {
+    StandIn server({"--demo"});
+    Env env;
+    env.set("HYPERORU_TOKEN", "hs_not_a_valid_token").set("HYPERORU_BASE_URL", server.base_url());
+    Tmux tmux(env, {"top"}, 100, 12);
+    REQUIRE(tmux.wait_for("token rejected: run hyperoru login"));
+    CHECK(contains(tmux.screen(), "REST: "));
+    tmux.keys({"C-c"});
+    REQUIRE(tmux.wait_for("[exit 130]"));
 }
 
 TEST_CASE("e2e top: off a terminal it refuses with exit 2; --once prints the fleet", "[e2e][top]") {

@@ -18,7 +18,8 @@ namespace e2e {
 class Tmux {
 public:
     /// Starts `hyperoru <args>` with `env` in a width × height terminal (UTF-8, TERM=screen).
-    /// When the program ends, the pane shows "[exit N]" and stays, so the end can be read.
+    /// When the program ends (even by Ctrl-C), the pane shows "[exit N]" and stays, so the end
+    /// can be read.
     Tmux(const Env& env, const std::vector<std::string>& args, int width, int height)
         : m_socket(env.dir() / "tmux.sock"), m_env(env) {
         std::vector<std::string> argv{
@@ -34,7 +35,9 @@ public:
         for (const auto& arg : args) command += " '" + arg + "'";
         argv.push_back("/bin/sh");
         argv.push_back("-c");
-        argv.push_back(command + "; echo \"[exit $?]\"; exec sleep 600");
+        // The shell outlives a Ctrl-C meant for the program (a trap with a command is reset to
+        // the default in the child), so the exit status can still be shown.
+        argv.push_back("trap true INT; " + command + "; echo \"[exit $?]\"; exec sleep 600");
         const auto started = tmux_raw(argv);
         if (started.exit_code != 0) throw std::runtime_error("tmux new-session failed: " + started.err);
     }
@@ -57,6 +60,8 @@ public:
         }
         return rows;
     }
+    /// The screen with its colours and attributes as SGR sequences (capture-pane -e).
+    std::string screen_with_attributes() const { return tmux({"capture-pane", "-p", "-e"}).out; }
     std::string screen() const {
         std::string text;
         for (const auto& row : lines()) text += row + "\n";

@@ -559,6 +559,11 @@ def build(res, targets):
     if os.path.exists(changes):
         with open(changes, encoding="utf-8") as f:
             out += [f.read().rstrip(), ""]
+    # `top` under load: measured by its ctest (a terminal and a market, not this script).
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "TOP.md")
+    if os.path.exists(top):
+        with open(top, encoding="utf-8") as f:
+            out += [f.read().rstrip(), ""]
     return "\n".join(out)
 
 

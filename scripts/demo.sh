@@ -2,6 +2,8 @@
 # The main job, offline: builds the release hyperoru binary if needed (that target only), starts
 # the local API stand-in on a free loopback port, then runs login -> profile -> account create ->
 # account list -> price BTC.
+# `scripts/demo.sh top` instead starts the sandbox with its simulated market, logs in and opens
+# `hyperoru top` on it (q quits, and the sandbox stops with it).
 # Set HYPERORU_BIN to use an existing binary instead of building (the test suite does).
 set -euo pipefail
 
@@ -56,7 +58,13 @@ cleanup() {
 trap cleanup EXIT
 
 # The stand-in prints "PORT <n>" once it listens; reading that line is the synchronisation.
-exec 3< <(exec python3 "$root/sandbox/hyperoru-sandbox" --test-defaults --port 0 --quiet)
+mode=${1:-tour}
+case "$mode" in
+    tour) sandbox_args=(--test-defaults) ;;
+    top) sandbox_args=(--market) ;;  # demo data and a market ticking every second
+    *) echo "usage: scripts/demo.sh [top]" >&2; exit 2 ;;
+esac
+exec 3< <(exec python3 "$root/sandbox/hyperoru-sandbox" "${sandbox_args[@]}" --port 0 --quiet)
 standin_pid=$!
 read -r word port <&3
 [[ "$word" == PORT && -n "$port" ]] || { echo "demo: the stand-in did not start" >&2; exit 1; }
@@ -66,6 +74,12 @@ export HYPERORU_BASE_URL="http://127.0.0.1:$port"
 unset HYPERORU_TOKEN HYPERORU_CONTEXT
 
 step() { printf '\n$ %s\n' "$*" >&2; }
+
+if [[ "$mode" == top ]]; then
+    printf 'secret\n' | "$HYPERORU_BIN" login --email trader@example.com --password-stdin >/dev/null
+    "$HYPERORU_BIN" top
+    exit
+fi
 
 step "hyperoru login --email trader@example.com --password-stdin   # password: secret"
 printf 'secret\n' | "$HYPERORU_BIN" login --email trader@example.com --password-stdin

@@ -1,9 +1,12 @@
 // hyperoru top in a real terminal of a fixed size (tmux) against the stand-in: the screen as a
 // person sees it, keys, resizes, a dropped socket, a quiet stream, and `top --once`.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include "e2e.hpp"
@@ -104,17 +107,19 @@ TEST_CASE("e2e top: the market on screen: rows, totals, a position's PnL, the la
     for (const auto& [account, row_start] : names) {
         const auto& [equity, pnl] = curve[account];
         std::vector<std::string> tokens = row_start;
-        tokens.insert(tokens.end(), {"on", equity, signed_cents(cents(pnl)), day_pct(cents(equity), cents(pnl))});
+        tokens.insert(tokens.end(),
+                      {"on", equity, signed_cents(cents(pnl)), day_pct(cents(equity), cents(pnl))});
         rows.push_back(tokens);
         total_equity += cents(equity);
         total_pnl += cents(pnl);
     }
-    const std::string total = std::to_string(total_equity / 100) + "." + (total_equity % 100 < 10 ? "0" : "") +
-                              std::to_string(total_equity % 100);
+    const std::string total = std::to_string(total_equity / 100) + "." +
+                              (total_equity % 100 < 10 ? "0" : "") + std::to_string(total_equity % 100);
     rows.push_back({"TOTAL (3)", total, signed_cents(total_pnl), day_pct(total_equity, total_pnl)});
     // The last push of the burst drawn: every row as the market left it.
     tmux.wait([&](const std::string&) {
-        return std::all_of(rows.begin(), rows.end(), [&](const auto& tokens) { return has_row(tmux, tokens); });
+        return std::all_of(rows.begin(), rows.end(),
+                           [&](const auto& tokens) { return has_row(tmux, tokens); });
     });
     for (const auto& tokens : rows) {
         INFO(tokens.front() << "\n" << tmux.screen());
@@ -342,6 +347,19 @@ long rss_kib(int pid) {
     return 0;
 }
 
+/// CPU time a process has used (user + system), in seconds.
+double cpu_seconds(int pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (name) "
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+    }
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 long long market_sent(const StandIn& server) {
     const auto state = hyperoru::json::parse(server.control("GET", "/__standin/market"));
     return std::stoll(state.find("sent")->text());
@@ -365,6 +383,7 @@ TEST_CASE("e2e top: 1,000 pushes a second for a minute: keys answered within 100
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
     const long long sent_at_start = market_sent(server);
+    const double cpu_at_start = cpu_seconds(pid);
     const std::vector<std::string> keys = {"equity ↓",    "pnl ↓",      "pnl% ↓",
                                            "positions ↓", "decision ↓", "name ↑"};
     std::vector<double> latencies;
@@ -381,13 +400,14 @@ TEST_CASE("e2e top: 1,000 pushes a second for a minute: keys answered within 100
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     const long long sent = market_sent(server) - sent_at_start;
     const long rss_late = rss_kib(pid);
+    const double cpu = (cpu_seconds(pid) - cpu_at_start) / seconds * 100;
     std::sort(latencies.begin(), latencies.end());
     const double rate = static_cast<double>(sent) / seconds;
     std::printf(
         "top under load: %.0f messages/s for %.0f s (%lld); %zu keys answered in %.0f ms median, %.0f ms "
-        "at most; RSS %ld KiB at 10 s, %ld KiB at the end\n",
+        "at most; RSS %ld KiB at 10 s, %ld KiB at the end; CPU %.1f%% of one core\n",
         rate, seconds, sent, latencies.size(), latencies[latencies.size() / 2], latencies.back(), rss_early,
-        rss_late);
+        rss_late, cpu);
     CHECK(rate >= 900);
     CHECK(latencies.back() < 100);
     CHECK(rss_early > 0);

@@ -115,6 +115,17 @@ Series read_series(const std::vector<std::vector<std::string_view>>& texts) {
     return series;
 }
 
+/// The lowest and highest value of every row (a candle's four, a point's one).
+std::pair<std::int64_t, std::int64_t> range_of(const Series& series) {
+    std::int64_t lo = std::numeric_limits<std::int64_t>::max();
+    std::int64_t hi = std::numeric_limits<std::int64_t>::min();
+    for (const auto& row : series.rows) {
+        lo = std::min(lo, *std::min_element(row.begin(), row.end()));
+        hi = std::max(hi, *std::max_element(row.begin(), row.end()));
+    }
+    return {lo, hi};
+}
+
 enum class Ink { none, up, down };
 
 struct Cell {
@@ -342,12 +353,7 @@ std::vector<std::string> candlestick_chart(const std::vector<Candle>& candles, i
     if (width < k_chart_min_width || height < k_chart_min_height) return {too_small(k_chart_min_width)};
     if (series.rows.empty()) return {std::string(k_chart_no_data)};
 
-    std::int64_t all_lo = std::numeric_limits<std::int64_t>::max();
-    std::int64_t all_hi = std::numeric_limits<std::int64_t>::min();
-    for (const auto& row : series.rows) {
-        all_lo = std::min(all_lo, *std::min_element(row.begin(), row.end()));
-        all_hi = std::max(all_hi, *std::max_element(row.begin(), row.end()));
-    }
+    const auto [all_lo, all_hi] = range_of(series);
     std::vector<std::string> message;
     const auto frame = frame_for(width, height, all_lo, all_hi, series.scale, message);
     if (!frame) return message;
@@ -422,12 +428,7 @@ std::vector<std::string> line_chart(const std::vector<Point>& points, int width,
     if (width < k_chart_min_width || height < k_chart_min_height) return {too_small(k_chart_min_width)};
     if (series.rows.empty()) return {std::string(k_chart_no_data)};
 
-    std::int64_t all_lo = std::numeric_limits<std::int64_t>::max();
-    std::int64_t all_hi = std::numeric_limits<std::int64_t>::min();
-    for (const auto& row : series.rows) {
-        all_lo = std::min(all_lo, row[0]);
-        all_hi = std::max(all_hi, row[0]);
-    }
+    const auto [all_lo, all_hi] = range_of(series);
     std::vector<std::string> message;
     const auto frame = frame_for(width, height, all_lo, all_hi, series.scale, message);
     if (!frame) return message;

@@ -146,6 +146,18 @@ std::string text_json(const std::string& text) {
     return text.empty() ? "null" : json::quote(text);
 }
 
+/// A JSON array of objects, each written by `write`.
+template <typename T, typename Write>
+std::string json_array(const std::vector<T>& items, const Write& write) {
+    std::string out = "[";
+    for (const auto& item : items) {
+        json::ObjectWriter object;
+        write(item, object);
+        out += (out.size() > 1 ? "," : "") + object.str();
+    }
+    return out + "]";
+}
+
 std::string trader_json(const top::Trader& t) {
     json::ObjectWriter out;
     out.add_json("id", Id{t.id}.json_text());
@@ -158,31 +170,23 @@ std::string trader_json(const top::Trader& t) {
     out.add_json("daily_pnl_pct", number_json(top::daily_pct(t)));
     out.add_json("open_positions", std::to_string(t.positions.size()));
     out.add_json("open_orders", std::to_string(t.orders.size()));
-    std::string positions = "[";
-    for (const auto& p : t.positions) {
-        json::ObjectWriter position;
-        position.add_json("symbol", text_json(p.symbol));
-        position.add_json("side", text_json(p.side));
-        position.add_json("size", number_json(p.size));
-        position.add_json("entry_price", number_json(p.entry));
-        position.add_json("mark_price", number_json(p.mark));
-        position.add_json("unrealized_pnl", number_json(p.upnl));
-        position.add_json("leverage", number_json(p.leverage));
-        positions += (positions.size() > 1 ? "," : "") + position.str();
-    }
-    out.add_json("positions", positions + "]");
-    std::string orders = "[";
-    for (const auto& o : t.orders) {
-        json::ObjectWriter order;
-        order.add_json("id", o.id.empty() ? "null" : Id{o.id}.json_text());
-        order.add_json("symbol", text_json(o.symbol));
-        order.add_json("side", text_json(o.side));
-        order.add_json("order_type", text_json(o.type));
-        order.add_json("price", number_json(o.price));
-        order.add_json("quantity", number_json(o.quantity));
-        orders += (orders.size() > 1 ? "," : "") + order.str();
-    }
-    out.add_json("orders", orders + "]");
+    out.add_json("positions", json_array(t.positions, [](const top::Position& p, json::ObjectWriter& item) {
+                     item.add_json("symbol", text_json(p.symbol));
+                     item.add_json("side", text_json(p.side));
+                     item.add_json("size", number_json(p.size));
+                     item.add_json("entry_price", number_json(p.entry));
+                     item.add_json("mark_price", number_json(p.mark));
+                     item.add_json("unrealized_pnl", number_json(p.upnl));
+                     item.add_json("leverage", number_json(p.leverage));
+                 }));
+    out.add_json("orders", json_array(t.orders, [](const top::Order& o, json::ObjectWriter& item) {
+                     item.add_json("id", o.id.empty() ? "null" : Id{o.id}.json_text());
+                     item.add_json("symbol", text_json(o.symbol));
+                     item.add_json("side", text_json(o.side));
+                     item.add_json("order_type", text_json(o.type));
+                     item.add_json("price", number_json(o.price));
+                     item.add_json("quantity", number_json(o.quantity));
+                 }));
     return out.str();
 }
 

@@ -125,16 +125,21 @@ struct RequestOptions {
     bool auth_message = false;
 };
 
+/// The reply to one request over a fresh connection (stream_request), from the connection policy.
+ws::Message request_reply(Context& context, const RequestOptions& options) {
+    std::optional<std::string> connect_token;
+    const ws::ConnectOptions connect = connect_options(context, options.auth_message, connect_token);
+    const auto connector = context.io().make_connector();
+    return stream_request(*connector, connect, *context.io().clock, options.type, options.data,
+                          std::chrono::milliseconds(std::llround(options.timeout_seconds * 1000)),
+                          connect_token);
+}
+
 int run_request(Context& context, const RequestOptions& options) {
     if (options.data && (!json::is_valid(*options.data) || !json::parse(*options.data).is_object())) {
         throw UsageError("--data expects a JSON object, got '" + *options.data + "'");
     }
-    std::optional<std::string> connect_token;
-    const ws::ConnectOptions connect = connect_options(context, options.auth_message, connect_token);
-    const auto connector = context.io().make_connector();
-    const auto reply = stream_request(*connector, connect, *context.io().clock, options.type, options.data,
-                                      std::chrono::milliseconds(std::llround(options.timeout_seconds * 1000)),
-                                      connect_token);
+    const auto reply = request_reply(context, options);
     context.printer().stream_reply(reply.text);
     return k_exit_ok;
 }
@@ -266,12 +271,7 @@ int run_asset_curve(Context& context, const CurveOptions& curve) {
     }
     const ChartSetup setup =
         chart_setup(context, curve.size, "account " + curve.account + " equity " + curve.timeframe);
-    std::optional<std::string> connect_token;
-    const ws::ConnectOptions connect = connect_options(context, options.auth_message, connect_token);
-    const auto connector = context.io().make_connector();
-    const auto reply = stream_request(*connector, connect, *context.io().clock, options.type, options.data,
-                                      std::chrono::milliseconds(std::llround(options.timeout_seconds * 1000)),
-                                      connect_token);
+    const auto reply = request_reply(context, options);
     return print_chart(context, line_chart(read_points(reply.text), setup.width, setup.height, setup.style),
                        setup);
 }

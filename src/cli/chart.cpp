@@ -253,6 +253,31 @@ std::optional<Frame> frame_for(int width, int height, std::int64_t lo, std::int6
     return f;
 }
 
+/// A chart's values and frame, read from `texts`.
+struct Prepared {
+    Series series;
+    Frame frame;
+};
+
+/// The values and the frame of a chart, or nullopt with the one line to show instead in
+/// `message` (too small, no data).
+std::optional<Prepared> prepare(const std::vector<std::vector<std::string_view>>& texts, int width,
+                                int height, std::vector<std::string>& message) {
+    Series series = read_series(texts);
+    if (width < k_chart_min_width || height < k_chart_min_height) {
+        message = {too_small(k_chart_min_width)};
+        return std::nullopt;
+    }
+    if (series.rows.empty()) {
+        message = {std::string(k_chart_no_data)};
+        return std::nullopt;
+    }
+    const auto [lo, hi] = range_of(series);
+    const auto frame = frame_for(width, height, lo, hi, series.scale, message);
+    if (!frame) return std::nullopt;
+    return Prepared{std::move(series), *frame};
+}
+
 /// The time axis: each label starts at its column, left to right, where it fits after the one
 /// before (two columns apart) and before the end of the line. With `shift`, a label that would run
 /// past the end starts early enough to end there (a line's last point is at the right edge);
@@ -349,15 +374,11 @@ std::vector<std::string> candlestick_chart(const std::vector<Candle>& candles, i
                                            const ChartStyle& style) {
     std::vector<std::vector<std::string_view>> texts;
     for (const auto& c : candles) texts.push_back({c.open, c.high, c.low, c.close});
-    const Series series = read_series(texts);
-    if (width < k_chart_min_width || height < k_chart_min_height) return {too_small(k_chart_min_width)};
-    if (series.rows.empty()) return {std::string(k_chart_no_data)};
-
-    const auto [all_lo, all_hi] = range_of(series);
     std::vector<std::string> message;
-    const auto frame = frame_for(width, height, all_lo, all_hi, series.scale, message);
-    if (!frame) return message;
-    const Frame& f = *frame;
+    const auto prepared = prepare(texts, width, height, message);
+    if (!prepared) return message;
+    const Series& series = prepared->series;
+    const Frame& f = prepared->frame;
 
     // The most recent candles that fit; with room for twice as many, a blank column after each.
     const std::size_t total = series.rows.size();
@@ -424,15 +445,11 @@ std::vector<std::string> line_chart(const std::vector<Point>& points, int width,
                                     const ChartStyle& style) {
     std::vector<std::vector<std::string_view>> texts;
     for (const auto& p : points) texts.push_back({p.value});
-    const Series series = read_series(texts);
-    if (width < k_chart_min_width || height < k_chart_min_height) return {too_small(k_chart_min_width)};
-    if (series.rows.empty()) return {std::string(k_chart_no_data)};
-
-    const auto [all_lo, all_hi] = range_of(series);
     std::vector<std::string> message;
-    const auto frame = frame_for(width, height, all_lo, all_hi, series.scale, message);
-    if (!frame) return message;
-    const Frame& f = *frame;
+    const auto prepared = prepare(texts, width, height, message);
+    if (!prepared) return message;
+    const Series& series = prepared->series;
+    const Frame& f = prepared->frame;
 
     const std::size_t total = series.rows.size();
     const std::size_t shown = std::min(total, static_cast<std::size_t>(f.plot));

@@ -330,6 +330,20 @@ TEST_CASE("e2e top: off a terminal it refuses with exit 2; --once prints the fle
     CHECK(refused.rc == 2);
     CHECK(refused.out.empty());
     CHECK(contains(refused.err, "top needs a terminal"));
+    // A terminal that cannot move the cursor is refused before the screen is taken.
+    const auto dumb = cli_pty(env, {"top"}, {});
+    CHECK(dumb.exit_code == 2);
+    CHECK(contains(dumb.output, "top needs a terminal that can move the cursor (TERM is 'dumb')"));
+    TokenEnv unknown(server);
+    unknown.set("TERM", "no-such-terminal");
+    const auto unknown_term = cli_pty(unknown, {"top"}, {});
+    CHECK(unknown_term.exit_code == 1);
+    CHECK(contains(unknown_term.output, "top cannot draw on this terminal (TERM=no-such-terminal)"));
+    Env logged_out;
+    logged_out.set("HYPERORU_BASE_URL", server.base_url()).set("TERM", "xterm");
+    const auto nobody = cli_pty(logged_out, {"top"}, {});
+    CHECK(nobody.exit_code == 4);
+    CHECK(contains(nobody.output, "not logged in"));
     const auto table = cli(env, {"top", "--once", "-o", "table"});
     CHECK(table.rc == 0);
     CHECK(table.err.empty());

@@ -337,6 +337,12 @@ int run_live(Context& context, const TopOptions& options, top::ViewState state) 
     }
     if (context.options().verbose)
         throw UsageError("top draws the whole terminal: -v would write over it; use 'hyperoru watch -v'");
+    const std::string term = context.io().env("TERM").value_or("");
+    if (term.empty() || term == "dumb")
+        throw UsageError("top needs a terminal that can move the cursor (TERM is '" + term +
+                         "'); use 'hyperoru watch' or 'top --once'");
+    if (!context.connection().token)
+        throw AuthError(0, ErrorBody{"not logged in", std::nullopt, std::nullopt, std::nullopt});
     context.quiet_status();  // no spinner or retry notice over the screen
     Client& client = context.client();
     const ws::ConnectOptions connect = context.connection().stream(true);
@@ -344,6 +350,9 @@ int run_live(Context& context, const TopOptions& options, top::ViewState state) 
     const auto stream_connector = context.io().make_connector();
     const auto curve_connector = context.io().make_connector();
 
+    // The terminal first: when ncurses cannot drive it, nothing has started yet.
+    const auto screen_owner = std::make_unique<top::Screen>(context.colour());
+    top::Screen& screen = *screen_owner;
     Fleet fleet(options.accounts);
     Mailbox mailbox;
     Requests requests;
@@ -449,7 +458,6 @@ int run_live(Context& context, const TopOptions& options, top::ViewState state) 
 
     int code = k_exit_ok;
     try {
-        top::Screen screen(context.colour());
         state.unicode = screen.unicode();
         top::Timing timing;
         timing.refresh = to_ms(options.refresh);

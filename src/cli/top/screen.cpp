@@ -4,11 +4,15 @@
 #include <langinfo.h>
 #include <climits>
 #include <clocale>
+#include <cstdlib>
 #include <cstring>
 #include <cwchar>
+#include <string>
 
 #define NCURSES_WIDECHAR 1
 #include <ncursesw/curses.h>
+
+#include "hyperoru/errors.hpp"
 
 namespace hyperoru::cli::top {
 
@@ -39,7 +43,12 @@ Screen::Screen(bool colour) : m_colour(colour) {
     std::setlocale(LC_CTYPE, "");
     m_unicode = std::strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
     set_escdelay(25);  // Esc alone answers at once, not after ncurses' default second
-    initscr();
+    // newterm, not initscr: a terminal ncurses cannot drive is an error to report, not an exit.
+    m_screen = newterm(nullptr, stdout, stdin);
+    if (m_screen == nullptr) {
+        const char* term = std::getenv("TERM");
+        throw Error(std::string("top cannot draw on this terminal (TERM=") + (term ? term : "") + ")");
+    }
     cbreak();  // keys one at a time; Ctrl-C still interrupts (the process's SIGINT handler)
     noecho();
     nonl();
@@ -60,6 +69,7 @@ Screen::Screen(bool colour) : m_colour(colour) {
 
 Screen::~Screen() {
     endwin();
+    delscreen(static_cast<SCREEN*>(m_screen));
 }
 
 int Screen::width() const {

@@ -13,6 +13,7 @@ namespace hyperoru::cli::top {
 class Screen {
 public:
     /// Takes over the terminal on stdin/stdout; `colour` false draws with attributes only.
+    /// Throws hyperoru::Error when ncurses cannot drive the terminal TERM names.
     explicit Screen(bool colour);
     ~Screen();  ///< gives the terminal back as it was
     Screen(const Screen&) = delete;
@@ -28,6 +29,7 @@ public:
     std::optional<Key> key();
 
 private:
+    void* m_screen = nullptr;  ///< ncurses' SCREEN (curses.h stays in screen.cpp)
     bool m_colour;
     bool m_unicode = false;
     bool m_resized = false;  ///< the next paint redraws the whole terminal

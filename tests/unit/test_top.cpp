@@ -124,6 +124,9 @@ TEST_CASE("top: numbers aligned on the decimal point, text fitted and wrapped by
     CHECK(cli::top::wrap("one two three four", 9) == std::vector<std::string>{"one two", "three", "four"});
     CHECK(cli::top::wrap("a\n\nb", 5) == std::vector<std::string>{"a", "", "b"});
     CHECK(cli::top::wrap("abcdefghij", 4) == std::vector<std::string>{"abcd", "efgh", "ij"});
+    CHECK(cli::top::wrap("abcde", 4) == std::vector<std::string>{"abcd", "e"});  // one column over
+    CHECK(cli::top::wrap("日本語の", 5) ==
+          std::vector<std::string>{"日本", "語の"});  // never half a character
     CHECK(cli::top::clock_time("2026-01-05T09:31:00Z") == "09:31:00");
     CHECK(cli::top::clock_time("yesterday") == "yesterday");
 }

@@ -558,21 +558,28 @@ std::vector<Line> help_lines(const ViewState& state) {
 
 }  // namespace
 
-std::string fit(std::string_view text, std::size_t width, bool unicode) {
-    if (display_width(text) <= width) return std::string(text);
-    if (width == 0) return "";
-    const std::string mark = unicode ? "…" : "~";
-    std::string out;
+namespace {
+
+/// How many bytes of `text` (whole characters) fit in `width` columns.
+std::size_t prefix_within(std::string_view text, std::size_t width) {
+    std::size_t fits = 0;
     std::size_t i = 0;
     while (i < text.size()) {
         std::size_t next = i + 1;
         while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;
-        const std::string candidate = out + std::string(text.substr(i, next - i));
-        if (display_width(candidate) + 1 > width) break;
-        out = candidate;
+        if (display_width(text.substr(0, next)) > width) break;
+        fits = next;
         i = next;
     }
-    return out + mark;
+    return fits;
+}
+
+}  // namespace
+
+std::string fit(std::string_view text, std::size_t width, bool unicode) {
+    if (display_width(text) <= width) return std::string(text);
+    if (width == 0) return "";
+    return std::string(text.substr(0, prefix_within(text, width - 1))) + (unicode ? "…" : "~");
 }
 
 std::vector<std::string> wrap(std::string_view text, std::size_t width) {
@@ -598,11 +605,10 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width) {
             }
             if (!line.empty()) lines.push_back(line);
             while (display_width(word) > width) {  // a word longer than a line: cut it
-                std::string head = fit(word, width + 1, true);
-                head = head.substr(0, head.size() - std::string("…").size());
-                if (head.empty()) break;
-                lines.push_back(head);
-                word = word.substr(head.size());
+                const std::size_t cut = prefix_within(word, width);
+                if (cut == 0) break;
+                lines.push_back(word.substr(0, cut));
+                word = word.substr(cut);
             }
             line = word;
         }

@@ -233,6 +233,28 @@ TEST_CASE("top: a trader's page at 60x20: positions, open orders, fills and the 
                                    "↑↓/jk position  Esc back  c chart  r refresh  ? help  q quit"});
 }
 
+TEST_CASE("top: a trader's page lists the decisions before the latest, newest first", "[top]") {
+    Fleet fleet;
+    fleet.on_accounts(R"([{"id": 1, "name": "Main Account"}])", t0);
+    for (const char* message :
+         {R"({"type": "model_chat", "data": {"account_id": 1, "symbol": "ETH", "decision": "hold",
+             "reasoning": "ETH is ranging; no edge.", "timestamp": "2026-01-05T09:30:00Z"}})",
+          R"({"type": "model_chat", "data": {"account_id": 1, "symbol": "SOL", "decision": "sell",
+             "reasoning": "SOL lost 142.50.\nShort it.", "timestamp": "2026-01-05T09:31:00Z"}})",
+          R"({"type": "model_chat", "data": {"account_id": 1, "symbol": "BTC", "decision": "buy",
+             "reasoning": "Momentum.", "timestamp": "2026-01-05T09:32:00Z"}})"}) {
+        fleet.on_message(message, t0);
+    }
+    ViewState state;
+    state.page = Page::trader;
+    state.open_id = "1";
+    const auto lines = text(cli::top::render(fleet, state, at(2s), 60, 20));
+    CHECK(std::vector<std::string>(lines.begin() + 11, lines.begin() + 16) ==
+          std::vector<std::string>{"DECISION 09:32:00 buy BTC", " Momentum.", "EARLIER DECISIONS",
+                                   " 09:31:00  sell SOL  SOL lost 142.50.",
+                                   " 09:30:00  hold ETH  ETH is ranging; no edge."});
+}
+
 TEST_CASE("top: the keys move, open, sort, filter, chart and quit", "[top]") {
     const Fleet fleet = two_traders();
     ViewState state;

@@ -523,6 +523,16 @@ std::vector<Line> trader_lines(const Trader& t, const ViewState& state, std::siz
         out.push_back(std::move(head));
         for (const auto& piece : wrap(reasoning_text(d.reasoning), width > 2 ? width - 1 : 1))
             out.push_back(text_line(" " + piece));
+        // The feed: the decisions before it, newest first, one line each (as many as fit).
+        if (t.decisions.size() > 1) out.push_back(text_line("EARLIER DECISIONS", Style::header));
+        for (std::size_t i = 1; i < t.decisions.size(); ++i) {
+            const Decision& e = t.decisions[i];
+            std::string text = " " + clock_time(e.time) + "  " + sanitize_for_terminal(e.decision);
+            if (!e.symbol.empty()) text += " " + sanitize_for_terminal(e.symbol);
+            const auto first = wrap(reasoning_text(e.reasoning), 1000);
+            if (!first.empty()) text += "  " + first.front();
+            out.push_back(text_line(text, Style::dim));
+        }
     }
     return out;
 }

@@ -428,6 +428,14 @@ TEST_CASE("top: off a terminal the live screen refuses and points to watch and -
           "for one snapshot of the fleet 'hyperoru top --once -o json'\nRun 'hyperoru top --help' for "
           "usage.\n");
     CHECK(cli.server->requests.empty());
+    CHECK(cli.run({"top", "--refresh", "0.01"}) == 2);
+    CHECK(cli.err ==
+          "hyperoru: error: --refresh expects seconds from 0.2 to 3600, got 0.01\nRun 'hyperoru top --help' "
+          "for "
+          "usage.\n");
+    CHECK(cli.run({"top", "--push-interval", "0", "--once"}) == 2);
+    CHECK(cli.err.find("--push-interval expects seconds from 0.1 to 86400, got 0") != std::string::npos);
+    CHECK(cli.server->requests.empty());
     CHECK(cli.run({"top", "--sort", "size", "--once"}) == 2);
     CHECK(cli.err.find("--sort expects name, equity, pnl, pnl%, positions or decision, got 'size'") !=
           std::string::npos);

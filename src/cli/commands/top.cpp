@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <csignal>
+#include <cstdio>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -543,7 +544,17 @@ int run_live(Context& context, const TopOptions& options, top::ViewState state) 
     return code;
 }
 
+/// A seconds option within [low, high], or a usage error that says the range.
+void check_seconds(const char* flag, double value, double low, double high) {
+    if (value >= low && value <= high) return;
+    char text[160];
+    std::snprintf(text, sizeof text, "%s expects seconds from %g to %g, got %g", flag, low, high, value);
+    throw UsageError(text);
+}
+
 int run_top(Context& context, const TopOptions& options) {
+    check_seconds("--refresh", options.refresh, 0.2, 3600);
+    check_seconds("--push-interval", options.push_interval, 0.1, 86400);
     top::ViewState state;
     const auto key = top::sort_key_named(options.sort);
     if (!key)
@@ -565,12 +576,10 @@ void register_top(CLI::App& app, Action& action, const Selection& only) {
     auto* top = app.add_subcommand("top", "Live full-screen dashboard of all your AI traders");
     top->add_option("--account", options->accounts, "show only this trader (repeat for several)")
         ->type_name("ID");
-    top->add_option("--refresh", options->refresh, "seconds between REST refreshes (default 5)")
-        ->check(CLI::Range(0.2, 3600.0));
+    top->add_option("--refresh", options->refresh, "seconds between REST refreshes (default 5; 0.2 to 3600)");
     top->add_option("--push-interval", options->push_interval,
                     "seconds between asset_curve pushes the server promises (default 60); the stream is\n"
-                    "marked stale after twice this long without a push")
-        ->check(CLI::Range(0.1, 86400.0));
+                    "marked stale after twice this long without a push (0.1 to 86400)");
     top->add_option("--sort", options->sort, "first sort key: name, equity, pnl, pnl%, positions, decision");
     top->add_flag("--once", options->once,
                   "print one snapshot of the fleet (what the screen shows) and exit: -o json or table");

@@ -38,6 +38,11 @@ ChartRequest chart_request(const std::optional<std::string>& width,
     return {read("--width", width), read("--height", height)};
 }
 
+TerminalSize window_size(const Io& io) {
+    if (const auto terminal = io.terminal_size ? io.terminal_size() : std::nullopt) return *terminal;
+    return {positive(io.env("COLUMNS")).value_or(80), positive(io.env("LINES")).value_or(24)};
+}
+
 ChartSetup chart_setup(Context& context, const ChartRequest& request, std::string title) {
     const GlobalOptions& options = context.options();
     if (options.output != "auto") {
@@ -53,16 +58,10 @@ ChartSetup chart_setup(Context& context, const ChartRequest& request, std::strin
         throw UsageError("--height must be at least " + std::to_string(k_chart_min_height) + ", got " +
                          std::to_string(*request.height));
     }
-    Io& io = context.io();
-    std::optional<TerminalSize> terminal = io.terminal_size ? io.terminal_size() : std::nullopt;
-    if (!terminal) {
-        const auto columns = positive(io.env("COLUMNS"));
-        const auto lines = positive(io.env("LINES"));
-        terminal = TerminalSize{columns.value_or(80), lines.value_or(24)};
-    }
+    const TerminalSize terminal = window_size(context.io());
     ChartSetup setup;
-    setup.width = request.width.value_or(terminal->columns);
-    setup.height = request.height.value_or(terminal->lines - 1);  // the prompt's line stays
+    setup.width = request.width.value_or(terminal.columns);
+    setup.height = request.height.value_or(terminal.lines - 1);  // the prompt's line stays
     if (setup.width < k_chart_min_width || setup.height < k_chart_min_height) throw Error(too_small_hint());
     setup.style.color = context.colour();
     setup.style.title = std::move(title);

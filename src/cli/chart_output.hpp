@@ -25,6 +25,10 @@ struct ChartSetup {
     ChartStyle style{};
 };
 
+/// The size of the terminal stdout goes to (Io::terminal_size), else COLUMNS and LINES, else
+/// 80×24: for a chart, and for top --once's table.
+TerminalSize window_size(const Io& io);
+
 /// The size: --width/--height, else the terminal's size (Io::terminal_size), else COLUMNS and
 /// LINES, else 80×24; the height leaves one line for the shell's prompt. Colour as for tables
 /// (Context::colour: stdout a terminal, no --no-color, NO_COLOR or TERM=dumb).

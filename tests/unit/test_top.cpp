@@ -339,8 +339,9 @@ TEST_CASE("top: whatever the server pushes, the fleet is never broken", "[top]")
     (void)before;
 }
 
-TEST_CASE("top --once -o json: one snapshot of the fleet with the server's digits", "[top]") {
-    LoggedIn cli;
+/// What the server answers to one round of `top --once`: one trader, its balance, a position, the
+/// user's pending orders (one of another trader), and the trader's equity curve.
+void script_once(LoggedIn& cli) {
     cli.server->respond(200, R"([{"id": 1, "name": "Main Account", "model": "gpt-4o", "is_active": true}])",
                         hyperoru::test::k_json);
     cli.server->respond(200, R"({"available": 9000.00, "total_equity": 10012.50, "exchange": "hyperliquid",
@@ -360,6 +361,11 @@ TEST_CASE("top --once -o json: one snapshot of the fleet with the server's digit
         "timeframe": "7d", "points": [{"timestamp": "2026-01-04T23:59:00Z", "equity": 9950.00},
         {"timestamp": "2026-01-05T00:00:00Z", "equity": 10000.00},
         {"timestamp": "2026-01-05T09:32:00Z", "equity": 10012.50}]}})")});
+}
+
+TEST_CASE("top --once -o json: one snapshot of the fleet with the server's digits", "[top]") {
+    LoggedIn cli;
+    script_once(cli);
     REQUIRE(cli.run({"top", "--once", "-o", "json"}) == 0);
     CHECK(cli.err.empty());
     CHECK(cli.out == R"({
@@ -417,6 +423,22 @@ TEST_CASE("top --once -o json: one snapshot of the fleet with the server's digit
     CHECK(requests[1].url == "https://api.production.hyperoru.com/api/hyperliquid/accounts/1/balance");
     CHECK(requests[2].url == "https://api.production.hyperoru.com/api/hyperliquid/accounts/1/positions");
     CHECK(requests[3].url == "https://api.production.hyperoru.com/api/orders/pending");
+}
+
+TEST_CASE("top --once on a terminal: the table fitted to the terminal's width", "[top]") {
+    LoggedIn cli;
+    cli.stdout_tty = true;
+    cli.env["COLUMNS"] = "40";
+    script_once(cli);
+    REQUIRE(cli.run({"top", "--once"}) == 0);
+    CHECK(cli.out ==
+          " TRADER          EQUITY  DAY PNL   DAY %\n"
+          " Main Account  10012.50   +12.50  +0.13%\n"
+          " TOTAL (1)     10012.50   +12.50  +0.13%\n");
+    script_once(cli);
+    cli.terminal_size = cli::TerminalSize{60, 20};  // the terminal's own size comes first
+    REQUIRE(cli.run({"top", "--once"}) == 0);
+    CHECK(cli.out.rfind(" TRADER        TRADING    EQUITY  DAY PNL   DAY %  POS  AGE\n", 0) == 0);
 }
 
 TEST_CASE("top: off a terminal the live screen refuses and points to watch and --once", "[top]") {

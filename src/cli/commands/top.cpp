@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -53,18 +52,6 @@ struct TopOptions {
     std::string sort = "name";
     bool once = false;
 };
-
-/// The terminal's width for `top --once -o table` on a terminal: COLUMNS, else the terminal's
-/// own (TIOCGWINSZ), else 80.
-int terminal_columns(const Io& io) {
-    const std::string columns = io.env("COLUMNS").value_or("");
-    if (!columns.empty() && columns.find_first_not_of("0123456789") == std::string::npos &&
-        columns.size() < 5)
-        return std::max(20, std::stoi(columns));
-    winsize size{};
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
-    return 80;
-}
 
 milliseconds to_ms(double seconds) {
     return milliseconds(static_cast<long long>(seconds * 1000.0 + 0.5));
@@ -234,7 +221,7 @@ int run_once(Context& context, const TopOptions& options, const top::ViewState& 
     timing.refresh = to_ms(options.refresh);
     context.printer().layout(reply, [&](std::ostream& out) {
         // Off a terminal nothing is left out for want of width.
-        const int width = context.io().stdout_is_tty ? terminal_columns(context.io()) : 1000;
+        const int width = context.io().stdout_is_tty ? window_size(context.io()).columns : 1000;
         for (const auto& line : top::fleet_table(fleet, state, timing, width)) out << line << '\n';
     });
     return k_exit_ok;

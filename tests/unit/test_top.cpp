@@ -425,6 +425,28 @@ TEST_CASE("top --once -o json: one snapshot of the fleet with the server's digit
     CHECK(requests[3].url == "https://api.production.hyperoru.com/api/orders/pending");
 }
 
+TEST_CASE("top --once: a call that fails for one trader is skipped; a rejected token ends it", "[top]") {
+    LoggedIn cli;
+    cli.server->respond(200, R"([{"id": 3, "name": "BTC Momentum", "exchange": "binance"}])",
+                        hyperoru::test::k_json);
+    cli.server->respond(404, R"({"error": "not a Hyperliquid account", "code": "NOT_FOUND"})",
+                        hyperoru::test::k_json);
+    cli.server->respond(200, R"({"positions": []})", hyperoru::test::k_json);
+    cli.server->respond(200, "not json", hyperoru::test::k_json);
+    REQUIRE(cli.run({"top", "--once", "-o", "ndjson"}) == 0);
+    CHECK(cli.err.empty());
+    CHECK(cli.out.find(
+              R"("name":"BTC Momentum","model":null,"exchange":"binance","trading":null,"equity":null)") !=
+          std::string::npos);
+    CHECK(cli.server->requests.size() == 4);
+    cli.server->respond(200, R"([{"id": 3}])", hyperoru::test::k_json);
+    cli.server->respond(401, R"({"error": "Invalid or expired session token", "code": "UNAUTHORIZED"})",
+                        hyperoru::test::k_json);
+    CHECK(cli.run({"top", "--once"}) == 4);
+    CHECK(cli.out.empty());
+    CHECK(cli.server->requests.size() == 6);  // nothing after the rejected balance
+}
+
 TEST_CASE("top --once on a terminal: the table fitted to the terminal's width", "[top]") {
     LoggedIn cli;
     cli.stdout_tty = true;

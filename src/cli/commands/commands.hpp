@@ -71,6 +71,11 @@ void register_watch(CLI::App& app, Action& action,
 void register_config(CLI::App& app, Action& action, const Selection& only);
 void register_completion(CLI::App& app, Action& action, const Selection& only);  // completion SHELL
 
+/// The data of a stream request about one trader: {"account_id": ...} (a number when the id is
+/// digits), with "timeframe" when given (get_asset_curve).
+std::string account_data(const std::string& account,
+                         const std::optional<std::string>& timeframe = std::nullopt);
+
 /// "Example:\n  <line>" for a subcommand's --help footer.
 std::string example(const char* line);
 

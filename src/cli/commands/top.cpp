@@ -75,30 +75,24 @@ std::vector<std::string> rest_round(
     const std::string accounts = client.list_accounts().raw.body;
     deliver([accounts](Fleet& f, top::Time now) { f.on_accounts(accounts, now); });
     const std::vector<std::string> ids = only.empty() ? listed_ids(accounts) : only;
+    // One call of the round: its answer goes to the fleet; a failure of its own (a 404 for one
+    // trader, an answer that is not JSON) skips it, a rejected token ends the round.
+    const auto each = [&](auto call, auto apply) {
+        try {
+            deliver([body = call(), apply](Fleet& f, top::Time now) { apply(f, body, now); });
+        } catch (const ApiError& e) {
+            if (e.status() == 401) throw;
+        } catch (const DecodeError&) {
+        }
+    };
     for (const auto& id : ids) {
-        const auto each = [&](auto call,
-                              void (Fleet::*apply)(const std::string&, std::string_view, top::Time)) {
-            try {
-                std::string body = call();
-                deliver([id, body = std::move(body), apply](Fleet& f, top::Time now) {
-                    (f.*apply)(id, body, now);
-                });
-            } catch (const ApiError& e) {
-                if (e.status() == 401) throw;  // the token: the whole round fails
-            } catch (const DecodeError&) {
-            }
-        };
-        each([&] { return client.balance(id).raw.body; }, &Fleet::on_balance);
-        each([&] { return client.positions(id).raw.body; }, &Fleet::on_positions);
+        each([&] { return client.balance(id).raw.body; },
+             [id](Fleet& f, const std::string& body, top::Time now) { f.on_balance(id, body, now); });
+        each([&] { return client.positions(id).raw.body; },
+             [id](Fleet& f, const std::string& body, top::Time now) { f.on_positions(id, body, now); });
     }
-    try {
-        std::string pending = client.pending_orders().raw.body;
-        deliver(
-            [pending = std::move(pending)](Fleet& f, top::Time now) { f.on_pending_orders(pending, now); });
-    } catch (const ApiError& e) {
-        if (e.status() == 401) throw;
-    } catch (const DecodeError&) {
-    }
+    each([&] { return client.pending_orders().raw.body; },
+         [](Fleet& f, const std::string& body, top::Time now) { f.on_pending_orders(body, now); });
     return ids;
 }
 
@@ -109,12 +103,9 @@ void curve_round(ws::Connector& connector, const ws::ConnectOptions& connect, Cl
                  const std::function<void(std::function<void(Fleet&, top::Time)>)>& deliver) {
     for (const auto& id : ids) {
         try {
-            json::ObjectWriter data;
-            data.add_json("account_id", Id{id}.json_text());
-            data.add_string("timeframe", "7d");
-            std::string reply =
-                stream_request(connector, connect, clock, "get_asset_curve", data.str(), milliseconds(10'000))
-                    .text;
+            std::string reply = stream_request(connector, connect, clock, "get_asset_curve",
+                                               account_data(id, "7d"), milliseconds(10'000))
+                                    .text;
             deliver([id, reply = std::move(reply)](Fleet& f, top::Time now) { f.on_curve(id, reply, now); });
         } catch (const StreamError& e) {
             if (e.kind() == StreamError::Kind::rejected) throw;

@@ -144,14 +144,6 @@ int run_request(Context& context, const RequestOptions& options) {
     return k_exit_ok;
 }
 
-std::string account_data(const std::string& account,
-                         const std::optional<std::string>& timeframe = std::nullopt) {
-    json::ObjectWriter data;
-    data.add_json("account_id", Id{account}.json_text());
-    if (timeframe) data.add_string("timeframe", *timeframe);
-    return data.str();
-}
-
 void add_request_flags(CLI::App* sub, RequestOptions& options) {
     sub->add_option("--timeout", options.timeout_seconds, "seconds to wait for the reply (default 10)")
         ->check(CLI::PositiveNumber);
@@ -307,6 +299,13 @@ void register_asset_curve(CLI::App& app, Action& action) {
 }
 
 }  // namespace
+
+std::string account_data(const std::string& account, const std::optional<std::string>& timeframe) {
+    json::ObjectWriter data;
+    data.add_json("account_id", Id{account}.json_text());
+    if (timeframe) data.add_string("timeframe", *timeframe);
+    return data.str();
+}
 
 void register_watch(CLI::App& app, Action& action, const Selection& only) {
     if (only.wants("watch")) register_watch_command(app, action);

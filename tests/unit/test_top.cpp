@@ -317,6 +317,35 @@ TEST_CASE("top: the keys move, open, sort, filter, chart and quit", "[top]") {
     CHECK(cli::top::press(state, fleet, typed("q")).kind == Kind::quit);
 }
 
+TEST_CASE("top: a bootstrap names the traders and shares out their positions and open orders", "[top]") {
+    Fleet fleet;
+    fleet.on_message(R"({"type": "bootstrap", "request_id": "2", "data": {
+        "accounts": [{"id": 1, "name": "Main Account", "model": "gpt-4o"}, {"id": 3, "name": "BTC Momentum"}],
+        "positions": [{"account_id": 1, "symbol": "BTC", "side": "long", "size": 0.010},
+                      {"account_id": 3, "symbol": "SOL", "side": "short", "size": 10.00},
+                      {"account_id": 1, "symbol": "ETH", "side": "long", "size": 0, "status": "closed"},
+                      {"account_id": 1, "symbol": "SOL", "side": "long", "size": 1.5}],
+        "active_orders": [{"id": 42, "account_id": 3, "symbol": "BTC", "status": "pending"},
+                          {"id": 43, "account_id": 3, "symbol": "ETH", "status": "executed"}]}})",
+                     t0);
+    REQUIRE(fleet.ids() == std::vector<std::string>{"1", "3"});
+    const auto* main = fleet.find("1");
+    const auto* momentum = fleet.find("3");
+    REQUIRE(main != nullptr);
+    REQUIRE(momentum != nullptr);
+    CHECK(main->name == "Main Account");
+    CHECK(main->model == "gpt-4o");
+    REQUIRE(main->positions.size() == 2);  // the closed ETH is left out
+    CHECK(main->positions[0].symbol == "BTC");
+    CHECK(main->positions[0].size == "0.010");
+    CHECK(main->positions[1].symbol == "SOL");
+    REQUIRE(momentum->positions.size() == 1);
+    REQUIRE(momentum->orders.size() == 1);  // the executed one is not open
+    CHECK(momentum->orders[0].id == "42");
+    CHECK(main->orders.empty());
+    CHECK(fleet.pushes() == 0);  // a reply, not a push
+}
+
 TEST_CASE("top: whatever the server pushes, the fleet is never broken", "[top]") {
     Fleet fleet = two_traders();
     const auto before = text(cli::top::render(fleet, ViewState{}, at(2s), 80, 10));

@@ -87,6 +87,14 @@ bool closed(const Value& p) {
     return size && size->sign() == 0;
 }
 
+/// A trader's positions, replaced by the open ones of a list.
+void set_positions(Trader& t, const std::vector<Value>& positions) {
+    t.positions.clear();
+    for (const auto& item : positions) {
+        if (!closed(item)) t.positions.push_back(position_of(item));
+    }
+}
+
 Order order_of(const Value& o) {
     return {field(o, {"id", "order_id"}), field(o, {"symbol"}),
             field(o, {"side"}),           field(o, {"order_type", "type"}),
@@ -239,36 +247,16 @@ void Fleet::on_message(std::string_view text, Time now) {
     const std::string type = lower(field(*message, {"type", "event", "channel"}));
     const Value& p = payload(*message);
     if (type == "bootstrap") {
-        if (const auto* accounts = list_of(p, {"accounts"}))
-            on_accounts(json::to_string(Value::array(*accounts)), now);
+        if (const auto* accounts = list_of(p, {"accounts"})) apply_accounts(*accounts);
         if (const auto* positions = list_of(p, {"positions"})) {
-            std::vector<std::string> seen;
-            for (const auto& item : *positions) {
-                const std::string id = field(item, {"account_id"});
-                if (id.empty() || !wanted(id)) continue;
-                Trader& t = trader(id);
-                if (std::find(seen.begin(), seen.end(), id) == seen.end()) {
-                    t.positions.clear();
-                    seen.push_back(id);
-                }
-                if (!closed(item)) t.positions.push_back(position_of(item));
-                t.updated = now;
-            }
+            share_out(
+                *positions, &Trader::positions, position_of,
+                [](const Value& item, const Position&) { return !closed(item); }, now);
         }
         if (const auto* orders = list_of(p, {"active_orders", "orders"})) {
-            std::vector<std::string> seen;
-            for (const auto& item : *orders) {
-                const std::string id = field(item, {"account_id"});
-                if (id.empty() || !wanted(id)) continue;
-                Trader& t = trader(id);
-                if (std::find(seen.begin(), seen.end(), id) == seen.end()) {
-                    t.orders.clear();
-                    seen.push_back(id);
-                }
-                Order order = order_of(item);
-                if (open_order(order)) t.orders.push_back(std::move(order));
-                t.updated = now;
-            }
+            share_out(
+                *orders, &Trader::orders, order_of,
+                [](const Value&, const Order& o) { return open_order(o); }, now);
         }
         return;
     }
@@ -313,10 +301,7 @@ void Fleet::on_message(std::string_view text, Time now) {
     } else if (type == "position" || type == "positions") {
         Trader& t = trader(id);
         if (const auto* positions = list_of(p, {"positions"})) {
-            t.positions.clear();
-            for (const auto& item : *positions) {
-                if (!closed(item)) t.positions.push_back(position_of(item));
-            }
+            set_positions(t, *positions);
         } else {
             Position update = position_of(p);
             auto at = std::find_if(t.positions.begin(), t.positions.end(),
@@ -351,10 +336,7 @@ void Fleet::on_message(std::string_view text, Time now) {
         const std::string equity = field(p, {"equity", "total_equity"});
         if (!equity.empty()) t.equity = equity;
         if (const auto* positions = list_of(p, {"positions"})) {
-            t.positions.clear();
-            for (const auto& item : *positions) {
-                if (!closed(item)) t.positions.push_back(position_of(item));
-            }
+            set_positions(t, *positions);
         }
         t.updated = now;
     } else {
@@ -363,11 +345,15 @@ void Fleet::on_message(std::string_view text, Time now) {
 }
 
 void Fleet::on_accounts(std::string_view body, Time now) {
+    (void)now;
     const auto value = read(body);
-    const auto* accounts = value ? list_of(*value, {"items", "data", "results", "accounts"}) : nullptr;
-    if (!accounts) return;
+    if (const auto* accounts = value ? list_of(*value, {"items", "data", "results", "accounts"}) : nullptr)
+        apply_accounts(*accounts);
+}
+
+void Fleet::apply_accounts(const std::vector<Value>& accounts) {
     std::vector<std::string> listed;
-    for (const auto& account : *accounts) {
+    for (const auto& account : accounts) {
         const std::string id = field(account, {"id", "account_id"});
         if (id.empty() || !wanted(id)) continue;
         Trader& t = trader(id);
@@ -383,7 +369,24 @@ void Fleet::on_accounts(std::string_view body, Time now) {
     // The list decides who is shown, in its order; --account ids keep theirs.
     if (m_only.empty()) m_ids = listed;
     ++m_version;
-    (void)now;
+}
+
+template <typename T, typename Make, typename Keep>
+void Fleet::share_out(const std::vector<Value>& items, std::vector<T> Trader::*list, Make make, Keep keep,
+                      Time now) {
+    std::vector<std::string> seen;
+    for (const auto& item : items) {
+        const std::string id = field(item, {"account_id"});
+        if (id.empty() || !wanted(id)) continue;
+        Trader& t = trader(id);
+        if (std::find(seen.begin(), seen.end(), id) == seen.end()) {
+            (t.*list).clear();
+            seen.push_back(id);
+        }
+        T built = make(item);
+        if (keep(item, built)) (t.*list).push_back(std::move(built));
+        t.updated = now;
+    }
 }
 
 void Fleet::on_balance(const std::string& id, std::string_view body, Time now) {
@@ -402,10 +405,7 @@ void Fleet::on_positions(const std::string& id, std::string_view body, Time now)
     const auto* positions = value ? list_of(*value, {"positions", "items", "data"}) : nullptr;
     if (!positions || !wanted(id)) return;
     Trader& t = trader(id);
-    t.positions.clear();
-    for (const auto& item : *positions) {
-        if (!closed(item)) t.positions.push_back(position_of(item));
-    }
+    set_positions(t, *positions);
     t.updated = now;
     ++m_version;
 }

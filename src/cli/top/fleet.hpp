@@ -18,6 +18,10 @@
 #include <string_view>
 #include <vector>
 
+namespace hyperoru::json {
+class Value;
+}
+
 namespace hyperoru::cli::top {
 
 using Time = std::chrono::steady_clock::time_point;
@@ -111,6 +115,13 @@ public:
     static constexpr std::size_t k_max_curve = 600;
 
 private:
+    /// An account list's elements: names, models, exchanges; who is shown, in its order.
+    void apply_accounts(const std::vector<json::Value>& accounts);
+    /// A list of the user's items (a bootstrap's positions or orders) shared out by account_id:
+    /// a trader's first item replaces its `list`; `make` builds each, `keep` says which stay.
+    template <typename T, typename Make, typename Keep>
+    void share_out(const std::vector<json::Value>& items, std::vector<T> Trader::*list, Make make, Keep keep,
+                   Time now);
     Trader& trader(const std::string& id);
     Trader* known(const std::string& id);
     bool wanted(const std::string& id) const;

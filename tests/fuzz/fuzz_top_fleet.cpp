@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         rest.remove_prefix(std::min(end + 1, rest.size()));
         switch ((plan >> (piece % 4 * 2)) & 3u) {
             case 0: fleet.on_message(text, now); break;
-            case 1: fleet.on_accounts(text, now); break;
+            case 1: fleet.on_accounts(text); break;
             case 2: fleet.on_positions("1", text, now); break;
             default:
                 fleet.on_pending_orders(text, now);

@@ -45,8 +45,7 @@ Fleet two_traders() {
     fleet.on_accounts(R"([{"id": 1, "name": "Main Account", "model": "gpt-4o", "is_active": true,
                            "hyperliquid_enabled": true},
                           {"id": 3, "name": "BTC Momentum", "llm_model": "claude-sonnet-4-20250514",
-                           "exchange": "binance", "is_active": false}])",
-                      t0);
+                           "exchange": "binance", "is_active": false}])");
     fleet.on_link(Link::live, "", t0);
     fleet.on_message(R"({"type": "asset_curve", "data": {"account_id": 1, "timestamp": "2026-01-05T09:30:00Z",
                          "equity": 10000.00, "daily_pnl": 0.00}})",
@@ -194,7 +193,7 @@ TEST_CASE("top: data older than twice its interval is marked stale, on the row a
     fleet.on_rest_ok(t0 + 101s);
     CHECK(text(cli::top::render(fleet, state, at(121s), 80, 6))[4] ==
           "live · data 2m01s old · REST stale (20s) · no push for 2m01s (stale)");
-    fleet.on_rest_error("connection refused", t0 + 121s);
+    fleet.on_rest_error("connection refused");
     CHECK(text(cli::top::render(fleet, state, at(121s), 80, 6))[4] ==
           "live · data 2m01s old · REST: connection refused · no push for 2m01s (stale)");
     fleet.on_link(Link::reconnecting, "reconnecting in 4 s (attempt 3)", t0 + 121s);
@@ -235,7 +234,7 @@ TEST_CASE("top: a trader's page at 60x20: positions, open orders, fills and the 
 
 TEST_CASE("top: a trader's page lists the decisions before the latest, newest first", "[top]") {
     Fleet fleet;
-    fleet.on_accounts(R"([{"id": 1, "name": "Main Account"}])", t0);
+    fleet.on_accounts(R"([{"id": 1, "name": "Main Account"}])");
     for (const char* message :
          {R"({"type": "model_chat", "data": {"account_id": 1, "symbol": "ETH", "decision": "hold",
              "reasoning": "ETH is ranging; no edge.", "timestamp": "2026-01-05T09:30:00Z"}})",

@@ -60,7 +60,7 @@ milliseconds to_ms(double seconds) {
 /// The ids of an account list body (a bare array or an envelope), in order.
 std::vector<std::string> listed_ids(const std::string& body) {
     Fleet scratch;
-    scratch.on_accounts(body, Steady::now());
+    scratch.on_accounts(body);
     return scratch.ids();
 }
 
@@ -73,7 +73,7 @@ std::vector<std::string> rest_round(
     Client& client, const std::vector<std::string>& only,
     const std::function<void(std::function<void(Fleet&, top::Time)>)>& deliver) {
     const std::string accounts = client.list_accounts().raw.body;
-    deliver([accounts](Fleet& f, top::Time now) { f.on_accounts(accounts, now); });
+    deliver([accounts](Fleet& f, top::Time) { f.on_accounts(accounts); });
     const std::vector<std::string> ids = only.empty() ? listed_ids(accounts) : only;
     // One call of the round: its answer goes to the fleet; a failure of its own (a 404 for one
     // trader, an answer that is not JSON) skips it, a rejected token ends the round.
@@ -392,9 +392,8 @@ int run_live(Context& context, const TopOptions& options, top::ViewState state) 
                     return;
                 } catch (const Error& e) {
                     if (quitting.load()) return;
-                    mailbox.post([text = std::string(e.what())](Fleet& f, top::Time now) {
-                        f.on_rest_error(text, now);
-                    });
+                    mailbox.post(
+                        [text = std::string(e.what())](Fleet& f, top::Time) { f.on_rest_error(text); });
                 }
             }
             std::unique_lock lock(requests.mutex);

@@ -344,8 +344,7 @@ void Fleet::on_message(std::string_view text, Time now) {
     }
 }
 
-void Fleet::on_accounts(std::string_view body, Time now) {
-    (void)now;
+void Fleet::on_accounts(std::string_view body) {
     const auto value = read(body);
     if (const auto* accounts = value ? list_of(*value, {"items", "data", "results", "accounts"}) : nullptr)
         apply_accounts(*accounts);
@@ -443,8 +442,7 @@ void Fleet::on_curve(const std::string& id, std::string_view body, Time now) {
     ++m_version;
 }
 
-void Fleet::on_rest_error(std::string text, Time now) {
-    (void)now;
+void Fleet::on_rest_error(std::string text) {
     m_rest_error = std::move(text);
     ++m_version;
 }

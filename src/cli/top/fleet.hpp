@@ -79,7 +79,7 @@ public:
     void on_link(Link link, std::string detail, Time now);
 
     /// REST answers (bodies as received).
-    void on_accounts(std::string_view body, Time now);
+    void on_accounts(std::string_view body);
     void on_balance(const std::string& id, std::string_view body, Time now);
     void on_positions(const std::string& id, std::string_view body, Time now);
     /// GET /api/orders/pending: every pending order of the user, shared out by account_id (one
@@ -88,7 +88,7 @@ public:
     /// The reply to get_asset_curve (its data or the whole message): the trader's equity series.
     void on_curve(const std::string& id, std::string_view body, Time now);
     /// A REST round that failed; `text` is shown until a round succeeds.
-    void on_rest_error(std::string text, Time now);
+    void on_rest_error(std::string text);
     /// A REST round that completed.
     void on_rest_ok(Time now);
 

@@ -195,9 +195,8 @@ bool stale(std::optional<Time> at, milliseconds expected, Time now) {
     return !at || now - *at > 2 * expected;
 }
 
-std::vector<Line> fleet_lines(const Fleet& fleet, const std::vector<const Trader*>& rows,
-                              const ViewState& state, const Timing& timing, std::size_t width,
-                              bool mark_selection) {
+std::vector<Line> fleet_lines(const std::vector<const Trader*>& rows, const ViewState& state,
+                              const Timing& timing, std::size_t width, bool mark_selection) {
     // What goes first when the width is short: the static facts (model, exchange), then the last
     // decision, the position count, the age of the row, trading on/off, the day's %.
     const std::vector<Column> columns = {{"TRADER", false, 0, 8},        {"MODEL", false, 1, 0, 12},
@@ -250,7 +249,6 @@ std::vector<Line> fleet_lines(const Fleet& fleet, const std::vector<const Trader
     if (mark_selection && !rows.empty()) selected[std::min(state.selected, rows.size() - 1)] = true;
     std::vector<bool> bold(rows.size() + 1, false);
     bold.back() = true;
-    (void)fleet;
     return table(columns, std::move(cells), width, state.unicode, selected, bold);
 }
 
@@ -777,7 +775,7 @@ std::vector<std::string> fleet_table(const Fleet& fleet, const ViewState& state,
     std::vector<std::string> out;
     const auto rows = fleet.rows(state.sort, state.descending, state.filter);
     for (const auto& line :
-         fleet_lines(fleet, rows, state, timing, static_cast<std::size_t>(std::max(width, 20)), false))
+         fleet_lines(rows, state, timing, static_cast<std::size_t>(std::max(width, 20)), false))
         out.push_back(line_text(line));
     return out;
 }
@@ -793,7 +791,7 @@ std::vector<Line> render(const Fleet& fleet, const ViewState& state, const Timin
     std::vector<Line> body;
     switch (state.page) {
         case Page::fleet: {
-            body = fleet_lines(fleet, rows, state, timing, w, true);
+            body = fleet_lines(rows, state, timing, w, true);
             if (rows.empty()) {
                 body.insert(
                     body.begin() + 1,
